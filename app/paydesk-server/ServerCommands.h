@@ -1,0 +1,29 @@
+#pragma once
+// The paydesk-server commands: run (foreground), start (background), status, stop.
+
+#include "platform/config/Config.h"
+
+#include <QStringList>
+
+namespace paydesk::app {
+
+struct CommandLine
+{
+    QString command;  // run | start | status | stop
+    QHash<QString, QString> flags;
+    bool json = false;
+    bool printConfig = false;
+    bool help = false;
+    QStringList forwarded;  // the original options, for `start` to pass on to `run`
+};
+
+// Returns false with a readable *error for unknown commands and malformed options.
+bool parseCommandLine(const QStringList &arguments, CommandLine *line, QString *error);
+QString usage();
+
+int runServer(const platform::Config &config);
+int startServer(const platform::Config &config, const CommandLine &line);
+int showStatus(const platform::Config &config, bool json);
+int stopServer(const platform::Config &config);
+
+} // namespace paydesk::app

@@ -1,0 +1,31 @@
+#pragma once
+// EventBus for single-site installs: delivers to subscribers in this process by queued calls onto
+// each subscriber's thread. Thread-safe: publish and subscribe may be called from any thread.
+
+#include "platform/bus/EventBus.h"
+
+#include <QHash>
+#include <QMutex>
+#include <QPointer>
+
+namespace paydesk::platform {
+
+class InProcessEventBus : public EventBus
+{
+public:
+    QFuture<bool> publish(const Event &event) override;
+    void subscribe(const QString &topic, const QString &group, QObject *context, EventHandler handler) override;
+    int subscriberCount(const QString &topic) const;
+
+private:
+    struct Subscription
+    {
+        QString group;
+        QPointer<QObject> context;
+        EventHandler handler;
+    };
+    mutable QMutex m_mutex;  // guards m_subscriptions only; never held while a handler runs
+    QHash<QString, QList<Subscription>> m_subscriptions;
+};
+
+} // namespace paydesk::platform

@@ -1,0 +1,111 @@
+// Routes every service serves: health, readiness, liveness, metrics, OpenAPI and the log level.
+
+#include "platform/host/ServiceRuntime.h"
+#include "platform/http/OpenApi.h"
+#include "platform/http/Problem.h"
+#include "platform/observe/JsonLog.h"
+#include "platform/observe/Metrics.h"
+
+namespace paydesk::platform {
+
+namespace {
+QJsonObject objectSchema(std::initializer_list<std::pair<const char *, const char *>> properties)
+{
+    QJsonObject props;
+    for (const auto &[name, type] : properties)
+        props.insert(QString::fromLatin1(name), QJsonObject{{QStringLiteral("type"), QString::fromLatin1(type)}});
+    return {{QStringLiteral("type"), QStringLiteral("object")}, {QStringLiteral("properties"), props}};
+}
+} // namespace
+
+void ServiceRuntime::registerPlatformRoutes()
+{
+    const QString version = QStringLiteral(PAYDESK_VERSION);
+    m_router.add({.method = "GET",
+                  .pattern = QStringLiteral("/health"),
+                  .handler = [this, version](const HttpRequest &) {
+                      const HealthSnapshot snapshot = health();
+                      const bool unhealthy = snapshot.status() == QStringLiteral("unhealthy");
+                      return HttpResponse::json(snapshot.toJson(version), unhealthy ? 503 : 200);
+                  },
+                  .execution = Execution::ServiceThread,
+                  .summary = QStringLiteral("Health report: status, version, uptime and each check with its latency"),
+                  .responseSchema = objectSchema({{"status", "string"},
+                                                  {"version", "string"},
+                                                  {"uptime_seconds", "number"},
+                                                  {"checks", "array"}})});
+    m_router.add({.method = "GET",
+                  .pattern = QStringLiteral("/health/live"),
+                  .handler = [](const HttpRequest &) {
+                      return HttpResponse::json(QJsonObject{{QStringLiteral("status"), QStringLiteral("alive")}});
+                  },
+                  .execution = Execution::ServiceThread,
+                  .summary = QStringLiteral("Liveness: 200 while the service thread answers"),
+                  .responseSchema = objectSchema({{"status", "string"}})});
+    m_router.add({.method = "GET",
+                  .pattern = QStringLiteral("/health/ready"),
+                  .handler = [this](const HttpRequest &request) {
+                      const HealthSnapshot snapshot = health();
+                      if (snapshot.ready)
+                          return HttpResponse::json(QJsonObject{{QStringLiteral("status"), QStringLiteral("ready")}});
+                      const QString why = snapshot.error.isEmpty()
+                                              ? QStringLiteral("state: %1").arg(toString(snapshot.state))
+                                              : snapshot.error;
+                      return Problem::unavailable(QStringLiteral("NOT_READY"), why).toResponse(request.trace.traceId);
+                  },
+                  .execution = Execution::ServiceThread,
+                  .summary = QStringLiteral("Readiness: 200 once the database is reachable and migrated, else 503"),
+                  .responseSchema = objectSchema({{"status", "string"}})});
+    m_router.add({.method = "GET",
+                  .pattern = QStringLiteral("/metrics"),
+                  .handler = [this](const HttpRequest &) {
+                      return HttpResponse::text(m_metrics->exposition(), "text/plain; version=0.0.4; charset=utf-8");
+                  },
+                  .execution = Execution::ServiceThread,
+                  .summary = QStringLiteral("Prometheus metrics (text exposition format 0.0.4)")});
+    m_router.add({.method = "GET",
+                  .pattern = QStringLiteral("/openapi.json"),
+                  .handler = [this, version](const HttpRequest &) {
+                      return HttpResponse::json(openApiDocument(descriptor(), m_router, version));
+                  },
+                  .execution = Execution::ServiceThread,
+                  .summary = QStringLiteral("This document: OpenAPI 3 of every route this service serves")});
+    m_router.add({.method = "GET",
+                  .pattern = QStringLiteral("/admin/v1/log-level"),
+                  .handler = [this](const HttpRequest &) {
+                      return HttpResponse::json(
+                          QJsonObject{{QStringLiteral("level"), toString(m_log->level()).toLower()}});
+                  },
+                  .execution = Execution::ServiceThread,
+                  .access = Access::Admin,
+                  .permission = QStringLiteral("system.view"),
+                  .summary = QStringLiteral("Current log level of this service"),
+                  .responseSchema = objectSchema({{"level", "string"}})});
+    m_router.add({.method = "PUT",
+                  .pattern = QStringLiteral("/admin/v1/log-level"),
+                  .handler = [this](const HttpRequest &request) { return setLogLevel(request); },
+                  .execution = Execution::ServiceThread,
+                  .access = Access::Admin,
+                  .jsonBody = true,
+                  .permission = QStringLiteral("system.update"),
+                  .summary = QStringLiteral("Change the log level at run time"),
+                  .requestSchema = objectSchema({{"level", "string"}}),
+                  .responseSchema = objectSchema({{"level", "string"}})});
+}
+
+HttpResponse ServiceRuntime::setLogLevel(const HttpRequest &request)
+{
+    bool ok = false;
+    const QJsonValue value = request.json.object().value(QStringLiteral("level"));
+    const LogLevel level = parseLogLevel(value.toString(), &ok);
+    if (!value.isString() || !ok) {
+        return Problem::validation(QStringLiteral("level must be one of debug, info, warn, error"))
+            .toResponse(request.trace.traceId);
+    }
+    m_log->setLevel(level);
+    m_log->write(LogLevel::Info, QStringLiteral("log level set to %1").arg(toString(level).toLower()),
+                 {{QStringLiteral("trace_id"), QString::fromLatin1(request.trace.traceId)}});
+    return HttpResponse::json(QJsonObject{{QStringLiteral("level"), toString(level).toLower()}});
+}
+
+} // namespace paydesk::platform

@@ -1,0 +1,164 @@
+// The request pipeline of every service: trace context and request id, body limit, routing
+// (404/405), JSON parsing with the error position, deadline, execution on the service thread or a
+// worker, then the response headers, metrics and one JSON log line.
+
+#include "platform/host/ServiceRuntime.h"
+#include "platform/http/Problem.h"
+#include "platform/observe/JsonLog.h"
+#include "platform/observe/Metrics.h"
+
+#include <QJsonArray>
+#include <QJsonParseError>
+#include <QRegularExpression>
+
+namespace paydesk::platform {
+
+namespace {
+constexpr qint64 kSlowRequestMs = 1000;  // the seed's "slow" tag
+
+QString requestIdFrom(const QByteArray &header)
+{
+    static const QRegularExpression kSafe(QStringLiteral("^[A-Za-z0-9._:-]{1,128}$"));
+    const QString candidate = QString::fromLatin1(header);
+    return kSafe.match(candidate).hasMatch() ? candidate : QString::fromLatin1(TraceContext::randomHex(8));
+}
+
+HttpResponse invoke(const Route &route, const HttpRequest &request)
+{
+    try {
+        return route.handler(request);
+    } catch (const std::exception &e) {
+        return Problem::internal(QStringLiteral("unhandled error: %1").arg(QString::fromUtf8(e.what())))
+            .toResponse(request.trace.traceId);
+    } catch (...) {
+        return Problem::internal(QStringLiteral("unhandled error")).toResponse(request.trace.traceId);
+    }
+}
+
+// Returns a problem response when the request cannot reach its handler.
+std::optional<HttpResponse> preflight(const Router &router, HttpRequest &request, qint64 bodyLimit, bool stopping,
+                                      const Route **matched)
+{
+    const QByteArray &traceId = request.trace.traceId;
+    if (stopping)
+        return Problem::unavailable(QStringLiteral("SHUTTING_DOWN"), QStringLiteral("the service is shutting down"))
+            .toResponse(traceId);
+    const qint64 declared = request.header("content-length").toLongLong();
+    if (request.body.size() > bodyLimit || declared > bodyLimit)
+        return Problem::payloadTooLarge(bodyLimit, qMax<qint64>(declared, request.body.size())).toResponse(traceId);
+
+    const RouteMatch match = router.match(request.method, request.path);
+    if (match.kind == RouteMatch::Kind::NotFound)
+        return Problem::notFound(QStringLiteral("no route for %1").arg(request.path)).toResponse(traceId);
+    if (match.kind == RouteMatch::Kind::MethodNotAllowed) {
+        HttpResponse response = Problem::methodNotAllowed(QStringLiteral("%1 is not allowed on %2; allowed: %3")
+                                                              .arg(QString::fromLatin1(request.method), request.path,
+                                                                   match.allowedMethods.join(QStringLiteral(", "))))
+                                    .toResponse(traceId);
+        response.setHeader("Allow", match.allowedMethods.join(QStringLiteral(", ")).toLatin1());
+        return response;
+    }
+    const Route &route = *match.route;
+    request.routePattern = route.pattern;
+    request.pathParams = match.params;
+    if (route.jsonBody) {
+        QJsonParseError error;
+        request.json = QJsonDocument::fromJson(request.body, &error);
+        if (request.body.trimmed().isEmpty())
+            return Problem::malformedJson(QStringLiteral("the request body must be a JSON object; it is empty"), 0)
+                .toResponse(traceId);
+        if (error.error != QJsonParseError::NoError)
+            return Problem::malformedJson(QStringLiteral("invalid JSON at offset %1: %2")
+                                              .arg(error.offset)
+                                              .arg(error.errorString()),
+                                          error.offset)
+                .toResponse(traceId);
+        if (!request.json.isObject())
+            return Problem::malformedJson(QStringLiteral("the request body must be a JSON object"), 0)
+                .toResponse(traceId);
+    }
+    if (request.deadline.hasExpired())
+        return Problem::deadlineExceeded(QStringLiteral("the caller's deadline passed before the request was handled"))
+            .toResponse(traceId);
+    *matched = &route;
+    return std::nullopt;
+}
+} // namespace
+
+void ServiceRuntime::dispatch(HttpRequest request, std::function<void(HttpResponse)> done)
+{
+    QElapsedTimer clock;
+    clock.start();
+    request.trace = TraceContext::childOf(TraceContext::parse(request.header("traceparent")));
+    request.requestId = requestIdFrom(request.header("x-request-id"));
+    if (!request.inProcess && request.headers.contains("x-paydesk-deadline-ms")) {
+        bool ok = false;
+        const qint64 ms = request.header("x-paydesk-deadline-ms").toLongLong(&ok);
+        if (ok && ms >= 0)
+            request.deadline = QDeadlineTimer(ms);
+    }
+    ++m_inFlight;
+
+    auto finish = [this, clock, done = std::move(done)](const HttpRequest &req, HttpResponse response) {
+        --m_inFlight;
+        response.setHeader("traceparent", req.trace.toTraceparent());
+        response.setHeader("X-Request-ID", req.requestId.toLatin1());
+        if (req.method == "HEAD")
+            response.body.clear();
+        const qint64 elapsedNs = clock.nsecsElapsed();
+        const QString route = req.routePattern.isEmpty() ? QStringLiteral("(unmatched)") : req.routePattern;
+        m_metrics->recordRequest(req.method, route, response.status, static_cast<double>(elapsedNs) / 1e9);
+
+        const double durationMs = static_cast<double>(elapsedNs) / 1e6;
+        // Probes and scrapes arrive every second from every console: keep them out of INFO.
+        const bool probe = req.path.startsWith(QStringLiteral("/health")) || req.path == QStringLiteral("/metrics");
+        const LogLevel level = response.status >= 500 ? LogLevel::Error
+                               : response.status >= 400 ? LogLevel::Warn
+                               : probe ? LogLevel::Debug
+                                       : LogLevel::Info;
+        if (m_log->enabled(level)) {
+            QJsonObject fields{
+                {QStringLiteral("trace_id"), QString::fromLatin1(req.trace.traceId)},
+                {QStringLiteral("span_id"), QString::fromLatin1(req.trace.spanId)},
+                {QStringLiteral("request_id"), req.requestId},
+                {QStringLiteral("method"), QString::fromLatin1(req.method)},
+                {QStringLiteral("path"), req.path},
+                {QStringLiteral("route"), route},
+                {QStringLiteral("status"), response.status},
+                {QStringLiteral("duration_ms"), qRound(durationMs * 1000) / 1000.0},
+                {QStringLiteral("remote"), req.inProcess ? QStringLiteral("in-process") : req.remoteAddress.toString()},
+            };
+            if (!req.trace.parentSpanId.isEmpty())
+                fields.insert(QStringLiteral("parent_span_id"), QString::fromLatin1(req.trace.parentSpanId));
+            if (!response.problemCode.isEmpty())
+                fields.insert(QStringLiteral("code"), response.problemCode);
+            if (durationMs > kSlowRequestMs)
+                fields.insert(QStringLiteral("tags"), QJsonArray{QStringLiteral("slow")});
+            m_log->write(level, QStringLiteral("%1 %2 %3").arg(QString::fromLatin1(req.method), req.path).arg(response.status),
+                         fields);
+        }
+        done(std::move(response));
+    };
+
+    const bool stopping = health().state == ServiceState::Stopping;
+    const Route *route = nullptr;
+    if (auto rejected = preflight(m_router, request, m_bodyLimitBytes, stopping, &route)) {
+        finish(request, std::move(*rejected));
+        return;
+    }
+    if (route->execution == Execution::ServiceThread) {
+        finish(request, invoke(*route, request));
+        return;
+    }
+    m_workers.start([this, route, request = std::move(request), finish = std::move(finish)]() mutable {
+        HttpResponse response = invoke(*route, request);
+        QMetaObject::invokeMethod(
+            this,
+            [request = std::move(request), response = std::move(response), finish = std::move(finish)]() mutable {
+                finish(request, std::move(response));
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+} // namespace paydesk::platform

@@ -1,0 +1,47 @@
+#pragma once
+// What a service is to the kernel: a name, a seed port, its own database, its migrations and its
+// routes. Everything else (listener, health, metrics, logs, outbox relay, readiness) comes from
+// the ServiceRuntime that hosts it, so 18 services share one implementation of those.
+
+#include <QString>
+
+namespace paydesk::platform {
+
+class Router;
+class ServiceRuntime;
+
+struct ServiceDescriptor
+{
+    QString name;       // "payment-gateway"
+    quint16 seedPort;   // 40003; shifted by base_port
+    QString database;   // "payment_gateway"
+    QString title;      // one line for /openapi.json and status tables
+};
+
+class Service
+{
+public:
+    explicit Service(ServiceDescriptor descriptor) : m_descriptor(std::move(descriptor)) {}
+    virtual ~Service() = default;
+
+    const ServiceDescriptor &descriptor() const { return m_descriptor; }
+
+    // Qt resource directory holding NNNN_*.sql for this service (may be absent: platform tables only).
+    virtual QString migrationsDirectory() const { return QStringLiteral(":/migrations/") + m_descriptor.name; }
+
+    // Called once on the service thread before the listener opens; the router is frozen afterwards.
+    virtual void registerRoutes(Router &router, ServiceRuntime &runtime)
+    {
+        Q_UNUSED(router);
+        Q_UNUSED(runtime);
+    }
+
+    // Called on the service thread the first time the service becomes ready (database migrated):
+    // subscribe to events, start timers.
+    virtual void onReady(ServiceRuntime &runtime) { Q_UNUSED(runtime); }
+
+private:
+    ServiceDescriptor m_descriptor;
+};
+
+} // namespace paydesk::platform

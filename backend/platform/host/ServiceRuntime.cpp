@@ -1,0 +1,292 @@
+#include "platform/host/ServiceRuntime.h"
+
+#include "platform/bus/Outbox.h"
+#include "platform/cache/RedisConnection.h"
+#include "platform/db/Database.h"
+#include "platform/db/Migrations.h"
+#include "platform/http/HttpListener.h"
+#include "platform/observe/JsonLog.h"
+#include "platform/observe/Metrics.h"
+#include "platform/rpc/ServiceClient.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QThread>
+
+namespace paydesk::platform {
+
+namespace {
+constexpr int kOutboxIntervalMs = 1000;  // safety net; commits kick the relay directly
+constexpr int kOutboxBatchMax = 200;
+constexpr int kOutboxAckTimeoutMs = 10000;
+constexpr int kDrainPollMs = 20;
+} // namespace
+
+ServiceRuntime::ServiceRuntime(std::unique_ptr<Service> service, const HostEnvironment &environment, quint16 port)
+    : m_service(std::move(service)), m_environment(environment), m_name(m_service->descriptor().name), m_port(port),
+      m_bodyLimitBytes(environment.config.int64Value(QStringLiteral("body_limit_bytes")))
+{
+    const Config &config = environment.config;
+    m_metrics = std::make_shared<ServiceMetrics>(m_name);
+    m_log = std::make_unique<JsonLog>(m_name, environment.logDirectory + u'/' + m_name + QStringLiteral(".log"),
+                                      config.int64Value(QStringLiteral("log_max_bytes")),
+                                      config.intValue(QStringLiteral("log_max_files")));
+    m_log->setLevel(parseLogLevel(config.value(QStringLiteral("log_level"))));
+    m_database = std::make_unique<Database>(m_name, environment.database, m_service->descriptor().database,
+                                            m_metrics);
+    m_redis = std::make_unique<RedisConnection>(environment.redis, 1000);
+    m_client = std::make_unique<ServiceClient>(*environment.directory, m_name);
+
+    const int workers = config.intValue(QStringLiteral("workers_per_service"));
+    m_workers.setMaxThreadCount(workers);
+    m_workers.setExpiryTimeout(-1);  // keep threads, and so their database connections, warm
+    m_workers.setObjectName(m_name + QStringLiteral("-workers"));
+    m_metrics->dbPoolMax().Set(workers);
+    m_health.service = m_name;
+    m_health.port = port;
+
+    m_readinessTimer.setInterval(config.intValue(QStringLiteral("readiness_interval_ms")));
+    m_outboxTimer.setInterval(kOutboxIntervalMs);
+    m_drainTimer.setInterval(kDrainPollMs);
+    connect(&m_readinessTimer, &QTimer::timeout, this, &ServiceRuntime::scheduleReadinessCheck);
+    connect(&m_outboxTimer, &QTimer::timeout, this, &ServiceRuntime::scheduleOutboxRelay);
+    connect(&m_drainTimer, &QTimer::timeout, this, [this] {
+        const qint64 limitMs = m_environment.config.int64Value(QStringLiteral("shutdown_timeout_ms"));
+        if (m_inFlight == 0 || m_drainClock.elapsed() > limitMs)
+            finishStop();
+    });
+}
+
+ServiceRuntime::~ServiceRuntime()
+{
+    m_workers.waitForDone();
+}
+
+HealthSnapshot ServiceRuntime::health() const
+{
+    QReadLocker lock(&m_healthLock);
+    HealthSnapshot copy = m_health;
+    return copy;
+}
+
+void ServiceRuntime::updateHealth(const std::function<void(HealthSnapshot &)> &change)
+{
+    QWriteLocker lock(&m_healthLock);
+    change(m_health);
+}
+
+void ServiceRuntime::runOnWorker(std::function<void()> work)
+{
+    m_workers.start(std::move(work));
+}
+
+void ServiceRuntime::start()
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    updateHealth([](HealthSnapshot &h) {
+        h.state = ServiceState::Starting;
+        h.startedAt = QDateTime::currentDateTimeUtc();
+    });
+    registerPlatformRoutes();
+    m_service->registerRoutes(m_router, *this);
+
+    m_listener = new HttpListener(*this);
+    QString error;
+    if (!m_listener->listenOn(m_environment.config, m_port, &error)) {
+        m_log->write(LogLevel::Error, QStringLiteral("service failed to start: %1").arg(error));
+        qWarning("%s: %s", qPrintable(m_name), qPrintable(error));
+        updateHealth([&](HealthSnapshot &h) {
+            h.state = ServiceState::Failed;
+            h.error = error;
+        });
+        return;
+    }
+    updateHealth([](HealthSnapshot &h) { h.state = ServiceState::Running; });
+    m_log->write(LogLevel::Info, QStringLiteral("listening on port %1").arg(m_port),
+                 {{QStringLiteral("port"), m_port}});
+    m_readinessTimer.start();
+    m_outboxTimer.start();
+    scheduleReadinessCheck();
+}
+
+// Runs on a worker: bootstrap (database, migrations) until it succeeds once, then cheap probes.
+void ServiceRuntime::scheduleReadinessCheck()
+{
+    if (m_checkInFlight)
+        return;
+    m_checkInFlight = true;
+    m_workers.start([this] {
+        QList<HealthCheck> checks;
+        QString error;
+        bool fatal = false;
+
+        HealthCheck postgres{QStringLiteral("postgres"), false, true, 0, {}, QDateTime::currentDateTimeUtc()};
+        QElapsedTimer clock;
+        clock.start();
+        if (!m_migrated) {
+            HealthCheck migrations{QStringLiteral("migrations"), false, true, 0, {}, QDateTime::currentDateTimeUtc()};
+            if (m_database->ensureExists(&error)) {
+                QSqlDatabase db = m_database->connection(&error);
+                if (db.isOpen()) {
+                    QList<Migration> all = loadMigrations(QStringLiteral("platform"), QStringLiteral(":/migrations/platform"), &error);
+                    if (error.isEmpty() && QFileInfo::exists(m_service->migrationsDirectory()))
+                        all += loadMigrations(m_name, m_service->migrationsDirectory(), &error);
+                    int applied = 0;
+                    if (error.isEmpty() && applyMigrations(db, all, &applied, &error)) {
+                        m_migrated = true;
+                        migrations.ok = true;
+                        migrations.message = QStringLiteral("%1 migrations, %2 applied now").arg(all.size()).arg(applied);
+                        if (applied > 0)
+                            m_log->write(LogLevel::Info, migrations.message);
+                    } else {
+                        // The server answered but the schema cannot be brought up to date: an
+                        // edited migration or broken SQL. Retrying will not fix it.
+                        fatal = db.isOpen();
+                    }
+                }
+            }
+            migrations.latencyMs = clock.nsecsElapsed() / 1e6;
+            migrations.message = migrations.ok ? migrations.message : error;
+            checks.append(migrations);
+        }
+        if (m_migrated) {
+            clock.restart();
+            QSqlDatabase db = m_database->connection(&error);
+            if (db.isOpen()) {
+                Database::Use use(*m_database);
+                QSqlQuery ping(db);
+                postgres.ok = ping.exec(QStringLiteral("SELECT 1")) && ping.next();
+                if (!postgres.ok)
+                    error = ping.lastError().text();
+            }
+            postgres.latencyMs = clock.nsecsElapsed() / 1e6;
+            if (!postgres.ok)
+                m_database->dropConnection();
+            postgres.message = postgres.ok ? QStringLiteral("SELECT 1 ok") : error;
+            checks.append(postgres);
+        }
+
+        HealthCheck redis{QStringLiteral("redis"), false, false, 0, {}, QDateTime::currentDateTimeUtc()};
+        clock.restart();
+        QString redisError;
+        redis.ok = m_redis->ping(&redisError);
+        redis.latencyMs = clock.nsecsElapsed() / 1e6;
+        redis.message = redis.ok ? QStringLiteral("PING ok") : redisError;
+        checks.append(redis);
+
+        const bool ready = m_migrated && postgres.ok;
+        if (ready)
+            error.clear();
+        QMetaObject::invokeMethod(this, [this, checks, ready, error, fatal] {
+            applyReadiness(checks, ready, error, fatal);
+        }, Qt::QueuedConnection);
+    });
+}
+
+void ServiceRuntime::applyReadiness(QList<HealthCheck> checks, bool ready, QString error, bool fatal)
+{
+    m_checkInFlight = false;
+    const HealthSnapshot before = health();
+    if (before.state == ServiceState::Stopping || before.state == ServiceState::Stopped)
+        return;
+    updateHealth([&](HealthSnapshot &h) {
+        h.checks = checks;
+        h.ready = ready;
+        h.error = error;
+        if (ready && !before.ready)
+            h.readySince = QDateTime::currentDateTimeUtc();
+        if (fatal)
+            h.state = ServiceState::Failed;
+    });
+    m_metrics->ready().Set(ready ? 1 : 0);
+    if (fatal) {
+        m_readinessTimer.stop();
+        m_outboxTimer.stop();
+        m_log->write(LogLevel::Error, QStringLiteral("service cannot start: %1").arg(error));
+        qWarning("%s cannot start: %s", qPrintable(m_name), qPrintable(error));
+    }
+    if (ready != before.ready) {
+        m_log->write(ready ? LogLevel::Info : LogLevel::Warn,
+                     ready ? QStringLiteral("ready") : QStringLiteral("not ready: %1").arg(error));
+        Q_EMIT readinessChanged(ready);
+    }
+    if (ready && !m_everReady) {
+        m_everReady = true;
+        m_service->onReady(*this);
+        scheduleOutboxRelay();
+    }
+}
+
+void ServiceRuntime::kickOutbox()
+{
+    QMetaObject::invokeMethod(this, &ServiceRuntime::scheduleOutboxRelay, Qt::QueuedConnection);
+}
+
+void ServiceRuntime::scheduleOutboxRelay()
+{
+    if (!health().ready || !m_environment.bus)
+        return;
+    if (m_relayInFlight) {
+        m_relayAgain = true;  // a commit landed during the pass: run once more right after
+        return;
+    }
+    m_relayInFlight = true;
+    m_relayAgain = false;
+    m_workers.start([this] {
+        QString error;
+        int published = 0;
+        QSqlDatabase db = m_database->connection(&error);
+        if (db.isOpen()) {
+            Database::Use use(*m_database);
+            published = outbox::relayOnce(db, *m_environment.bus, m_name, kOutboxBatchMax, kOutboxAckTimeoutMs,
+                                          m_metrics.get(), &error);
+        }
+        if (!error.isEmpty())
+            m_log->write(LogLevel::Warn, QStringLiteral("outbox relay: %1").arg(error));
+        const bool full = published == kOutboxBatchMax;
+        QMetaObject::invokeMethod(this, [this, full] {
+            m_relayInFlight = false;
+            if (full || m_relayAgain)
+                scheduleOutboxRelay();
+        }, Qt::QueuedConnection);
+    });
+}
+
+void ServiceRuntime::beginStop()
+{
+    const ServiceState state = health().state;
+    if (state == ServiceState::Stopping || state == ServiceState::Stopped)
+        return;
+    updateHealth([](HealthSnapshot &h) {
+        h.state = ServiceState::Stopping;
+        h.ready = false;
+    });
+    m_metrics->ready().Set(0);
+    if (m_listener)
+        m_listener->stopAccepting();
+    m_readinessTimer.stop();
+    m_outboxTimer.stop();
+    m_log->write(LogLevel::Info, QStringLiteral("stopping: draining %1 in-flight requests").arg(m_inFlight));
+    m_drainClock.start();
+    m_drainTimer.start();
+    if (m_inFlight == 0)
+        finishStop();
+}
+
+void ServiceRuntime::finishStop()
+{
+    m_drainTimer.stop();
+    if (m_inFlight > 0)
+        m_log->write(LogLevel::Warn, QStringLiteral("shutdown timeout: %1 requests abandoned").arg(m_inFlight));
+    m_workers.waitForDone();
+    delete m_listener;
+    m_listener = nullptr;
+    updateHealth([](HealthSnapshot &h) { h.state = ServiceState::Stopped; });
+    m_log->write(LogLevel::Info, QStringLiteral("stopped"));
+    Q_EMIT stopped();
+}
+
+} // namespace paydesk::platform

@@ -1,0 +1,109 @@
+#pragma once
+// Hosts one Service on its own thread: HTTP listener, request pipeline, worker pool for blocking
+// work, database bootstrap and migrations, readiness checks, outbox relay, log and metrics.
+//
+// Threads: the object lives on its service thread. health(), name() and port() may be called from
+// any thread; everything else only from the service thread unless a comment says otherwise.
+
+#include "platform/http/HttpTypes.h"
+#include "platform/http/Router.h"
+#include "platform/host/HealthSnapshot.h"
+#include "platform/host/HostEnvironment.h"
+#include "platform/host/Service.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QReadWriteLock>
+#include <QThreadPool>
+#include <QTimer>
+
+#include <functional>
+#include <memory>
+
+namespace paydesk::platform {
+
+class Database;
+class HttpListener;
+class JsonLog;
+class RedisConnection;
+class ServiceClient;
+class ServiceMetrics;
+
+class ServiceRuntime : public QObject
+{
+    Q_OBJECT
+public:
+    ServiceRuntime(std::unique_ptr<Service> service, const HostEnvironment &environment, quint16 port);
+    ~ServiceRuntime() override;
+
+    // Any thread.
+    const QString &name() const { return m_name; }
+    quint16 port() const { return m_port; }
+    HealthSnapshot health() const;
+    const ServiceDescriptor &descriptor() const { return m_service->descriptor(); }
+
+    // Service thread. `done` is called on the service thread exactly once.
+    void dispatch(HttpRequest request, std::function<void(HttpResponse)> done);
+
+    // Any thread (the objects are themselves thread-safe).
+    Database &database() { return *m_database; }
+    JsonLog &log() { return *m_log; }
+    ServiceMetrics &metrics() { return *m_metrics; }
+    ServiceClient &client() { return *m_client; }
+    const HostEnvironment &environment() const { return m_environment; }
+    const Router &router() const { return m_router; }
+
+    // Runs `work` on this service's worker pool (blocking work: SQL, other services).
+    void runOnWorker(std::function<void()> work);
+    // Asks the outbox relay for a pass now (after a commit that appended events). Any thread.
+    void kickOutbox();
+
+public Q_SLOTS:
+    void start();      // on the service thread, once (connected to QThread::started)
+    void beginStop();  // stop accepting, drain in-flight requests, then emit stopped()
+
+Q_SIGNALS:
+    void stopped();
+    void readinessChanged(bool ready);
+
+private:
+    void registerPlatformRoutes();
+    HttpResponse setLogLevel(const HttpRequest &request);
+    void scheduleReadinessCheck();
+    void applyReadiness(QList<HealthCheck> checks, bool ready, QString error, bool fatal);
+    void scheduleOutboxRelay();
+    void finishStop();
+    void updateHealth(const std::function<void(HealthSnapshot &)> &change);
+
+    std::unique_ptr<Service> m_service;
+    const HostEnvironment &m_environment;
+    const QString m_name;
+    const quint16 m_port;
+    const qint64 m_bodyLimitBytes;
+
+    std::shared_ptr<ServiceMetrics> m_metrics;
+    std::unique_ptr<JsonLog> m_log;
+    std::unique_ptr<Database> m_database;
+    std::unique_ptr<RedisConnection> m_redis;  // readiness worker only (one check at a time)
+    std::unique_ptr<ServiceClient> m_client;
+    Router m_router;
+    HttpListener *m_listener = nullptr;  // owned, deleted on the service thread
+    // Parented so that moveToThread takes them along to the service thread.
+    QThreadPool m_workers{this};
+    QTimer m_readinessTimer{this};
+    QTimer m_outboxTimer{this};
+    QTimer m_drainTimer{this};
+    QElapsedTimer m_drainClock;
+
+    bool m_checkInFlight = false;
+    bool m_relayInFlight = false;
+    bool m_relayAgain = false;
+    bool m_migrated = false;  // worker-side flag, written by the (single) readiness task
+    bool m_everReady = false;
+    int m_inFlight = 0;
+
+    mutable QReadWriteLock m_healthLock;  // guards m_health for readers on other threads
+    HealthSnapshot m_health;
+};
+
+} // namespace paydesk::platform
