@@ -110,6 +110,7 @@ bool ChildProcess::startSupervised(int timeoutMs, QString *error)
     if (!launch(error) || !waitUntilReady(deadline, error)) {
         killGroup();
         m_process->waitForFinished(childprocess::kKillWaitMs);
+        killOrphanedWorkers();
         m_processGroup = 0;
         m_state = State::Stopped;
         return false;
@@ -119,7 +120,7 @@ bool ChildProcess::startSupervised(int timeoutMs, QString *error)
     return true;
 }
 
-// Also runs from the destructor, where the subclass is gone: no virtual calls here.
+// Also runs from ~ChildProcess, where the subclass is gone: subclasses call it from their own destructor.
 void ChildProcess::stop(int timeoutMs)
 {
     m_restartTimer.stop();
@@ -132,6 +133,7 @@ void ChildProcess::stop(int timeoutMs)
                                  << "ms; killing its process group";
             killGroup();
             m_process->waitForFinished(childprocess::kKillWaitMs);
+            killOrphanedWorkers(); // the subclass's override, unless called from ~ChildProcess
         }
         qInfo().noquote() << m_serverName << "stopped";
     }
@@ -191,6 +193,12 @@ void ChildProcess::killGroup()
         ::kill(-m_processGroup, SIGKILL);
 }
 
+void ChildProcess::killLeftovers()
+{
+    killGroup();
+    killOrphanedWorkers();
+}
+
 QString ChildProcess::describeExit() const
 {
     return m_process->exitStatus() == QProcess::CrashExit
@@ -210,7 +218,7 @@ void ChildProcess::handleUnplannedExit(int exitCode, const QString &what)
 {
     m_probeTimer.stop();
     // Orphaned workers (PostgreSQL backends) would keep the old shared memory and make the restart fail.
-    killGroup();
+    killLeftovers();
     m_processGroup = 0;
     qWarning().noquote() << what << logTailSinceLaunch();
 

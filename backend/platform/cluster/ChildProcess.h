@@ -81,6 +81,9 @@ protected:
     virtual bool probeReady() = 0;
     // "PostgreSQL server /usr/lib/postgresql/15/bin/postgres (data /x, 127.0.0.1:40432)": used in errors.
     virtual QString describe() const = 0;
+    // Kills workers of a dead or killed server that left its process group (setsid), so that they
+    // cannot block the next start. Called after the child's own process group was killed.
+    virtual void killOrphanedWorkers() {}
 
     // Launches the child and blocks until probeReady() or timeoutMs; supervision starts on success.
     bool startSupervised(int timeoutMs, QString *error);
@@ -107,6 +110,7 @@ private:
     bool launch(QString *error);
     bool waitUntilReady(QDeadlineTimer deadline, QString *error);
     void killGroup();
+    void killLeftovers(); // killGroup() + killOrphanedWorkers()
     QString describeExit() const;
     void onChildFinished();
     void onRestartTimer();

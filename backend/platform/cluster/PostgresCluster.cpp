@@ -34,6 +34,14 @@ QString systemError()
     return QString::fromLocal8Bit(std::strerror(errno));
 }
 
+// readlink(2) as is: QFile::symLinkTarget() would resolve further.
+QString linkTarget(const QString &path)
+{
+    char buffer[4096];
+    const ssize_t length = ::readlink(QFile::encodeName(path).constData(), buffer, sizeof buffer);
+    return length > 0 ? QFile::decodeName(QByteArray(buffer, length)) : QString();
+}
+
 } // namespace postgrescluster
 
 PostgresCluster::PostgresCluster(PostgresOptions options, QObject *parent)
@@ -404,6 +412,36 @@ bool PostgresCluster::probeReady()
     QTcpSocket socket;
     socket.connectToHost(m_options.host, m_options.port);
     return socket.waitForConnected(postgrescluster::kProbeConnectMs);
+}
+
+// Every PostgreSQL child calls setsid(), so killing the postmaster's process group leaves them
+// running; one busy in a query does not notice the postmaster's death and keeps the old shared
+// memory attached, and the next postmaster refuses to start ("pre-existing shared memory block is
+// still in use"). They are found as the server's own hint says: the same binary, with this data
+// directory as working directory. Runs only while no postmaster of ours is alive.
+void PostgresCluster::killOrphanedWorkers()
+{
+    const QString binary = QFileInfo(m_binDir + QStringLiteral("/postgres")).canonicalFilePath();
+    const QString dataDir = QFileInfo(m_options.dataDir).canonicalFilePath();
+    if (binary.isEmpty() || dataDir.isEmpty())
+        return;
+    QList<pid_t> killed;
+    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString &entry : entries) {
+        bool isPid = false;
+        const pid_t candidate = static_cast<pid_t>(entry.toInt(&isPid));
+        const QString procDir = QStringLiteral("/proc/") + entry;
+        if (!isPid || postgrescluster::linkTarget(procDir + QStringLiteral("/cwd")) != dataDir)
+            continue;
+        // " (deleted)" follows the path when the package was upgraded under a running server.
+        if (!postgrescluster::linkTarget(procDir + QStringLiteral("/exe")).startsWith(binary))
+            continue;
+        if (::kill(candidate, SIGKILL) == 0)
+            killed << candidate;
+    }
+    if (!killed.isEmpty())
+        qWarning().noquote() << "killed" << killed.size() << "orphaned PostgreSQL processes of"
+                             << m_options.dataDir << killed;
 }
 
 QString PostgresCluster::leftoverServerHint() const

@@ -51,6 +51,7 @@ protected:
     bool prepareLaunch(ChildLaunch *launch, QString *error) override;
     bool probeReady() override;
     QString describe() const override;
+    void killOrphanedWorkers() override;
 
 private:
     bool resolveRunAs(QString *error);
