@@ -202,8 +202,8 @@ int startServer(const Config &config, const CommandLine &line)
                          qPrintable(config.dataDir()));
             return 1;
         }
-        if (pidFile.runningPid() == pid && showStatus(config, false) == 0)
-            return 0;
+        if (pidFile.runningPid() == pid && collectStatus(config).value(QStringLiteral("all_ready")).toBool())
+            return showStatus(config, false);
         QThread::msleep(250);
     }
     std::fprintf(stderr, "paydesk-server: not all services ready after 120 s\n");

@@ -3,6 +3,7 @@
 
 #include "platform/config/Config.h"
 
+#include <QJsonObject>
 #include <QStringList>
 
 namespace paydesk::app {
@@ -24,6 +25,8 @@ QString usage();
 int runServer(const platform::Config &config);
 int startServer(const platform::Config &config, const CommandLine &line);
 int showStatus(const platform::Config &config, bool json);
+// The data behind `status`: {pid, data_dir, all_ready, services[], infrastructure[]}.
+QJsonObject collectStatus(const platform::Config &config);
 int stopServer(const platform::Config &config);
 
 } // namespace paydesk::app

@@ -91,7 +91,13 @@ QJsonArray probeServices(const Config &config)
 {
     QNetworkAccessManager network;
     QEventLoop loop;
-    const auto catalog = services::catalog();
+    // Only the services this configuration runs here (cluster mode runs a subset).
+    const QString selection = config.value(QStringLiteral("services"));
+    auto catalog = services::catalog();
+    if (selection != QStringLiteral("all")) {
+        const QStringList chosen = selection.split(u',', Qt::SkipEmptyParts);
+        catalog.removeIf([&](const auto &entry) { return !chosen.contains(entry.descriptor.name); });
+    }
     QList<QNetworkReply *> replies;
     int pending = static_cast<int>(catalog.size());
     for (const auto &entry : catalog) {
@@ -128,24 +134,32 @@ QJsonArray probeServices(const Config &config)
 }
 } // namespace
 
-int showStatus(const Config &config, bool json)
+QJsonObject collectStatus(const Config &config)
 {
     const qint64 pid = PidFile(config.dataDir() + QStringLiteral("/paydesk-server.pid")).runningPid();
     const QJsonArray services = probeServices(config);
     const QJsonArray infrastructure{probePostgres(config), probeRedis(config)};
-    bool allReady = true;
+    bool allReady = !services.isEmpty();
     for (const auto &row : services)
         allReady = allReady && row.toObject().value(QStringLiteral("ready")).toBool();
     for (const auto &row : infrastructure)
         allReady = allReady && row.toObject().value(QStringLiteral("ready")).toBool();
+    return {{QStringLiteral("pid"), pid},
+            {QStringLiteral("data_dir"), config.dataDir()},
+            {QStringLiteral("all_ready"), allReady},
+            {QStringLiteral("services"), services},
+            {QStringLiteral("infrastructure"), infrastructure}};
+}
 
+int showStatus(const Config &config, bool json)
+{
+    const QJsonObject status = collectStatus(config);
+    const qint64 pid = status.value(QStringLiteral("pid")).toInteger();
+    const QJsonArray services = status.value(QStringLiteral("services")).toArray();
+    const QJsonArray infrastructure = status.value(QStringLiteral("infrastructure")).toArray();
+    const bool allReady = status.value(QStringLiteral("all_ready")).toBool();
     if (json) {
-        const QJsonObject out{{QStringLiteral("pid"), pid},
-                              {QStringLiteral("data_dir"), config.dataDir()},
-                              {QStringLiteral("all_ready"), allReady},
-                              {QStringLiteral("services"), services},
-                              {QStringLiteral("infrastructure"), infrastructure}};
-        std::fputs(QJsonDocument(out).toJson(QJsonDocument::Indented).constData(), stdout);
+        std::fputs(QJsonDocument(status).toJson(QJsonDocument::Indented).constData(), stdout);
         return allReady ? 0 : 1;
     }
     std::printf("paydesk-server: %s   data: %s\n\n",

@@ -16,6 +16,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QMutex>
+#include <QProcess>
 #include <QSqlQuery>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -58,6 +59,7 @@ public:
                         return HttpResponse::empty(204);
                     }});
     }
+    QList<QPair<QString, QString>> consumedTopics() const override { return {{"test.events", "beta"}}; }
     void onReady(ServiceRuntime &runtime) override
     {
         runtime.environment().bus->subscribe("test.events", "beta", &runtime, [seen = m_seen](const Event &event) {
@@ -264,6 +266,52 @@ private Q_SLOTS:
         QVERIFY(m_host->runtime("alpha")->health().error.contains("cannot listen"));
         QVERIFY(!m_host->allReady());
         m_host->stop();
+    }
+
+    void tlsAndMutualTlsListeners()
+    {
+        // A CA, a server certificate for 127.0.0.1 and a client certificate, made with openssl.
+        const QString d = m_dir.path() + "/pki";
+        QDir().mkpath(d);
+        auto run = [&](const QString &program, const QStringList &args) {
+            QProcess p;
+            p.setWorkingDirectory(d);
+            p.start(program, args);
+            p.waitForFinished(30000);
+            return p.exitCode();
+        };
+        QCOMPARE(run("openssl", {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
+                                 "-days", "1", "-subj", "/CN=PayDesk Test CA"}), 0);
+        for (const QString &name : {QStringLiteral("server"), QStringLiteral("client")}) {
+            QCOMPARE(run("openssl", {"req", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out", name + ".csr",
+                                     "-subj", "/CN=" + name, "-addext", "subjectAltName=IP:127.0.0.1"}), 0);
+            QCOMPARE(run("openssl", {"x509", "-req", "-in", name + ".csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+                                     "-CAcreateserial", "-out", name + ".pem", "-days", "1", "-copy_extensions", "copy"}), 0);
+        }
+        auto curl = [&](const QString &url, const QStringList &extra) {
+            QProcess p;
+            p.start("curl", QStringList{"-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5", "--cacert",
+                                        d + "/ca.pem"} + extra + QStringList{url});
+            p.waitForFinished(10000);
+            return QString::fromLatin1(p.readAllStandardOutput());
+        };
+        for (const bool mutual : {false, true}) {
+            HostEnvironment env = environment(mutual ? "mtls" : "tls");
+            env.config.set("tls_cert_file", d + "/server.pem", ConfigSource::Flag);
+            env.config.set("tls_key_file", d + "/server.key", ConfigSource::Flag);
+            env.config.set("tls_ca_file", d + "/ca.pem", ConfigSource::Flag);
+            env.config.set("enable_mtls", mutual ? "true" : "false", ConfigSource::Flag);
+            m_host = std::make_unique<ServiceHost>(env);
+            m_host->add(std::make_unique<BetaService>(40102, m_seen));
+            m_host->start();
+            QTRY_VERIFY_WITH_TIMEOUT(m_host->allReady(), 30000);
+            const QString https = QStringLiteral("https://127.0.0.1:%1/health/live").arg(m_base + 102);
+            const QStringList clientCert{"--cert", d + "/client.pem", "--key", d + "/client.key"};
+            QCOMPARE(curl(https, clientCert), QStringLiteral("200"));
+            QCOMPARE(curl(https, mutual ? QStringList{} : QStringList{}), mutual ? QStringLiteral("000") : QStringLiteral("200"));
+            QCOMPARE(curl(url(40102, "/health/live"), {}), QStringLiteral("000"));  // no plain HTTP on a TLS port
+            m_host->stop();
+        }
     }
 
     void cleanupTestCase()

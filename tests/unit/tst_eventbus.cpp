@@ -92,6 +92,18 @@ private Q_SLOTS:
         QCOMPARE(second, 1);
     }
 
+    void declaredConsumerThatHasNotSubscribedHoldsTheEventBack()
+    {
+        InProcessEventBus bus;
+        bus.declareConsumer("payment.events", "accounting");
+        QVERIFY(!await(bus.publish(event("payment.events", 1))));  // not acknowledged: stays in the outbox
+        QObject owner;
+        int received = 0;
+        bus.subscribe("payment.events", "accounting", &owner, [&](const Event &) { return ++received > 0; });
+        QVERIFY(await(bus.publish(event("payment.events", 1))));
+        QCOMPARE(received, 1);
+    }
+
     void eventJsonRoundTrips()
     {
         Event original = event("payment.events", 42);

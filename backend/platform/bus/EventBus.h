@@ -46,6 +46,10 @@ public:
     // `context` decides the thread the handler runs on (a service's thread); the subscription
     // ends with the context object. One handler per (topic, group).
     virtual void subscribe(const QString &topic, const QString &group, QObject *context, EventHandler handler) = 0;
+    // Announces, before any service starts, that `group` consumes `topic`. Until that group has
+    // subscribed, events of the topic are not acknowledged, so the outbox keeps them: a consumer
+    // that starts after its producer still sees every event. (Kafka keeps them in the log.)
+    virtual void declareConsumer(const QString &topic, const QString &group) = 0;
 };
 
 } // namespace paydesk::platform

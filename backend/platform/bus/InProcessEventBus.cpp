@@ -15,6 +15,13 @@ void InProcessEventBus::subscribe(const QString &topic, const QString &group, QO
     list.append({group, context, std::move(handler)});
 }
 
+void InProcessEventBus::declareConsumer(const QString &topic, const QString &group)
+{
+    QMutexLocker lock(&m_mutex);
+    if (!m_declaredGroups[topic].contains(group))
+        m_declaredGroups[topic].append(group);
+}
+
 int InProcessEventBus::subscriberCount(const QString &topic) const
 {
     QMutexLocker lock(&m_mutex);
@@ -24,12 +31,17 @@ int InProcessEventBus::subscriberCount(const QString &topic) const
 QFuture<bool> InProcessEventBus::publish(const Event &event)
 {
     QList<Subscription> targets;
+    bool consumerMissing = false;
     {
         QMutexLocker lock(&m_mutex);
+        QStringList waitingFor = m_declaredGroups.value(event.topic);
         for (const Subscription &s : m_subscriptions.value(event.topic)) {
-            if (!s.context.isNull())
+            if (!s.context.isNull()) {
                 targets.append(s);
+                waitingFor.removeAll(s.group);
+            }
         }
+        consumerMissing = !waitingFor.isEmpty();
     }
     // Completion state shared by the deliveries: the promise resolves after the last answer.
     struct Pending
@@ -41,8 +53,8 @@ QFuture<bool> InProcessEventBus::publish(const Event &event)
     auto pending = std::make_shared<Pending>();
     QFuture<bool> future = pending->promise.future();
     pending->promise.start();
-    if (targets.isEmpty()) {
-        pending->promise.addResult(true);
+    if (consumerMissing || targets.isEmpty()) {
+        pending->promise.addResult(!consumerMissing);
         pending->promise.finish();
         return future;
     }

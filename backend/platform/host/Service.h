@@ -3,6 +3,8 @@
 // routes. Everything else (listener, health, metrics, logs, outbox relay, readiness) comes from
 // the ServiceRuntime that hosts it, so 18 services share one implementation of those.
 
+#include <QList>
+#include <QPair>
 #include <QString>
 
 namespace paydesk::platform {
@@ -35,6 +37,10 @@ public:
         Q_UNUSED(router);
         Q_UNUSED(runtime);
     }
+
+    // (topic, consumer group) pairs this service subscribes to in onReady(); declared to the bus
+    // before any service starts so that no event is acknowledged before its consumer listens.
+    virtual QList<QPair<QString, QString>> consumedTopics() const { return {}; }
 
     // Called on the service thread the first time the service becomes ready (database migrated):
     // subscribe to events, start timers.

@@ -1,5 +1,6 @@
 #include "platform/host/ServiceHost.h"
 
+#include "platform/bus/EventBus.h"
 #include "platform/host/ServiceRuntime.h"
 
 #include <QEventLoop>
@@ -22,6 +23,10 @@ void ServiceHost::add(std::unique_ptr<Service> service)
 {
     Q_ASSERT(!m_started);
     const quint16 port = m_environment.config.portFor(service->descriptor().seedPort);
+    if (m_environment.bus) {
+        for (const auto &[topic, group] : service->consumedTopics())
+            m_environment.bus->declareConsumer(topic, group);
+    }
     Hosted hosted;
     hosted.runtime = std::make_unique<ServiceRuntime>(std::move(service), m_environment, port);
     hosted.thread = std::make_unique<QThread>();

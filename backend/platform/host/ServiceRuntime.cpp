@@ -69,6 +69,7 @@ HealthSnapshot ServiceRuntime::health() const
 {
     QReadLocker lock(&m_healthLock);
     HealthSnapshot copy = m_health;
+    copy.inFlight = m_inFlight.load();
     return copy;
 }
 
@@ -269,7 +270,7 @@ void ServiceRuntime::beginStop()
         m_listener->stopAccepting();
     m_readinessTimer.stop();
     m_outboxTimer.stop();
-    m_log->write(LogLevel::Info, QStringLiteral("stopping: draining %1 in-flight requests").arg(m_inFlight));
+    m_log->write(LogLevel::Info, QStringLiteral("stopping: draining %1 in-flight requests").arg(m_inFlight.load()));
     m_drainClock.start();
     m_drainTimer.start();
     if (m_inFlight == 0)
@@ -280,7 +281,7 @@ void ServiceRuntime::finishStop()
 {
     m_drainTimer.stop();
     if (m_inFlight > 0)
-        m_log->write(LogLevel::Warn, QStringLiteral("shutdown timeout: %1 requests abandoned").arg(m_inFlight));
+        m_log->write(LogLevel::Warn, QStringLiteral("shutdown timeout: %1 requests abandoned").arg(m_inFlight.load()));
     m_workers.waitForDone();
     delete m_listener;
     m_listener = nullptr;

@@ -17,6 +17,7 @@
 #include <QThreadPool>
 #include <QTimer>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 
@@ -100,7 +101,7 @@ private:
     bool m_relayAgain = false;
     bool m_migrated = false;  // worker-side flag, written by the (single) readiness task
     bool m_everReady = false;
-    int m_inFlight = 0;
+    std::atomic<int> m_inFlight{0};  // written on the service thread, read by health()
 
     mutable QReadWriteLock m_healthLock;  // guards m_health for readers on other threads
     HealthSnapshot m_health;

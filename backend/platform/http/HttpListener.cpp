@@ -48,7 +48,7 @@ QHttpServerResponder::StatusCode statusCode(int status)
 
 HttpListener::HttpListener(ServiceRuntime &runtime) : m_runtime(runtime) {}
 
-bool HttpListener::setUpTls(const Config &config, QString *error)
+bool HttpListener::setUpTls(const Config &config, QSslConfiguration *tls, QString *error)
 {
     const QString certFile = config.value(QStringLiteral("tls_cert_file"));
     if (certFile.isEmpty()) {
@@ -68,10 +68,10 @@ bool HttpListener::setUpTls(const Config &config, QString *error)
     QSslKey key(pem, QSsl::Rsa, QSsl::Pem);
     if (key.isNull())
         key = QSslKey(pem, QSsl::Ec, QSsl::Pem);
-    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-    tls.setLocalCertificateChain(chain);
-    tls.setPrivateKey(key);
-    tls.setProtocol(QSsl::TlsV1_2OrLater);
+    *tls = QSslConfiguration::defaultConfiguration();
+    tls->setLocalCertificateChain(chain);
+    tls->setPrivateKey(key);
+    tls->setProtocol(QSsl::TlsV1_2OrLater);
     if (key.isNull()) {
         *error = QStringLiteral("cannot read the private key %1 (PEM RSA or EC)").arg(keyFile.fileName());
         return false;
@@ -82,21 +82,31 @@ bool HttpListener::setUpTls(const Config &config, QString *error)
             *error = QStringLiteral("enable_mtls is on but tls_ca_file has no certificate");
             return false;
         }
-        tls.setCaCertificates(cas);
-        tls.setPeerVerifyMode(QSslSocket::VerifyPeer);
+        tls->setCaCertificates(cas);
+        tls->setPeerVerifyMode(QSslSocket::VerifyPeer);
     }
-    sslSetup(tls);
     return true;
 }
 
 bool HttpListener::listenOn(const Config &config, quint16 port, QString *error)
 {
-    if (!setUpTls(config, error))
+    QSslConfiguration tls;
+    if (!setUpTls(config, &tls, error))
         return false;
     const QHostAddress address(config.value(QStringLiteral("bind_address")));
     if (address.isNull()) {
         *error = QStringLiteral("bind_address '%1' is not an IP address").arg(config.value(QStringLiteral("bind_address")));
         return false;
+    }
+    if (!tls.isNull()) {
+        // QtHttpServer 6.4 wraps accepted sockets in TLS only for servers created by its own
+        // listen() after sslSetup(); a QTcpServer handed to bind() would serve plain HTTP.
+        sslSetup(tls);
+        if (listen(address, port) == 0) {
+            *error = QStringLiteral("cannot listen with TLS on %1:%2 (port in use?)").arg(address.toString()).arg(port);
+            return false;
+        }
+        return true;
     }
     auto *server = new QTcpServer(this);
     if (!server->listen(address, port)) {

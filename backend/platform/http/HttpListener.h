@@ -3,6 +3,7 @@
 // service's pipeline (ServiceRuntime::dispatch). Created and used on the service thread.
 
 #include <QAbstractHttpServer>
+#include <QSslConfiguration>
 
 namespace paydesk::platform {
 
@@ -25,7 +26,7 @@ protected:
     void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
 
 private:
-    bool setUpTls(const Config &config, QString *error);
+    bool setUpTls(const Config &config, QSslConfiguration *tls, QString *error);
     ServiceRuntime &m_runtime;
 };
 

@@ -1,5 +1,9 @@
 #include "platform/observe/ProcessCollector.h"
 
+#include <prometheus/client_metric.h>
+#include <prometheus/metric_family.h>
+#include <prometheus/metric_type.h>
+
 #include <QDir>
 #include <QFile>
 
