@@ -28,14 +28,15 @@ constexpr int kStartWaitMs = 5000;  // fork+exec; longer means the machine is in
 constexpr int kKillWaitMs = 5000;   // after SIGKILL only the kernel can delay the exit
 constexpr int kPasswordLength = 32; // 64-symbol alphabet: 192 bits
 constexpr char kPasswordAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+constexpr int kPasswordAlphabetSize = sizeof(kPasswordAlphabet) - 1;
+static_assert(kPasswordAlphabetSize == 64, "6 bits per character, and no URL or shell quoting needed");
 constexpr qint64 kTailBytesMax = 4096;
 constexpr int kTailLinesMax = 12;
 
 [[noreturn]] void failInChild(const char *message)
 {
     // stderr is already the log file (or the pipe of runToCompletion) at this point.
-    if (::write(STDERR_FILENO, message, std::strlen(message)) < 0) {
-    }
+    [[maybe_unused]] const ssize_t written = ::write(STDERR_FILENO, message, std::strlen(message));
     ::_exit(127);
 }
 
@@ -361,7 +362,8 @@ bool ChildProcess::loadOrCreatePassword(const QString &path, QString *password, 
     QString generated;
     generated.reserve(childprocess::kPasswordLength);
     for (int i = 0; i < childprocess::kPasswordLength; ++i)
-        generated += QLatin1Char(childprocess::kPasswordAlphabet[QRandomGenerator::system()->bounded(64)]);
+        generated += QLatin1Char(childprocess::kPasswordAlphabet[QRandomGenerator::system()->bounded(
+            childprocess::kPasswordAlphabetSize)]);
     if (!writePrivateFile(path, generated.toLatin1() + '\n', error))
         return false;
     *password = generated;

@@ -39,9 +39,10 @@ struct ChildLaunch
 // Supervises one server process (PostgreSQL, Redis) started from this process.
 //
 // The child gets its own process group, so a Ctrl-C on the host's terminal reaches the host only
-// (which then stops its servers in order) and the orphans of a crashed server can be killed as a
-// group. It also gets a parent-death signal (its stop signal), so a host killed with SIGKILL does
-// not leave a server holding the port.
+// (which then stops its servers in order) and the workers a crashed server forked can be killed as
+// a group (or by killOrphanedWorkers() for servers whose workers leave it). It also gets a
+// parent-death signal (its stop signal), so a host killed with SIGKILL does not leave a server
+// holding the port.
 //
 // Unplanned exits are restarted with a back-off of kBackoffInitialMs doubling up to kBackoffMaxMs;
 // more than kRestartCountMax restarts within kRestartWindowMs means something is wrong that a
@@ -61,7 +62,8 @@ public:
 
     ~ChildProcess() override; // stops the child
 
-    // Sends the stop signal, waits up to timeoutMs, then SIGKILLs the process group. No restart after.
+    // Sends the stop signal, waits up to timeoutMs, then SIGKILLs the process group and orphaned
+    // workers. No restart after.
     void stop(int timeoutMs = 15000);
     bool isRunning() const; // started and passed its readiness probe
     qint64 pid() const;     // 0 when no child process exists

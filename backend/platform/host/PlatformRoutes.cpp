@@ -23,11 +23,7 @@ void ServiceRuntime::registerPlatformRoutes()
     const QString version = QStringLiteral(PAYDESK_VERSION);
     m_router.add({.method = "GET",
                   .pattern = QStringLiteral("/health"),
-                  .handler = [this, version](const HttpRequest &) {
-                      const HealthSnapshot snapshot = health();
-                      const bool unhealthy = snapshot.status() == QStringLiteral("unhealthy");
-                      return HttpResponse::json(snapshot.toJson(version), unhealthy ? 503 : 200);
-                  },
+                  .handler = [this](const HttpRequest &) { return healthResponse(); },
                   .execution = Execution::ServiceThread,
                   .summary = QStringLiteral("Health report: status, version, uptime and each check with its latency"),
                   .responseSchema = objectSchema({{"status", "string"},

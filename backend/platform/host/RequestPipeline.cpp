@@ -9,18 +9,23 @@
 
 #include <QJsonArray>
 #include <QJsonParseError>
-#include <QRegularExpression>
+
+#include <algorithm>
 
 namespace paydesk::platform {
 
 namespace {
 constexpr qint64 kSlowRequestMs = 1000;  // the seed's "slow" tag
 
+// A caller's X-Request-ID is kept when it is short and plain; anything else gets a fresh id.
 QString requestIdFrom(const QByteArray &header)
 {
-    static const QRegularExpression kSafe(QStringLiteral("^[A-Za-z0-9._:-]{1,128}$"));
-    const QString candidate = QString::fromLatin1(header);
-    return kSafe.match(candidate).hasMatch() ? candidate : QString::fromLatin1(TraceContext::randomHex(8));
+    const bool safe = !header.isEmpty() && header.size() <= 128 &&
+                      std::all_of(header.begin(), header.end(), [](char c) {
+                          return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                                 c == '.' || c == '_' || c == ':' || c == '-';
+                      });
+    return QString::fromLatin1(safe ? header : TraceContext::randomHex(8));
 }
 
 HttpResponse invoke(const Route &route, const HttpRequest &request)
@@ -140,7 +145,7 @@ void ServiceRuntime::dispatch(HttpRequest request, std::function<void(HttpRespon
         done(std::move(response));
     };
 
-    const bool stopping = health().state == ServiceState::Stopping;
+    const bool stopping = m_stopping.load();
     const Route *route = nullptr;
     if (auto rejected = preflight(m_router, request, m_bodyLimitBytes, stopping, &route)) {
         finish(request, std::move(*rejected));

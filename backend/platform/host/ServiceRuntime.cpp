@@ -10,6 +10,7 @@
 #include "platform/rpc/ServiceClient.h"
 
 #include <QDir>
+#include <QJsonDocument>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QSqlError>
@@ -77,6 +78,26 @@ void ServiceRuntime::updateHealth(const std::function<void(HealthSnapshot &)> &c
 {
     QWriteLocker lock(&m_healthLock);
     change(m_health);
+    m_stopping.store(m_health.state == ServiceState::Stopping || m_health.state == ServiceState::Stopped);
+    ++m_healthGeneration;
+}
+
+HttpResponse ServiceRuntime::healthResponse()
+{
+    constexpr qint64 kHealthBodyMaxAgeMs = 250;
+    const quint64 generation = m_healthGeneration.load();
+    if (m_healthBody.generation != generation || !m_healthBody.age.isValid() ||
+        m_healthBody.age.elapsed() > kHealthBodyMaxAgeMs) {
+        const HealthSnapshot snapshot = health();
+        m_healthBody.json = QJsonDocument(snapshot.toJson(QStringLiteral(PAYDESK_VERSION))).toJson(QJsonDocument::Compact);
+        m_healthBody.status = snapshot.status() == QStringLiteral("unhealthy") ? 503 : 200;
+        m_healthBody.generation = generation;
+        m_healthBody.age.start();
+    }
+    HttpResponse response;
+    response.status = m_healthBody.status;
+    response.body = m_healthBody.json;
+    return response;
 }
 
 void ServiceRuntime::runOnWorker(std::function<void()> work)

@@ -105,6 +105,20 @@ private:
 
     mutable QReadWriteLock m_healthLock;  // guards m_health for readers on other threads
     HealthSnapshot m_health;
+    std::atomic<quint64> m_healthGeneration{0};  // bumped on every change of m_health
+    std::atomic<bool> m_stopping{false};
+
+    // /health is polled every second by every console and load balancer: its body is rebuilt
+    // when the snapshot changes or after kHealthBodyMaxAgeMs (for uptime), not per request.
+    struct HealthBody
+    {
+        QByteArray json;
+        int status = 200;
+        quint64 generation = ~0ull;
+        QElapsedTimer age;
+    };
+    HealthBody m_healthBody;  // service thread only
+    HttpResponse healthResponse();
 };
 
 } // namespace paydesk::platform

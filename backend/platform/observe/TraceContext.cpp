@@ -67,10 +67,14 @@ TraceContext TraceContext::childOf(const TraceContext &parent)
 
 QByteArray TraceContext::randomHex(int bytes)
 {
+    Q_ASSERT(bytes % 4 == 0);
+    // One generator per thread, seeded from the system: ids are drawn on every request, and the
+    // shared global generator would serialise all service threads on its lock.
+    thread_local QRandomGenerator generator(QRandomGenerator::system()->generate());
     QByteArray raw(bytes, Qt::Uninitialized);
     do {
-        QRandomGenerator::global()->fillRange(reinterpret_cast<quint32 *>(raw.data()), bytes / 4);
-    } while (isAllZero(raw.toHex()));
+        generator.fillRange(reinterpret_cast<quint32 *>(raw.data()), bytes / 4);
+    } while (raw.count('\0') == raw.size());
     return raw.toHex();
 }
 
