@@ -54,6 +54,9 @@ public:
                             {"caller", QString::fromLatin1(request.header("x-paydesk-caller"))},
                             {"in_process", request.inProcess}});
                     }});
+        router.add({.method = "GET", .pattern = "/internal/v1/ping", .handler = [](const HttpRequest &request) {
+                        return HttpResponse::json(QJsonObject{{"caller", request.principal.id}});
+                    }, .execution = Execution::ServiceThread, .access = Access::Internal});
         router.add({.method = "GET", .pattern = "/api/v1/slow", .handler = [](const HttpRequest &) {
                         QThread::msleep(400);
                         return HttpResponse::empty(204);
@@ -142,6 +145,7 @@ class PlatformTest : public QObject
         env.redis = RedisUrl::parse(m_infra.redisUrl(), &error);
         env.bus = m_bus.get();
         env.logDirectory = m_dir.path() + "/" + name + "/logs";
+        ServerSecrets::loadOrCreate(m_dir.path() + "/secrets", &env.secrets, &error);
         return env;
     }
 
@@ -186,6 +190,20 @@ private Q_SLOTS:
         // Beta's parent is alpha's span, not the external caller's.
         QVERIFY(!body.value("parent_span_id").toString().isEmpty());
         QVERIFY(body.value("parent_span_id").toString() != QStringLiteral("00f067aa0ba902b7"));
+    }
+
+    void internalRoutesAcceptServicesOnly()
+    {
+        QCOMPARE(httpRequest("GET", url(40102, "/internal/v1/ping")).status, 403);
+        QCOMPARE(httpRequest("GET", url(40102, "/internal/v1/ping"), {}, {{"X-PayDesk-Internal-Token", "forged"}}).status, 403);
+        ServerSecrets secrets;
+        QString error;
+        QVERIFY(ServerSecrets::loadOrCreate(m_dir.path() + "/secrets", &secrets, &error));
+        QCOMPARE(httpRequest("GET", url(40102, "/internal/v1/ping"), {}, {{"X-PayDesk-Internal-Token", secrets.internalToken()}}).status, 200);
+        ServiceClient client(m_host->directory(), "alpha");
+        const HttpResponse inProcess = client.callSync("beta", "GET", "/internal/v1/ping");
+        QCOMPARE(inProcess.status, 200);
+        QCOMPARE(inProcess.jsonObject().value("caller").toString(), QStringLiteral("alpha"));
     }
 
     void callPastItsDeadlineAnswersGatewayTimeout()

@@ -11,6 +11,7 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTcpSocket>
@@ -131,17 +132,54 @@ private Q_SLOTS:
         QCOMPARE(result.json().value("code").toString(), QStringLiteral("METHOD_NOT_ALLOWED"));
     }
 
+    QHash<QByteArray, QByteArray> admin(const QStringList &permissions) const
+    {
+        return {{"Authorization", "Bearer " + adminToken(m_server->dataDir(), permissions)}};
+    }
+
+    void adminRoutesEnforceTokenAndPermission()
+    {
+        const QString url = gateway("/admin/v1/log-level");
+        const QByteArray body = R"({"level": "debug"})";
+        HttpResult result = httpRequest("PUT", url, body);
+        QCOMPARE(result.status, 401);
+        QCOMPARE(result.json().value("code").toString(), QStringLiteral("UNAUTHORIZED"));
+        QCOMPARE(httpRequest("PUT", url, body, {{"Authorization", "Bearer not.a.token"}}).status, 401);
+        QCOMPARE(httpRequest("PUT", url, body, {{"Authorization", "Bearer " + adminToken(m_server->dataDir(), {"*"}, -5)}}).status, 401);
+        result = httpRequest("PUT", url, body, admin({"system.view"}));
+        QCOMPARE(result.status, 403);
+        QCOMPARE(result.json().value("code").toString(), QStringLiteral("FORBIDDEN"));
+        QCOMPARE(httpRequest("GET", url, {}, admin({"system.view"})).status, 200);
+        QCOMPARE(httpRequest("GET", url).status, 401);
+
+        result = httpRequest("PUT", url, body, admin({"system.update"}));
+        QCOMPARE(result.status, 200);
+        QCOMPARE(result.json().value("level").toString(), QStringLiteral("debug"));
+        QCOMPARE(httpRequest("GET", url, {}, admin({"system.*"})).json().value("level").toString(), QStringLiteral("debug"));
+        QCOMPARE(httpRequest("PUT", url, R"({"level": "info"})", admin({"*"})).status, 200);
+
+        // Both changes left an audit event in the service's outbox, with actor and before/after.
+        QString dbUrl = m_infra.databaseUrl();
+        dbUrl.replace(QStringLiteral("/postgres"), QStringLiteral("/payment_gateway"));
+        QProcess psql;
+        psql.start("psql", {dbUrl, "-Atc", "SELECT payload->>'actor_name', payload->>'before', payload->>'after' FROM outbox_events "
+                                           "WHERE topic = 'audit.events' ORDER BY id"});
+        QVERIFY(psql.waitForFinished(10000));
+        const QString rows = QString::fromUtf8(psql.readAllStandardOutput());
+        QVERIFY2(rows.contains("tester|info|debug\ntester|debug|info"), qPrintable(rows));
+    }
+
     void malformedJsonIsBadRequestWithPosition()
     {
-        const HttpResult result = httpRequest("PUT", gateway("/admin/v1/log-level"), R"({"level": "info",})");
+        const HttpResult result = httpRequest("PUT", gateway("/admin/v1/log-level"), R"({"level": "info",})", admin({"*"}));
         QCOMPARE(result.status, 400);
         const QJsonObject problem = result.json();
         QCOMPARE(problem.value("code").toString(), QStringLiteral("MALFORMED_JSON"));
         // QJsonParseError::offset points just past the offending '}' (index 17).
         QCOMPARE(problem.value("offset").toInt(), 18);
         QVERIFY(problem.value("detail").toString().contains("offset 18"));
-        QCOMPARE(httpRequest("PUT", gateway("/admin/v1/log-level"), "[1,2]").status, 400);
-        QCOMPARE(httpRequest("PUT", gateway("/admin/v1/log-level"), R"({"level": "loud"})").status, 422);
+        QCOMPARE(httpRequest("PUT", gateway("/admin/v1/log-level"), "[1,2]", admin({"*"})).status, 400);
+        QCOMPARE(httpRequest("PUT", gateway("/admin/v1/log-level"), R"({"level": "loud"})", admin({"*"})).status, 422);
     }
 
     void oversizedBodyIsPayloadTooLarge()

@@ -1,5 +1,10 @@
 #include "support/TestSupport.h"
 
+#include "platform/security/Jwt.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QJsonArray>
 #include <QRandomGenerator>
 #include <QTcpServer>
 
@@ -30,6 +35,22 @@ quint16 freeBasePort()
             return base;
     }
     return 0;
+}
+
+QByteArray adminToken(const QString &dataDir, const QStringList &permissions, int ttlSeconds)
+{
+    QFile file(dataDir + QStringLiteral("/secrets/jwt.key"));
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    const QByteArray key = QByteArray::fromHex(file.readAll().trimmed());
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    return platform::jwt::sign({{"sub", "00000000-0000-0000-0000-00000000a001"},
+                                {"username", "tester"},
+                                {"typ", "access"},
+                                {"permissions", QJsonArray::fromStringList(permissions)},
+                                {"iat", now},
+                                {"exp", now + ttlSeconds}},
+                               key);
 }
 
 } // namespace paydesk::testing

@@ -5,6 +5,7 @@
 #include "platform/cache/RedisConnection.h"
 #include "platform/config/Config.h"
 #include "platform/db/Database.h"
+#include "platform/security/ServerSecrets.h"
 
 #include <QDateTime>
 
@@ -21,6 +22,7 @@ struct HostEnvironment
     EventBus *bus = nullptr;
     ServiceDirectory *directory = nullptr;
     QString logDirectory;
+    ServerSecrets secrets;
     QDateTime processStartedAt;
 };
 

@@ -1,7 +1,9 @@
 // Routes every service serves: health, readiness, liveness, metrics, OpenAPI and the log level.
 
 #include "platform/host/ServiceRuntime.h"
+#include "platform/db/Database.h"
 #include "platform/http/OpenApi.h"
+#include "platform/security/Audit.h"
 #include "platform/http/Problem.h"
 #include "platform/observe/JsonLog.h"
 #include "platform/observe/Metrics.h"
@@ -80,7 +82,7 @@ void ServiceRuntime::registerPlatformRoutes()
     m_router.add({.method = "PUT",
                   .pattern = QStringLiteral("/admin/v1/log-level"),
                   .handler = [this](const HttpRequest &request) { return setLogLevel(request); },
-                  .execution = Execution::ServiceThread,
+                  .execution = Execution::Worker,
                   .access = Access::Admin,
                   .jsonBody = true,
                   .permission = QStringLiteral("system.update"),
@@ -98,10 +100,26 @@ HttpResponse ServiceRuntime::setLogLevel(const HttpRequest &request)
         return Problem::validation(QStringLiteral("level must be one of debug, info, warn, error"))
             .toResponse(request.trace.traceId);
     }
+    // The change is operational state, not data; its audit record still goes through the outbox.
+    const QString before = toString(m_log->level()).toLower();
+    const QString after = toString(level).toLower();
+    QString error;
+    QSqlDatabase db = m_database->connection(&error);
+    Database::Use use(*m_database);
+    const bool recorded = db.isOpen() && inTransaction(db, [&](QString *why) {
+        return audit::append(db, request, m_name,
+                             {QStringLiteral("system.log_level"), QStringLiteral("service"), m_name, before, after}, why);
+    }, &error);
+    if (!recorded)
+        return Problem::unavailable(QStringLiteral("AUDIT_UNAVAILABLE"), QStringLiteral("cannot record the change: %1").arg(error))
+            .toResponse(request.trace.traceId);
+    kickOutbox();
     m_log->setLevel(level);
-    m_log->write(LogLevel::Info, QStringLiteral("log level set to %1").arg(toString(level).toLower()),
+    m_log->write(LogLevel::Info, QStringLiteral("log level set to %1 by %2").arg(after, request.principal.name),
                  {{QStringLiteral("trace_id"), QString::fromLatin1(request.trace.traceId)}});
-    return HttpResponse::json(QJsonObject{{QStringLiteral("level"), toString(level).toLower()}});
+    HttpResponse response = HttpResponse::json(QJsonObject{{QStringLiteral("level"), after}});
+    response.audited = true;
+    return response;
 }
 
 } // namespace paydesk::platform

@@ -2,10 +2,12 @@
 // (404/405), JSON parsing with the error position, deadline, execution on the service thread or a
 // worker, then the response headers, metrics and one JSON log line.
 
+#include "platform/host/Authentication.h"
 #include "platform/host/ServiceRuntime.h"
 #include "platform/http/Problem.h"
 #include "platform/observe/JsonLog.h"
 #include "platform/observe/Metrics.h"
+#include "platform/rpc/ServiceClient.h"
 
 #include <QJsonArray>
 #include <QJsonParseError>
@@ -66,26 +68,30 @@ std::optional<HttpResponse> preflight(const Router &router, HttpRequest &request
     const Route &route = *match.route;
     request.routePattern = route.pattern;
     request.pathParams = match.params;
-    if (route.jsonBody) {
-        QJsonParseError error;
-        request.json = QJsonDocument::fromJson(request.body, &error);
-        if (request.body.trimmed().isEmpty())
-            return Problem::malformedJson(QStringLiteral("the request body must be a JSON object; it is empty"), 0)
-                .toResponse(traceId);
-        if (error.error != QJsonParseError::NoError)
-            return Problem::malformedJson(QStringLiteral("invalid JSON at offset %1: %2")
-                                              .arg(error.offset)
-                                              .arg(error.errorString()),
-                                          error.offset)
-                .toResponse(traceId);
-        if (!request.json.isObject())
-            return Problem::malformedJson(QStringLiteral("the request body must be a JSON object"), 0)
-                .toResponse(traceId);
-    }
     if (request.deadline.hasExpired())
         return Problem::deadlineExceeded(QStringLiteral("the caller's deadline passed before the request was handled"))
             .toResponse(traceId);
     *matched = &route;
+    return std::nullopt;
+}
+
+// Runs after authentication, so an anonymous caller learns nothing from body parsing.
+std::optional<HttpResponse> parseJsonBody(const Route &route, HttpRequest &request)
+{
+    if (!route.jsonBody)
+        return std::nullopt;
+    const QByteArray &traceId = request.trace.traceId;
+    if (request.body.trimmed().isEmpty())
+        return Problem::malformedJson(QStringLiteral("the request body must be a JSON object; it is empty"), 0)
+            .toResponse(traceId);
+    QJsonParseError error;
+    request.json = QJsonDocument::fromJson(request.body, &error);
+    if (error.error != QJsonParseError::NoError)
+        return Problem::malformedJson(
+                   QStringLiteral("invalid JSON at offset %1: %2").arg(error.offset).arg(error.errorString()), error.offset)
+            .toResponse(traceId);
+    if (!request.json.isObject())
+        return Problem::malformedJson(QStringLiteral("the request body must be a JSON object"), 0).toResponse(traceId);
     return std::nullopt;
 }
 } // namespace
@@ -110,6 +116,13 @@ void ServiceRuntime::dispatch(HttpRequest request, std::function<void(HttpRespon
         response.setHeader("X-Request-ID", req.requestId.toLatin1());
         if (req.method == "HEAD")
             response.body.clear();
+        // Every successful admin change must leave an audit record (security/Audit.h).
+        const bool mutating = req.method != "GET" && req.method != "HEAD";
+        if (mutating && response.isSuccess() && req.principal.kind == Principal::Kind::Admin && !response.audited) {
+            m_log->write(LogLevel::Error, QStringLiteral("admin change without an audit record: %1 %2")
+                                              .arg(QString::fromLatin1(req.method), req.routePattern));
+            Q_ASSERT_X(false, "dispatch", "a mutating admin handler must append an audit event");
+        }
         const qint64 elapsedNs = clock.nsecsElapsed();
         const QString route = req.routePattern.isEmpty() ? QStringLiteral("(unmatched)") : req.routePattern;
         m_metrics->recordRequest(req.method, route, response.status, static_cast<double>(elapsedNs) / 1e9);
@@ -151,12 +164,24 @@ void ServiceRuntime::dispatch(HttpRequest request, std::function<void(HttpRespon
         finish(request, std::move(*rejected));
         return;
     }
+    auto rejected = authenticateLocally(*route, request, m_environment);
+    if (!rejected)
+        rejected = parseJsonBody(*route, request);
+    if (rejected) {
+        finish(request, std::move(*rejected));
+        return;
+    }
+    Q_ASSERT_X(route->access != Access::Merchant || route->execution == Execution::Worker, "dispatch",
+               "merchant routes verify signatures by a blocking call: they must run on a worker");
     if (route->execution == Execution::ServiceThread) {
         finish(request, invoke(*route, request));
         return;
     }
     m_workers.start([this, route, request = std::move(request), finish = std::move(finish)]() mutable {
-        HttpResponse response = invoke(*route, request);
+        std::optional<HttpResponse> refused;
+        if (route->access == Access::Merchant)
+            refused = authenticateMerchant(request, *m_client);
+        HttpResponse response = refused ? std::move(*refused) : invoke(*route, request);
         QMetaObject::invokeMethod(
             this,
             [request = std::move(request), response = std::move(response), finish = std::move(finish)]() mutable {

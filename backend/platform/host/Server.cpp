@@ -119,6 +119,8 @@ bool Server::start(const QList<ServiceCatalogEntry> &catalog, QString *error,
     m_bus = std::make_unique<InProcessEventBus>();
     environment.bus = m_bus.get();
     environment.logDirectory = m_config.dataDir() + QStringLiteral("/logs");
+    if (!ServerSecrets::loadOrCreate(m_config.dataDir() + QStringLiteral("/secrets"), &environment.secrets, error))
+        return false;
     environment.processStartedAt = QDateTime::currentDateTimeUtc();
     m_host = std::make_unique<ServiceHost>(environment);
 

@@ -4,6 +4,7 @@
 // its caller is a socket or a sibling service in the same process.
 
 #include "platform/observe/TraceContext.h"
+#include "platform/security/Principal.h"
 
 #include <QByteArray>
 #include <QDeadlineTimer>
@@ -35,6 +36,7 @@ struct HttpRequest
     QString requestId;
     TraceContext trace;                     // this request's span (trace id from the caller)
     QDeadlineTimer deadline{QDeadlineTimer::Forever};
+    Principal principal;                    // set by the authentication stage
 
     QByteArray header(const QByteArray &lowerName) const { return headers.value(lowerName); }
     QString pathParam(const QString &name) const { return pathParams.value(name); }
@@ -47,6 +49,7 @@ struct HttpResponse
     QByteArray body;
     QList<QPair<QByteArray, QByteArray>> headers;
     QString problemCode;  // set for problem responses; logged, never parsed back
+    bool audited = false; // a mutating admin handler appended its audit event (security/Audit.h)
 
     static HttpResponse json(const QJsonObject &object, int status = 200);
     static HttpResponse json(const QJsonDocument &document, int status = 200);
