@@ -92,6 +92,15 @@ private Q_SLOTS:
         QVERIFY(error.contains("does not exist"));
     }
 
+    void exampleConfigFileDocumentsEveryKey()
+    {
+        QFile example(QStringLiteral(PAYDESK_SOURCE_DIR "/packaging/paydesk.conf.example"));
+        QVERIFY(example.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(example.readAll());
+        for (const ConfigKey &key : Config::keys())
+            QVERIFY2(text.contains("# " + key.name + " ="), qPrintable(key.name));
+    }
+
     void secretsAreMaskedInTheDescription()
     {
         QString error;
