@@ -1,0 +1,93 @@
+#pragma once
+// The typed client of a PayDesk cluster (single-site or remote) over HTTP(S): what the desktop
+// console and payctl use, and nothing else does. Every call answers an ApiResult: a 2xx body, or
+// a problem's stable code and readable message, or NETWORK_ERROR when nothing answered.
+// Thread: create and use on one thread with an event loop (GUI) or call the *Sync forms (CLI).
+
+#include "api/ServiceMap.h"
+
+#include <QFuture>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QObject>
+#include <QSslConfiguration>
+
+class QNetworkAccessManager;
+
+namespace paydesk::api {
+
+struct ApiResult
+{
+    int status = 0;  // 0: no HTTP answer
+    QJsonDocument body;
+    QString errorCode;     // problem code, NETWORK_ERROR or BAD_RESPONSE
+    QString errorMessage;  // for people: the problem's detail or the network error
+    QString traceId;
+
+    bool ok() const { return status >= 200 && status < 300; }
+    QJsonObject object() const { return body.object(); }
+    QJsonArray items() const { return body.object().value(QStringLiteral("items")).toArray(); }
+};
+
+class PlatformClient : public QObject
+{
+    Q_OBJECT
+public:
+    explicit PlatformClient(ServiceMap map, QObject *parent = nullptr);
+    ~PlatformClient() override;
+
+    const ServiceMap &serviceMap() const { return m_map; }
+    void setAccessToken(const QByteArray &token) { m_accessToken = token; }
+    QByteArray accessToken() const { return m_accessToken; }
+    // TLS profile: CA to trust and an optional client certificate (mTLS clusters).
+    bool setTls(const QString &caFile, const QString &certFile, const QString &keyFile, QString *error);
+
+    QFuture<ApiResult> send(const QString &service, const QByteArray &method, const QString &pathAndQuery,
+                            const QJsonObject &body = {}, int timeoutMs = 10000);
+    ApiResult sendSync(const QString &service, const QByteArray &method, const QString &pathAndQuery,
+                       const QJsonObject &body = {}, int timeoutMs = 10000);
+
+    // Health of one service; of all 18 at once (in parallel).
+    ApiResult health(const QString &service);
+    QList<QPair<QString, ApiResult>> healthOfAll(int timeoutMs = 2000);
+
+    // admin-service
+    ApiResult login(const QString &username, const QString &password, const QString &totpCode = {});
+    ApiResult refresh(const QString &refreshToken);
+
+    // merchant-service
+    ApiResult merchants(const QUrlQuery &filter);
+    ApiResult merchant(const QString &id);
+    ApiResult createMerchant(const QJsonObject &merchant);
+    ApiResult changeMerchantStatus(const QString &id, const QString &action, const QString &reason);
+
+    // kyc-service
+    ApiResult kycQueue(const QUrlQuery &filter);
+    ApiResult kycCase(const QString &caseId);
+    ApiResult decideKyc(const QString &caseId, bool approve, const QString &reason);
+
+    // merchant-auth-service
+    ApiResult apiKeys(const QString &merchantId);
+    ApiResult createApiKey(const QString &merchantId, const QString &environment, const QString &label);
+    ApiResult rotateApiKey(const QString &keyId, int graceSeconds);
+    ApiResult revokeApiKey(const QString &keyId, const QString &reason);
+
+    // merchant-limit-service
+    ApiResult limits(const QString &merchantId);
+    ApiResult setLimits(const QString &merchantId, const QJsonObject &limits);
+
+    // config-service
+    ApiResult configValue(const QString &key);
+    ApiResult setConfigValue(const QString &key, const QJsonValue &value, bool secret);
+    ApiResult flags();
+    ApiResult setFlag(const QString &name, const QJsonObject &flag);
+
+private:
+    ServiceMap m_map;
+    QByteArray m_accessToken;
+    QSslConfiguration m_tls;
+    QNetworkAccessManager *m_network;
+};
+
+} // namespace paydesk::api
