@@ -213,6 +213,33 @@ private Q_SLOTS:
         QCOMPARE(result.json().value("code").toString(), QStringLiteral("DEADLINE_EXCEEDED"));
     }
 
+    void remoteCallGoesOverHttpWithTraceAndDeadline()
+    {
+        ServiceDirectory directory;
+        directory.addRemote("beta", QUrl(url(40102, "/")));
+        directory.addRemote("gone", QUrl(QStringLiteral("http://127.0.0.1:%1/").arg(freePort())));
+        ServiceClient client(directory, "remote-test");
+        CallOptions options;
+        options.parent = TraceContext::parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+        options.timeoutMs = 3000;
+        HttpResponse response = client.callSync("beta", "GET", "/api/v1/whoami", {}, options);
+        QCOMPARE(response.status, 200);
+        QCOMPARE(response.jsonObject().value("trace_id").toString(), QStringLiteral("4bf92f3577b34da6a3ce929d0e0e4736"));
+        QCOMPARE(response.jsonObject().value("parent_span_id").toString(), QStringLiteral("00f067aa0ba902b7"));
+        QCOMPARE(response.jsonObject().value("in_process").toBool(), false);
+        QCOMPARE(response.jsonObject().value("caller").toString(), QStringLiteral("remote-test"));
+
+        options.timeoutMs = 100;
+        response = client.callSync("beta", "GET", "/api/v1/slow", {}, options);
+        QCOMPARE(response.status, 504);
+        QCOMPARE(response.jsonObject().value("code").toString(), QStringLiteral("DEADLINE_EXCEEDED"));
+
+        options.timeoutMs = 2000;
+        response = client.callSync("gone", "GET", "/health", {}, options);
+        QCOMPARE(response.status, 503);
+        QCOMPARE(response.jsonObject().value("code").toString(), QStringLiteral("SERVICE_UNAVAILABLE"));
+    }
+
     void callToAnUnknownServiceIsUnavailable()
     {
         ServiceClient client(m_host->directory(), "test");
