@@ -225,7 +225,7 @@ int stopServer(const Config &config)
     say(QStringLiteral("Stopping paydesk-server (pid %1)…").arg(pid));
     QElapsedTimer clock;
     clock.start();
-    const qint64 limitMs = config.int64Value(QStringLiteral("shutdown_timeout_ms")) + 30000;
+    const qint64 limitMs = config.int64Value(QStringLiteral("shutdown_timeout_ms")) + 120000;  // drain, then PostgreSQL's shutdown checkpoint
     while (pidFile.runningPid() != 0) {
         if (clock.elapsed() > limitMs) {
             std::fprintf(stderr, "paydesk-server: pid %lld did not stop within %lld ms\n", static_cast<long long>(pid),

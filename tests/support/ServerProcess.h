@@ -32,7 +32,7 @@ public:
     // Until every service answers 200 on /health/ready, bounded by timeoutMs.
     bool waitAllReady(int timeoutMs, QString *error);
     // SIGTERM, then wait; returns the exit code (-1 if it had to be killed).
-    int stop(int timeoutMs = 40000);
+    int stop(int timeoutMs = 120000);
 
     QString url(quint16 seedPort, const QString &path) const;
     quint16 port(quint16 seedPort) const { return static_cast<quint16>(m_basePort + seedPort - 40000); }

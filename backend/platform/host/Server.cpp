@@ -182,10 +182,14 @@ void Server::stop()
         m_host->stop();
         m_host.reset();
     }
+    // PostgreSQL's shutdown checkpoint flushes every dirty buffer; right after the 18 databases
+    // were created that is a few hundred MB, which takes a while on a busy disk. Give it time
+    // rather than SIGKILL it into crash recovery.
+    constexpr int kPostgresStopMs = 90000;
     if (m_redis)
         m_redis->stop();
     if (m_postgres)
-        m_postgres->stop();
+        m_postgres->stop(kPostgresStopMs);
 }
 
 } // namespace paydesk::platform
