@@ -79,18 +79,24 @@ int status(Context &c)
         const bool ready = health.value(QStringLiteral("ready")).toBool();
         allReady = allReady && ready;
         rows.append(QJsonObject{{QStringLiteral("service"), name},
-                                {QStringLiteral("status"), result.status == 0 ? QStringLiteral("unreachable")
-                                                                              : health.value(QStringLiteral("status")).toString()},
+                                {QStringLiteral("status"),
+                                 result.status == 0 ? QStringLiteral("unreachable")
+                                                    : health.value(QStringLiteral("status")).toString()},
                                 {QStringLiteral("ready"), ready},
                                 {QStringLiteral("port"), health.value(QStringLiteral("port"))},
-                                {QStringLiteral("uptime_seconds"), qRound(health.value(QStringLiteral("uptime_seconds")).toDouble())},
+                                {QStringLiteral("uptime_seconds"),
+                                 qRound(health.value(QStringLiteral("uptime_seconds")).toDouble())},
                                 {QStringLiteral("in_flight"), health.value(QStringLiteral("in_flight"))}});
     }
     if (c.json)
         std::fputs(QJsonDocument(rows).toJson().constData(), stdout);
     else
-        std::fputs(qPrintable(table(rows, {{"service", "service"}, {"status", "status"}, {"ready", "ready"}, {"port", "port"},
-                                           {"uptime s", "uptime_seconds"}, {"in flight", "in_flight"}})),
+        std::fputs(qPrintable(table(rows, {{"service", "service"},
+                                           {"status", "status"},
+                                           {"ready", "ready"},
+                                           {"port", "port"},
+                                           {"uptime s", "uptime_seconds"},
+                                           {"in flight", "in_flight"}})),
                    stdout);
     if (!anyAnswered)
         std::fprintf(stderr, "payctl: no service answers at %s\n", qPrintable(c.session.url));
@@ -102,7 +108,8 @@ int login(Context &c)
     const QString username = c.args.option(QStringLiteral("username"), c.operand(1));
     if (username.isEmpty())
         return usageError(QStringLiteral("login needs --username"));
-    const api::ApiResult result = c.client.login(username, readPassword(), c.args.option(QStringLiteral("totp")));
+    const api::ApiResult result =
+        c.client.login(username, readPassword(), c.args.option(QStringLiteral("totp")));
     if (result.ok()) {
         c.session.accessToken = QString::fromLatin1(c.client.accessToken());
         c.session.refreshToken = result.object().value(QStringLiteral("refresh_token")).toString();
@@ -115,7 +122,8 @@ int login(Context &c)
         QString text = QStringLiteral("Logged in as %1 to %2 (token valid %3 s).\n")
                            .arg(username, c.session.url)
                            .arg(body.value(QStringLiteral("expires_in")).toInt());
-        if (body.value(QStringLiteral("password_expired")).toBool() || body.value(QStringLiteral("must_change_password")).toBool())
+        if (body.value(QStringLiteral("password_expired")).toBool() ||
+            body.value(QStringLiteral("must_change_password")).toBool())
             text += QStringLiteral("Your password must be changed.\n");
         return text;
     });
@@ -130,8 +138,9 @@ int logout(Context &c)
     return kOk;
 }
 
-const QList<Column> kMerchantColumns{{"id", "id"}, {"name", "name"}, {"status", "status"}, {"kyc", "kyc_status"},
-                                     {"tier", "tier"}, {"email", "email"}, {"country", "country"}};
+const QList<Column> kMerchantColumns{{"id", "id"},          {"name", "name"}, {"status", "status"},
+                                     {"kyc", "kyc_status"}, {"tier", "tier"}, {"email", "email"},
+                                     {"country", "country"}};
 
 int merchants(Context &c)
 {
@@ -155,20 +164,23 @@ int merchants(Context &c)
     }
     if (action == QStringLiteral("create")) {
         QJsonObject merchant;
-        for (const char *name : {"name", "email", "phone", "company_name", "business_type", "country", "website", "tier"}) {
+        for (const char *name :
+             {"name", "email", "phone", "company_name", "business_type", "country", "website", "tier"}) {
             const QString option = QString::fromLatin1(name).replace(u'_', u'-');
             if (c.args.options.contains(option))
                 merchant.insert(QString::fromLatin1(name), c.args.option(option));
         }
         return report(c.client.createMerchant(merchant), c.json, keyValues);
     }
-    if (action == QStringLiteral("activate") || action == QStringLiteral("suspend") || action == QStringLiteral("reject")) {
+    if (action == QStringLiteral("activate") || action == QStringLiteral("suspend") ||
+        action == QStringLiteral("reject")) {
         if (int e = needs(c, 3, QStringLiteral("merchant id")); e >= 0)
             return e;
         if (!c.args.options.contains(QStringLiteral("reason")))
             return usageError(QStringLiteral("%1 needs --reason").arg(action));
-        return report(c.client.changeMerchantStatus(c.operand(2), action, c.args.option(QStringLiteral("reason"))), c.json,
-                      keyValues);
+        return report(
+            c.client.changeMerchantStatus(c.operand(2), action, c.args.option(QStringLiteral("reason"))),
+            c.json, keyValues);
     }
     return usageError(QStringLiteral("merchants: list | show | create | activate | suspend | reject"));
 }
@@ -178,13 +190,16 @@ int kyc(Context &c)
     const QString action = c.operand(1);
     if (action == QStringLiteral("queue")) {
         QUrlQuery filter;
-        filter.addQueryItem(QStringLiteral("status"), c.args.option(QStringLiteral("status"), QStringLiteral("pending")));
+        filter.addQueryItem(QStringLiteral("status"),
+                            c.args.option(QStringLiteral("status"), QStringLiteral("pending")));
         if (c.args.options.contains(QStringLiteral("page")))
             filter.addQueryItem(QStringLiteral("page"), c.args.option(QStringLiteral("page")));
         return report(c.client.kycQueue(filter), c.json, [](const QJsonObject &body) {
-            return table(body.value(QStringLiteral("items")).toArray(),
-                         {{"case", "id"}, {"merchant", "merchant_id"}, {"level", "target_level"}, {"status", "status"},
-                          {"submitted", "created_at"}});
+            return table(body.value(QStringLiteral("items")).toArray(), {{"case", "id"},
+                                                                         {"merchant", "merchant_id"},
+                                                                         {"level", "target_level"},
+                                                                         {"status", "status"},
+                                                                         {"submitted", "created_at"}});
         });
     }
     if (action == QStringLiteral("show")) {
@@ -197,7 +212,8 @@ int kyc(Context &c)
             return e;
         if (action == QStringLiteral("reject") && !c.args.options.contains(QStringLiteral("reason")))
             return usageError(QStringLiteral("reject needs --reason"));
-        return report(c.client.decideKyc(c.operand(2), action == QStringLiteral("approve"), c.args.option(QStringLiteral("reason"))),
+        return report(c.client.decideKyc(c.operand(2), action == QStringLiteral("approve"),
+                                         c.args.option(QStringLiteral("reason"))),
                       c.json, keyValues);
     }
     return usageError(QStringLiteral("kyc: queue | show | approve | reject"));
@@ -206,34 +222,44 @@ int kyc(Context &c)
 int keys(Context &c)
 {
     const QString action = c.operand(1);
-    if (int e = needs(c, 3, action == QStringLiteral("list") || action == QStringLiteral("create") ? QStringLiteral("merchant id")
-                                                                                                : QStringLiteral("key id"));
+    if (int e = needs(c, 3,
+                      action == QStringLiteral("list") || action == QStringLiteral("create")
+                          ? QStringLiteral("merchant id")
+                          : QStringLiteral("key id"));
         e >= 0)
         return e;
     if (action == QStringLiteral("list")) {
         return report(c.client.apiKeys(c.operand(2)), c.json, [](const QJsonObject &body) {
-            return table(body.value(QStringLiteral("items")).toArray(),
-                         {{"key", "key_id"}, {"env", "environment"}, {"status", "status"}, {"label", "label"},
-                          {"last used", "last_used_at"}, {"grace until", "grace_until"}});
+            return table(body.value(QStringLiteral("items")).toArray(), {{"key", "key_id"},
+                                                                         {"env", "environment"},
+                                                                         {"status", "status"},
+                                                                         {"label", "label"},
+                                                                         {"last used", "last_used_at"},
+                                                                         {"grace until", "grace_until"}});
         });
     }
     if (action == QStringLiteral("create")) {
-        return report(c.client.createApiKey(c.operand(2), c.args.option(QStringLiteral("env"), QStringLiteral("test")),
-                                            c.args.option(QStringLiteral("label"))),
-                      c.json, [](const QJsonObject &body) {
-                          return keyValues(body) + QStringLiteral("\nThe secret is shown once: store it now.\n");
-                      });
+        return report(
+            c.client.createApiKey(c.operand(2), c.args.option(QStringLiteral("env"), QStringLiteral("test")),
+                                  c.args.option(QStringLiteral("label"))),
+            c.json, [](const QJsonObject &body) {
+                return keyValues(body) + QStringLiteral("\nThe secret is shown once: store it now.\n");
+            });
     }
     if (action == QStringLiteral("rotate")) {
-        return report(c.client.rotateApiKey(c.operand(2), c.args.option(QStringLiteral("grace-seconds"), QStringLiteral("86400")).toInt()),
+        return report(c.client.rotateApiKey(
+                          c.operand(2),
+                          c.args.option(QStringLiteral("grace-seconds"), QStringLiteral("86400")).toInt()),
                       c.json, [](const QJsonObject &body) {
-                          return keyValues(body) + QStringLiteral("\nThe new secret is shown once: store it now.\n");
+                          return keyValues(body) +
+                                 QStringLiteral("\nThe new secret is shown once: store it now.\n");
                       });
     }
     if (action == QStringLiteral("revoke")) {
         if (!c.args.options.contains(QStringLiteral("reason")))
             return usageError(QStringLiteral("revoke needs --reason"));
-        return report(c.client.revokeApiKey(c.operand(2), c.args.option(QStringLiteral("reason"))), c.json, keyValues);
+        return report(c.client.revokeApiKey(c.operand(2), c.args.option(QStringLiteral("reason"))), c.json,
+                      keyValues);
     }
     return usageError(QStringLiteral("keys: list | create | rotate | revoke"));
 }
@@ -246,14 +272,21 @@ int limits(Context &c)
     if (action == QStringLiteral("show"))
         return report(c.client.limits(c.operand(2)), c.json, [](const QJsonObject &body) {
             return table(body.value(QStringLiteral("items")).toArray(),
-                         {{"currency", "currency"}, {"single max", "single_max_minor"}, {"daily max", "daily_max_minor"},
-                          {"daily used", "daily_used_minor"}, {"monthly max", "monthly_max_minor"},
-                          {"monthly used", "monthly_used_minor"}, {"source", "source"}, {"warning", "warning"}});
+                         {{"currency", "currency"},
+                          {"single max", "single_max_minor"},
+                          {"daily max", "daily_max_minor"},
+                          {"daily used", "daily_used_minor"},
+                          {"monthly max", "monthly_max_minor"},
+                          {"monthly used", "monthly_used_minor"},
+                          {"source", "source"},
+                          {"warning", "warning"}});
         });
     if (action == QStringLiteral("set")) {
         QJsonObject body{{QStringLiteral("currency"), c.args.option(QStringLiteral("currency"))}};
-        const QList<QPair<QString, QString>> fields{{"single", "single_max_minor"}, {"daily", "daily_max_minor"},
-                                                    {"monthly", "monthly_max_minor"}, {"daily-count", "daily_count_max"},
+        const QList<QPair<QString, QString>> fields{{"single", "single_max_minor"},
+                                                    {"daily", "daily_max_minor"},
+                                                    {"monthly", "monthly_max_minor"},
+                                                    {"daily-count", "daily_count_max"},
                                                     {"monthly-count", "monthly_count_max"}};
         for (const auto &[option, field] : fields) {
             if (c.args.options.contains(option))
@@ -274,7 +307,8 @@ int config(Context &c)
     if (action == QStringLiteral("set")) {
         if (int e = needs(c, 4, QStringLiteral("value")); e >= 0)
             return e;
-        return report(c.client.setConfigValue(c.operand(2), jsonOrString(c.operand(3)), c.args.has(QStringLiteral("secret"))),
+        return report(c.client.setConfigValue(c.operand(2), jsonOrString(c.operand(3)),
+                                              c.args.has(QStringLiteral("secret"))),
                       c.json, keyValues);
     }
     return usageError(QStringLiteral("config: get KEY | set KEY VALUE [--secret]"));
@@ -285,16 +319,19 @@ int flags(Context &c)
     const QString action = c.operand(1);
     if (action == QStringLiteral("list"))
         return report(c.client.flags(), c.json, [](const QJsonObject &body) {
-            return table(body.value(QStringLiteral("items")).toArray(),
-                         {{"flag", "name"}, {"enabled", "enabled"}, {"rollout %", "rollout_percent"},
-                          {"allow", "allow_merchants"}, {"deny", "deny_merchants"}});
+            return table(body.value(QStringLiteral("items")).toArray(), {{"flag", "name"},
+                                                                         {"enabled", "enabled"},
+                                                                         {"rollout %", "rollout_percent"},
+                                                                         {"allow", "allow_merchants"},
+                                                                         {"deny", "deny_merchants"}});
         });
     if (action == QStringLiteral("set")) {
         if (int e = needs(c, 3, QStringLiteral("flag name")); e >= 0)
             return e;
         QJsonObject flag;
         if (c.args.options.contains(QStringLiteral("enabled")))
-            flag.insert(QStringLiteral("enabled"), c.args.option(QStringLiteral("enabled")) == QStringLiteral("true"));
+            flag.insert(QStringLiteral("enabled"),
+                        c.args.option(QStringLiteral("enabled")) == QStringLiteral("true"));
         if (c.args.options.contains(QStringLiteral("rollout")))
             flag.insert(QStringLiteral("rollout_percent"), c.args.option(QStringLiteral("rollout")).toInt());
         return report(c.client.setFlag(c.operand(2), flag), c.json, keyValues);
@@ -335,17 +372,22 @@ QString usage()
         "  logout\n"
         "  merchants list [--status S] [--kyc-status S] [--tier T] [--q TEXT] [--page N]\n"
         "  merchants show ID\n"
-        "  merchants create --name N --email E [--country CC] [--tier T] [--business-type individual|company]\n"
+        "  merchants create --name N --email E [--country CC] [--tier T] [--business-type "
+        "individual|company]\n"
         "  merchants activate|suspend|reject ID --reason TEXT\n"
-        "  kyc queue [--status pending]    kyc show CASE    kyc approve CASE [--reason R]    kyc reject CASE --reason R\n"
+        "  kyc queue [--status pending]    kyc show CASE    kyc approve CASE [--reason R]    kyc reject CASE "
+        "--reason R\n"
         "  keys list MERCHANT    keys create MERCHANT [--env test|live] [--label L]\n"
         "  keys rotate KEY [--grace-seconds N]    keys revoke KEY --reason R\n"
         "  limits show MERCHANT\n"
-        "  limits set MERCHANT --currency C [--single N] [--daily N] [--monthly N] [--daily-count N] [--monthly-count N]\n"
+        "  limits set MERCHANT --currency C [--single N] [--daily N] [--monthly N] [--daily-count N] "
+        "[--monthly-count N]\n"
         "  config get KEY    config set KEY VALUE [--secret]\n"
         "  flags list    flags set NAME [--enabled true|false] [--rollout PERCENT]\n\n"
-        "Amounts are integer minor units. Exit codes: 0 ok, 1 refused by the server, 2 usage, 3 unreachable,\n"
-        "4 not logged in or not permitted. The session is kept in ~/.config/paydesk/payctl.json (mode 0600).\n");
+        "Amounts are integer minor units. Exit codes: 0 ok, 1 refused by the server, 2 usage, 3 "
+        "unreachable,\n"
+        "4 not logged in or not permitted. The session is kept in ~/.config/paydesk/payctl.json (mode "
+        "0600).\n");
 }
 
 int run(const Arguments &args)
@@ -355,23 +397,28 @@ int run(const Arguments &args)
         session.url = args.option(QStringLiteral("url"));
     const QUrl url(session.url);
     if (!url.isValid() || url.host().isEmpty())
-        return usageError(QStringLiteral("--url must look like http://127.0.0.1:40000, got '%1'").arg(session.url));
+        return usageError(
+            QStringLiteral("--url must look like http://127.0.0.1:40000, got '%1'").arg(session.url));
     api::PlatformClient client(api::ServiceMap::fromUrl(url));
     client.setAccessToken(session.accessToken.toLatin1());
 
     static const QHash<QString, Handler> kCommands{
-        {QStringLiteral("status"), status}, {QStringLiteral("login"), login},   {QStringLiteral("logout"), logout},
-        {QStringLiteral("merchants"), merchants}, {QStringLiteral("kyc"), kyc}, {QStringLiteral("keys"), keys},
-        {QStringLiteral("limits"), limits}, {QStringLiteral("config"), config}, {QStringLiteral("flags"), flags},
+        {QStringLiteral("status"), status}, {QStringLiteral("login"), login},
+        {QStringLiteral("logout"), logout}, {QStringLiteral("merchants"), merchants},
+        {QStringLiteral("kyc"), kyc},       {QStringLiteral("keys"), keys},
+        {QStringLiteral("limits"), limits}, {QStringLiteral("config"), config},
+        {QStringLiteral("flags"), flags},
     };
     const auto handler = kCommands.find(args.positional.value(0));
     if (handler == kCommands.end())
-        return usageError(args.positional.isEmpty() ? QStringLiteral("no command given")
-                                                    : QStringLiteral("unknown command '%1'").arg(args.positional.first()));
+        return usageError(args.positional.isEmpty()
+                              ? QStringLiteral("no command given")
+                              : QStringLiteral("unknown command '%1'").arg(args.positional.first()));
     Context context{args, client, session, args.has(QStringLiteral("json"))};
     int code = (*handler)(context);
     // An expired access token is renewed once with the refresh token, then the command retried.
-    if (code == kAuth && !session.refreshToken.isEmpty() && args.positional.first() != QStringLiteral("login")) {
+    if (code == kAuth && !session.refreshToken.isEmpty() &&
+        args.positional.first() != QStringLiteral("login")) {
         const api::ApiResult renewed = client.refresh(session.refreshToken);
         if (renewed.ok()) {
             session.accessToken = QString::fromLatin1(client.accessToken());

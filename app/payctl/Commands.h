@@ -11,12 +11,15 @@ namespace paydesk::payctl {
 
 struct Arguments
 {
-    QStringList positional;        // command words and operands
-    QHash<QString, QString> options;  // --name value
-    QStringList switches;          // --json, --secret, ...
+    QStringList positional;          // command words and operands
+    QHash<QString, QString> options; // --name value
+    QStringList switches;            // --json, --secret, ...
 
     static bool parse(const QStringList &argv, Arguments *out, QString *error);
-    QString option(const QString &name, const QString &fallback = {}) const { return options.value(name, fallback); }
+    QString option(const QString &name, const QString &fallback = {}) const
+    {
+        return options.value(name, fallback);
+    }
     bool has(const QString &name) const { return switches.contains(name) || options.contains(name); }
 };
 

@@ -12,21 +12,29 @@ QString fieldText(const QJsonObject &object, const QString &dottedPath)
     for (const QString &part : dottedPath.split(u'.'))
         value = value.toObject().value(part);
     switch (value.type()) {
-    case QJsonValue::String: return value.toString();
+    case QJsonValue::String:
+        return value.toString();
     case QJsonValue::Double: {
         const double number = value.toDouble();
-        return number == static_cast<double>(static_cast<qint64>(number)) ? QString::number(static_cast<qint64>(number))
-                                                                           : QString::number(number);
+        return number == static_cast<double>(static_cast<qint64>(number))
+                   ? QString::number(static_cast<qint64>(number))
+                   : QString::number(number);
     }
-    case QJsonValue::Bool: return value.toBool() ? QStringLiteral("yes") : QStringLiteral("no");
+    case QJsonValue::Bool:
+        return value.toBool() ? QStringLiteral("yes") : QStringLiteral("no");
     case QJsonValue::Array: {
         QStringList parts;
         for (const QJsonValue &item : value.toArray())
-            parts.append(item.isString() ? item.toString() : QString::fromUtf8(QJsonDocument(QJsonArray{item}).toJson(QJsonDocument::Compact)));
+            parts.append(
+                item.isString()
+                    ? item.toString()
+                    : QString::fromUtf8(QJsonDocument(QJsonArray{item}).toJson(QJsonDocument::Compact)));
         return parts.join(u',');
     }
-    case QJsonValue::Object: return QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
-    default: return QStringLiteral("-");
+    case QJsonValue::Object:
+        return QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
+    default:
+        return QStringLiteral("-");
     }
 }
 
@@ -74,9 +82,11 @@ QString keyValues(const QJsonObject &object)
 int report(const api::ApiResult &result, bool json, const std::function<QString(const QJsonObject &)> &human)
 {
     if (!result.ok()) {
-        std::fprintf(stderr, "payctl: %s%s%s\n", qPrintable(result.errorMessage.isEmpty() ? result.errorCode : result.errorMessage),
-                     result.errorCode.isEmpty() ? "" : qPrintable(QStringLiteral(" [%1]").arg(result.errorCode)),
-                     result.traceId.isEmpty() ? "" : qPrintable(QStringLiteral(" (trace %1)").arg(result.traceId)));
+        std::fprintf(
+            stderr, "payctl: %s%s%s\n",
+            qPrintable(result.errorMessage.isEmpty() ? result.errorCode : result.errorMessage),
+            result.errorCode.isEmpty() ? "" : qPrintable(QStringLiteral(" [%1]").arg(result.errorCode)),
+            result.traceId.isEmpty() ? "" : qPrintable(QStringLiteral(" (trace %1)").arg(result.traceId)));
         if (json && !result.body.isNull())
             std::fputs(result.body.toJson(QJsonDocument::Indented).constData(), stdout);
         if (result.status == 0)

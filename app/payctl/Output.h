@@ -14,11 +14,11 @@ enum ExitCode { kOk = 0, kApiError = 1, kUsage = 2, kUnreachable = 3, kAuth = 4 
 struct Column
 {
     QString header;
-    QString field;  // dotted path into each object: "limits.daily_max_minor"
+    QString field; // dotted path into each object: "limits.daily_max_minor"
 };
 
 QString table(const QJsonArray &rows, const QList<Column> &columns);
-QString keyValues(const QJsonObject &object);  // "field: value" lines, nested objects flattened
+QString keyValues(const QJsonObject &object); // "field: value" lines, nested objects flattened
 QString fieldText(const QJsonObject &object, const QString &dottedPath);
 
 // Prints the result (table/fields or JSON) and maps it to an exit code.

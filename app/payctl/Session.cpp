@@ -12,7 +12,8 @@ namespace paydesk::payctl {
 
 QString Session::path()
 {
-    return QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) + QStringLiteral("/paydesk/payctl.json");
+    return QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) +
+           QStringLiteral("/paydesk/payctl.json");
 }
 
 Session Session::load()

@@ -18,7 +18,8 @@ int main(int argc, char *argv[])
         return paydesk::payctl::kUsage;
     }
     if (args.has(QStringLiteral("help")) || args.positional.isEmpty()) {
-        std::fputs(qPrintable(paydesk::payctl::usage()), args.positional.isEmpty() && !args.has(QStringLiteral("help")) ? stderr : stdout);
+        std::fputs(qPrintable(paydesk::payctl::usage()),
+                   args.positional.isEmpty() && !args.has(QStringLiteral("help")) ? stderr : stdout);
         return args.has(QStringLiteral("help")) ? 0 : paydesk::payctl::kUsage;
     }
     return paydesk::payctl::run(args);

@@ -27,7 +27,7 @@ int g_signalPipe[2] = {-1, -1};
 void onSignal(int)
 {
     const char byte = 1;
-    [[maybe_unused]] const auto ignored = ::write(g_signalPipe[1], &byte, 1);  // async-signal-safe
+    [[maybe_unused]] const auto ignored = ::write(g_signalPipe[1], &byte, 1); // async-signal-safe
 }
 
 QString pidPath(const Config &config)
@@ -45,20 +45,23 @@ void say(const QString &text)
 
 QString usage()
 {
-    QString text = QStringLiteral(
-        "usage: paydesk-server <command> [options]\n\n"
-        "commands:\n"
-        "  run      run every service in the foreground (SIGTERM/SIGINT stop gracefully)\n"
-        "  start    run in the background; returns when all services are ready\n"
-        "  status   table of the services and PostgreSQL/Redis (--json for scripts)\n"
-        "  stop     graceful stop of the background server\n\n"
-        "options:\n"
-        "  --print-config        show every setting with its source and exit\n"
-        "  --config FILE         config file (default <data_dir>/paydesk.conf)\n"
-        "  --json                machine-readable output (status)\n");
+    QString text =
+        QStringLiteral("usage: paydesk-server <command> [options]\n\n"
+                       "commands:\n"
+                       "  run      run every service in the foreground (SIGTERM/SIGINT stop gracefully)\n"
+                       "  start    run in the background; returns when all services are ready\n"
+                       "  status   table of the services and PostgreSQL/Redis (--json for scripts)\n"
+                       "  stop     graceful stop of the background server\n\n"
+                       "options:\n"
+                       "  --print-config        show every setting with its source and exit\n"
+                       "  --config FILE         config file (default <data_dir>/paydesk.conf)\n"
+                       "  --json                machine-readable output (status)\n");
     for (const platform::ConfigKey &key : Config::keys())
-        text += QStringLiteral("  --%1  %2\n").arg(QString(key.name).replace(u'_', u'-'), -22).arg(key.description);
-    text += QStringLiteral("\nEvery option can also be set as PAYDESK_<NAME> in the environment or in the config file.\n");
+        text += QStringLiteral("  --%1  %2\n")
+                    .arg(QString(key.name).replace(u'_', u'-'), -22)
+                    .arg(key.description);
+    text += QStringLiteral(
+        "\nEvery option can also be set as PAYDESK_<NAME> in the environment or in the config file.\n");
     return text;
 }
 
@@ -97,8 +100,8 @@ bool parseCommandLine(const QStringList &arguments, CommandLine *line, QString *
         *error = QStringLiteral("no command given");
         return false;
     }
-    static const QStringList kCommands{QStringLiteral("run"), QStringLiteral("start"), QStringLiteral("status"),
-                                       QStringLiteral("stop")};
+    static const QStringList kCommands{QStringLiteral("run"), QStringLiteral("start"),
+                                       QStringLiteral("status"), QStringLiteral("stop")};
     if (!line->command.isEmpty() && !kCommands.contains(line->command)) {
         *error = QStringLiteral("unknown command '%1'").arg(line->command);
         return false;
@@ -225,11 +228,12 @@ int stopServer(const Config &config)
     say(QStringLiteral("Stopping paydesk-server (pid %1)…").arg(pid));
     QElapsedTimer clock;
     clock.start();
-    const qint64 limitMs = config.int64Value(QStringLiteral("shutdown_timeout_ms")) + 120000;  // drain, then PostgreSQL's shutdown checkpoint
+    const qint64 limitMs = config.int64Value(QStringLiteral("shutdown_timeout_ms")) +
+                           120000; // drain, then PostgreSQL's shutdown checkpoint
     while (pidFile.runningPid() != 0) {
         if (clock.elapsed() > limitMs) {
-            std::fprintf(stderr, "paydesk-server: pid %lld did not stop within %lld ms\n", static_cast<long long>(pid),
-                         static_cast<long long>(limitMs));
+            std::fprintf(stderr, "paydesk-server: pid %lld did not stop within %lld ms\n",
+                         static_cast<long long>(pid), static_cast<long long>(limitMs));
             return 1;
         }
         QThread::msleep(50);

@@ -1,5 +1,5 @@
 #pragma once
-// The paydesk-server commands: run (foreground), start (background), status, stop.
+// The paydesk-server commands: run (foreground), start (background), status, stop, admin create.
 
 #include "platform/config/Config.h"
 
@@ -10,12 +10,12 @@ namespace paydesk::app {
 
 struct CommandLine
 {
-    QString command;  // run | start | status | stop
+    QString command; // run | start | status | stop
     QHash<QString, QString> flags;
     bool json = false;
     bool printConfig = false;
     bool help = false;
-    QStringList forwarded;  // the original options, for `start` to pass on to `run`
+    QStringList forwarded; // the original options, for `start` to pass on to `run`
 };
 
 // Returns false with a readable *error for unknown commands and malformed options.
@@ -28,5 +28,8 @@ int showStatus(const platform::Config &config, bool json);
 // The data behind `status`: {pid, data_dir, all_ready, services[], infrastructure[]}.
 QJsonObject collectStatus(const platform::Config &config);
 int stopServer(const platform::Config &config);
+// `admin create --username U [--password P]`: asks the running admin-service to create a super
+// admin (POST /internal/v1/admins with this installation's internal token).
+int adminCommand(const platform::Config &config, const CommandLine &line);
 
 } // namespace paydesk::app

@@ -14,6 +14,8 @@
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QSslConfiguration>
+#include <QSslKey>
 #include <QTcpSocket>
 #include <QTimer>
 
@@ -86,6 +88,26 @@ QJsonObject probeRedis(const Config &config)
             {QStringLiteral("ready"), up}};
 }
 
+// On a TLS install the probe trusts tls_ca_file (or the server's own certificate when it is
+// self-signed) and, under mTLS, presents the server's certificate as its client certificate: the
+// operator running `status` on the machine can read those files anyway.
+QSslConfiguration probeTls(const Config &config)
+{
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    const QString ca = config.value(QStringLiteral("tls_ca_file"));
+    tls.setCaCertificates(QSslCertificate::fromPath(ca.isEmpty() ? config.value(QStringLiteral("tls_cert_file")) : ca));
+    if (config.boolValue(QStringLiteral("enable_mtls"))) {
+        tls.setLocalCertificateChain(QSslCertificate::fromPath(config.value(QStringLiteral("tls_cert_file"))));
+        QFile keyFile(config.value(QStringLiteral("tls_key_file")));
+        if (keyFile.open(QIODevice::ReadOnly)) {
+            const QByteArray pem = keyFile.readAll();
+            QSslKey key(pem, QSsl::Rsa);
+            tls.setPrivateKey(key.isNull() ? QSslKey(pem, QSsl::Ec) : key);
+        }
+    }
+    return tls;
+}
+
 // GET /health of every service at once; unanswered services are reported as down.
 QJsonArray probeServices(const Config &config)
 {
@@ -100,11 +122,16 @@ QJsonArray probeServices(const Config &config)
     }
     QList<QNetworkReply *> replies;
     int pending = static_cast<int>(catalog.size());
+    const bool tls = !config.value(QStringLiteral("tls_cert_file")).isEmpty();
+    const QSslConfiguration tlsConfig = tls ? probeTls(config) : QSslConfiguration();
     for (const auto &entry : catalog) {
-        QNetworkRequest request(QUrl(QStringLiteral("http://%1:%2/health")
-                                         .arg(config.value(QStringLiteral("bind_address")))
+        QNetworkRequest request(QUrl(QStringLiteral("%1://%2:%3/health")
+                                         .arg(tls ? QStringLiteral("https") : QStringLiteral("http"),
+                                              config.value(QStringLiteral("bind_address")))
                                          .arg(config.portFor(entry.descriptor.seedPort))));
         request.setTransferTimeout(kProbeTimeoutMs);
+        if (tls)
+            request.setSslConfiguration(tlsConfig);
         QNetworkReply *reply = network.get(request);
         QObject::connect(reply, &QNetworkReply::finished, &loop, [&] {
             if (--pending == 0)
@@ -118,13 +145,16 @@ QJsonArray probeServices(const Config &config)
     QJsonArray result;
     for (qsizetype i = 0; i < catalog.size(); ++i) {
         QNetworkReply *reply = replies[i];
-        const QJsonObject health = reply->isFinished() ? QJsonDocument::fromJson(reply->readAll()).object() : QJsonObject();
-        QJsonObject row{{QStringLiteral("name"), catalog[i].descriptor.name},
-                        {QStringLiteral("port"), config.portFor(catalog[i].descriptor.seedPort)},
-                        {QStringLiteral("state"), health.value(QStringLiteral("state")).toString(QStringLiteral("down"))},
-                        {QStringLiteral("status"), health.value(QStringLiteral("status")).toString(QStringLiteral("unreachable"))},
-                        {QStringLiteral("ready"), health.value(QStringLiteral("ready")).toBool()},
-                        {QStringLiteral("uptime_seconds"), health.value(QStringLiteral("uptime_seconds")).toDouble()}};
+        const QJsonObject health =
+            reply->isFinished() ? QJsonDocument::fromJson(reply->readAll()).object() : QJsonObject();
+        QJsonObject row{
+            {QStringLiteral("name"), catalog[i].descriptor.name},
+            {QStringLiteral("port"), config.portFor(catalog[i].descriptor.seedPort)},
+            {QStringLiteral("state"), health.value(QStringLiteral("state")).toString(QStringLiteral("down"))},
+            {QStringLiteral("status"),
+             health.value(QStringLiteral("status")).toString(QStringLiteral("unreachable"))},
+            {QStringLiteral("ready"), health.value(QStringLiteral("ready")).toBool()},
+            {QStringLiteral("uptime_seconds"), health.value(QStringLiteral("uptime_seconds")).toDouble()}};
         if (health.contains(QStringLiteral("error")))
             row.insert(QStringLiteral("error"), health.value(QStringLiteral("error")));
         result.append(row);
@@ -163,13 +193,16 @@ int showStatus(const Config &config, bool json)
         return allReady ? 0 : 1;
     }
     std::printf("paydesk-server: %s   data: %s\n\n",
-                pid ? qPrintable(QStringLiteral("running, pid %1").arg(pid)) : "no server process on this data dir",
+                pid ? qPrintable(QStringLiteral("running, pid %1").arg(pid))
+                    : "no server process on this data dir",
                 qPrintable(config.dataDir()));
     std::printf("%-24s %6s  %-9s %-6s %-10s %s\n", "SERVICE", "PORT", "STATE", "READY", "UPTIME", "NOTE");
     for (const auto &value : services) {
         const QJsonObject row = value.toObject();
-        std::printf("%-24s %6d  %-9s %-6s %-10s %s\n", qPrintable(row.value(QStringLiteral("name")).toString()),
-                    row.value(QStringLiteral("port")).toInt(), qPrintable(row.value(QStringLiteral("state")).toString()),
+        std::printf("%-24s %6d  %-9s %-6s %-10s %s\n",
+                    qPrintable(row.value(QStringLiteral("name")).toString()),
+                    row.value(QStringLiteral("port")).toInt(),
+                    qPrintable(row.value(QStringLiteral("state")).toString()),
                     row.value(QStringLiteral("ready")).toBool() ? "yes" : "no",
                     row.value(QStringLiteral("state")).toString() == QStringLiteral("down")
                         ? "-"
@@ -178,8 +211,10 @@ int showStatus(const Config &config, bool json)
     }
     for (const auto &value : infrastructure) {
         const QJsonObject row = value.toObject();
-        std::printf("%-24s %6d  %-9s %-6s %-10s %s\n", qPrintable(row.value(QStringLiteral("name")).toString()),
-                    row.value(QStringLiteral("port")).toInt(), qPrintable(row.value(QStringLiteral("state")).toString()),
+        std::printf("%-24s %6d  %-9s %-6s %-10s %s\n",
+                    qPrintable(row.value(QStringLiteral("name")).toString()),
+                    row.value(QStringLiteral("port")).toInt(),
+                    qPrintable(row.value(QStringLiteral("state")).toString()),
                     row.value(QStringLiteral("ready")).toBool() ? "yes" : "no", "-",
                     row.value(QStringLiteral("embedded")).toBool() ? "private, in the data dir" : "external");
     }

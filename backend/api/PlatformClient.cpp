@@ -22,7 +22,8 @@ ApiResult resultFrom(QNetworkReply *reply)
     result.traceId = QString::fromLatin1(reply->rawHeader("traceparent").split('-').value(1));
     if (result.status == 0) {
         result.errorCode = QStringLiteral("NETWORK_ERROR");
-        result.errorMessage = QStringLiteral("%1: %2").arg(reply->url().toString(QUrl::RemoveUserInfo), reply->errorString());
+        result.errorMessage =
+            QStringLiteral("%1: %2").arg(reply->url().toString(QUrl::RemoveUserInfo), reply->errorString());
         return result;
     }
     QJsonParseError parseError;
@@ -30,13 +31,16 @@ ApiResult resultFrom(QNetworkReply *reply)
         result.body = QJsonDocument::fromJson(bytes, &parseError);
     if (!bytes.isEmpty() && parseError.error != QJsonParseError::NoError && result.status != 204) {
         result.errorCode = QStringLiteral("BAD_RESPONSE");
-        result.errorMessage = QStringLiteral("the server answered %1 with a body that is not JSON").arg(result.status);
+        result.errorMessage =
+            QStringLiteral("the server answered %1 with a body that is not JSON").arg(result.status);
         return result;
     }
     if (!result.ok()) {
         const QJsonObject problem = result.body.object();
-        result.errorCode = problem.value(QStringLiteral("code")).toString(QStringLiteral("HTTP_%1").arg(result.status));
-        result.errorMessage = problem.value(QStringLiteral("detail")).toString(problem.value(QStringLiteral("title")).toString());
+        result.errorCode =
+            problem.value(QStringLiteral("code")).toString(QStringLiteral("HTTP_%1").arg(result.status));
+        result.errorMessage = problem.value(QStringLiteral("detail"))
+                                  .toString(problem.value(QStringLiteral("title")).toString());
         if (result.traceId.isEmpty())
             result.traceId = problem.value(QStringLiteral("trace_id")).toString();
     }
@@ -51,7 +55,8 @@ PlatformClient::PlatformClient(ServiceMap map, QObject *parent)
 
 PlatformClient::~PlatformClient() = default;
 
-bool PlatformClient::setTls(const QString &caFile, const QString &certFile, const QString &keyFile, QString *error)
+bool PlatformClient::setTls(const QString &caFile, const QString &certFile, const QString &keyFile,
+                            QString *error)
 {
     m_tls = QSslConfiguration::defaultConfiguration();
     if (!caFile.isEmpty()) {
@@ -83,8 +88,8 @@ bool PlatformClient::setTls(const QString &caFile, const QString &certFile, cons
     return true;
 }
 
-QFuture<ApiResult> PlatformClient::send(const QString &service, const QByteArray &method, const QString &pathAndQuery,
-                                        const QJsonObject &body, int timeoutMs)
+QFuture<ApiResult> PlatformClient::send(const QString &service, const QByteArray &method,
+                                        const QString &pathAndQuery, const QJsonObject &body, int timeoutMs)
 {
     auto promise = std::make_shared<QPromise<ApiResult>>();
     promise->start();
@@ -117,14 +122,14 @@ QFuture<ApiResult> PlatformClient::send(const QString &service, const QByteArray
     return promise->future();
 }
 
-ApiResult PlatformClient::sendSync(const QString &service, const QByteArray &method, const QString &pathAndQuery,
-                                   const QJsonObject &body, int timeoutMs)
+ApiResult PlatformClient::sendSync(const QString &service, const QByteArray &method,
+                                   const QString &pathAndQuery, const QJsonObject &body, int timeoutMs)
 {
     QFuture<ApiResult> future = send(service, method, pathAndQuery, body, timeoutMs);
     if (!future.isFinished()) {
         QEventLoop loop;
         auto watch = future.then(&loop, [&loop](const ApiResult &) { loop.quit(); });
-        QTimer::singleShot(timeoutMs + 1000, &loop, &QEventLoop::quit);  // transfer timeout fires first
+        QTimer::singleShot(timeoutMs + 1000, &loop, &QEventLoop::quit); // transfer timeout fires first
         loop.exec();
     }
     if (!future.isFinished()) {
@@ -154,7 +159,8 @@ QList<QPair<QString, ApiResult>> PlatformClient::healthOfAll(int timeoutMs)
             QTimer::singleShot(timeoutMs + 1000, &loop, &QEventLoop::quit);
             loop.exec();
         }
-        results.append({name, future.isFinished() ? future.result() : ApiResult{0, {}, "NETWORK_ERROR", "no answer", {}}});
+        results.append({name, future.isFinished() ? future.result()
+                                                  : ApiResult{0, {}, "NETWORK_ERROR", "no answer", {}}});
     }
     return results;
 }

@@ -19,10 +19,10 @@ namespace paydesk::api {
 
 struct ApiResult
 {
-    int status = 0;  // 0: no HTTP answer
+    int status = 0; // 0: no HTTP answer
     QJsonDocument body;
-    QString errorCode;     // problem code, NETWORK_ERROR or BAD_RESPONSE
-    QString errorMessage;  // for people: the problem's detail or the network error
+    QString errorCode;    // problem code, NETWORK_ERROR or BAD_RESPONSE
+    QString errorMessage; // for people: the problem's detail or the network error
     QString traceId;
 
     bool ok() const { return status >= 200 && status < 300; }

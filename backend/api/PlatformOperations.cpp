@@ -24,7 +24,8 @@ ApiResult PlatformClient::login(const QString &username, const QString &password
     QJsonObject body{{QStringLiteral("username"), username}, {QStringLiteral("password"), password}};
     if (!totpCode.isEmpty())
         body.insert(QStringLiteral("totp_code"), totpCode);
-    ApiResult result = sendSync(QStringLiteral("admin-service"), "POST", QStringLiteral("/api/v1/auth/login"), body);
+    ApiResult result =
+        sendSync(QStringLiteral("admin-service"), "POST", QStringLiteral("/api/v1/auth/login"), body);
     if (result.ok())
         m_accessToken = result.object().value(QStringLiteral("access_token")).toString().toLatin1();
     return result;
@@ -32,8 +33,9 @@ ApiResult PlatformClient::login(const QString &username, const QString &password
 
 ApiResult PlatformClient::refresh(const QString &refreshToken)
 {
-    ApiResult result = sendSync(QStringLiteral("admin-service"), "POST", QStringLiteral("/api/v1/auth/refresh"),
-                                {{QStringLiteral("refresh_token"), refreshToken}});
+    ApiResult result =
+        sendSync(QStringLiteral("admin-service"), "POST", QStringLiteral("/api/v1/auth/refresh"),
+                 {{QStringLiteral("refresh_token"), refreshToken}});
     if (result.ok())
         m_accessToken = result.object().value(QStringLiteral("access_token")).toString().toLatin1();
     return result;
@@ -41,20 +43,24 @@ ApiResult PlatformClient::refresh(const QString &refreshToken)
 
 ApiResult PlatformClient::merchants(const QUrlQuery &filter)
 {
-    return sendSync(QStringLiteral("merchant-service"), "GET", withQuery(QStringLiteral("/api/v1/merchants"), filter));
+    return sendSync(QStringLiteral("merchant-service"), "GET",
+                    withQuery(QStringLiteral("/api/v1/merchants"), filter));
 }
 
 ApiResult PlatformClient::merchant(const QString &id)
 {
-    return sendSync(QStringLiteral("merchant-service"), "GET", QStringLiteral("/api/v1/merchants/") + segment(id));
+    return sendSync(QStringLiteral("merchant-service"), "GET",
+                    QStringLiteral("/api/v1/merchants/") + segment(id));
 }
 
 ApiResult PlatformClient::createMerchant(const QJsonObject &merchant)
 {
-    return sendSync(QStringLiteral("merchant-service"), "POST", QStringLiteral("/api/v1/merchants"), merchant);
+    return sendSync(QStringLiteral("merchant-service"), "POST", QStringLiteral("/api/v1/merchants"),
+                    merchant);
 }
 
-ApiResult PlatformClient::changeMerchantStatus(const QString &id, const QString &action, const QString &reason)
+ApiResult PlatformClient::changeMerchantStatus(const QString &id, const QString &action,
+                                               const QString &reason)
 {
     return sendSync(QStringLiteral("merchant-service"), "POST",
                     QStringLiteral("/api/v1/merchants/%1/%2").arg(segment(id), segment(action)),
@@ -63,12 +69,14 @@ ApiResult PlatformClient::changeMerchantStatus(const QString &id, const QString 
 
 ApiResult PlatformClient::kycQueue(const QUrlQuery &filter)
 {
-    return sendSync(QStringLiteral("kyc-service"), "GET", withQuery(QStringLiteral("/api/v1/kyc/queue"), filter));
+    return sendSync(QStringLiteral("kyc-service"), "GET",
+                    withQuery(QStringLiteral("/api/v1/kyc/queue"), filter));
 }
 
 ApiResult PlatformClient::kycCase(const QString &caseId)
 {
-    return sendSync(QStringLiteral("kyc-service"), "GET", QStringLiteral("/api/v1/kyc/cases/") + segment(caseId));
+    return sendSync(QStringLiteral("kyc-service"), "GET",
+                    QStringLiteral("/api/v1/kyc/cases/") + segment(caseId));
 }
 
 ApiResult PlatformClient::decideKyc(const QString &caseId, bool approve, const QString &reason)
@@ -76,8 +84,9 @@ ApiResult PlatformClient::decideKyc(const QString &caseId, bool approve, const Q
     QJsonObject body;
     if (!reason.isEmpty())
         body.insert(QStringLiteral("reason"), reason);
-    return sendSync(QStringLiteral("kyc-service"), "POST",
-                    QStringLiteral("/api/v1/kyc/cases/%1/%2").arg(segment(caseId), approve ? "approve" : "reject"), body);
+    return sendSync(
+        QStringLiteral("kyc-service"), "POST",
+        QStringLiteral("/api/v1/kyc/cases/%1/%2").arg(segment(caseId), approve ? "approve" : "reject"), body);
 }
 
 ApiResult PlatformClient::apiKeys(const QString &merchantId)
@@ -86,7 +95,8 @@ ApiResult PlatformClient::apiKeys(const QString &merchantId)
                     QStringLiteral("/api/v1/merchants/%1/api-keys").arg(segment(merchantId)));
 }
 
-ApiResult PlatformClient::createApiKey(const QString &merchantId, const QString &environment, const QString &label)
+ApiResult PlatformClient::createApiKey(const QString &merchantId, const QString &environment,
+                                       const QString &label)
 {
     QJsonObject body{{QStringLiteral("environment"), environment}};
     if (!label.isEmpty())
@@ -105,7 +115,8 @@ ApiResult PlatformClient::rotateApiKey(const QString &keyId, int graceSeconds)
 ApiResult PlatformClient::revokeApiKey(const QString &keyId, const QString &reason)
 {
     return sendSync(QStringLiteral("merchant-auth-service"), "POST",
-                    QStringLiteral("/api/v1/api-keys/%1/revoke").arg(segment(keyId)), {{QStringLiteral("reason"), reason}});
+                    QStringLiteral("/api/v1/api-keys/%1/revoke").arg(segment(keyId)),
+                    {{QStringLiteral("reason"), reason}});
 }
 
 ApiResult PlatformClient::limits(const QString &merchantId)
@@ -122,12 +133,14 @@ ApiResult PlatformClient::setLimits(const QString &merchantId, const QJsonObject
 
 ApiResult PlatformClient::configValue(const QString &key)
 {
-    return sendSync(QStringLiteral("config-service"), "GET", QStringLiteral("/api/v1/configs/") + segment(key));
+    return sendSync(QStringLiteral("config-service"), "GET",
+                    QStringLiteral("/api/v1/configs/") + segment(key));
 }
 
 ApiResult PlatformClient::setConfigValue(const QString &key, const QJsonValue &value, bool secret)
 {
-    return sendSync(QStringLiteral("config-service"), "PUT", QStringLiteral("/api/v1/configs/") + segment(key),
+    return sendSync(QStringLiteral("config-service"), "PUT",
+                    QStringLiteral("/api/v1/configs/") + segment(key),
                     {{QStringLiteral("value"), value}, {QStringLiteral("is_secret"), secret}});
 }
 
@@ -138,7 +151,8 @@ ApiResult PlatformClient::flags()
 
 ApiResult PlatformClient::setFlag(const QString &name, const QJsonObject &flag)
 {
-    return sendSync(QStringLiteral("config-service"), "PUT", QStringLiteral("/api/v1/flags/") + segment(name), flag);
+    return sendSync(QStringLiteral("config-service"), "PUT", QStringLiteral("/api/v1/flags/") + segment(name),
+                    flag);
 }
 
 } // namespace paydesk::api

@@ -5,12 +5,15 @@ namespace paydesk::api {
 const QList<ServiceEndpoint> &knownServices()
 {
     static const QList<ServiceEndpoint> kServices = {
-        {"admin-service", 40001},        {"merchant-service", 40002},       {"payment-gateway", 40003},
-        {"order-service", 40004},        {"channel-adapter", 40005},        {"risk-service", 40006},
-        {"accounting-service", 40007},   {"notification-service", 40008},   {"analytics-service", 40009},
-        {"config-service", 40010},       {"merchant-auth-service", 40011},  {"settlement-service", 40013},
-        {"withdrawal-service", 40014},   {"kyc-service", 40015},            {"cashier-service", 40016},
-        {"reconciliation-service", 40020}, {"dispute-service", 40021},      {"merchant-limit-service", 40022},
+        {"admin-service", 40001},         {"merchant-service", 40002},
+        {"payment-gateway", 40003},       {"order-service", 40004},
+        {"channel-adapter", 40005},       {"risk-service", 40006},
+        {"accounting-service", 40007},    {"notification-service", 40008},
+        {"analytics-service", 40009},     {"config-service", 40010},
+        {"merchant-auth-service", 40011}, {"settlement-service", 40013},
+        {"withdrawal-service", 40014},    {"kyc-service", 40015},
+        {"cashier-service", 40016},       {"reconciliation-service", 40020},
+        {"dispute-service", 40021},       {"merchant-limit-service", 40022},
     };
     return kServices;
 }

@@ -24,10 +24,10 @@ struct ServiceMap
     QString scheme = QStringLiteral("http");
     QString host = QStringLiteral("127.0.0.1");
     quint16 basePort = 40000;
-    QHash<QString, QUrl> overrides;  // service name → base URL
+    QHash<QString, QUrl> overrides; // service name → base URL
 
     QUrl urlFor(const QString &service, const QString &pathAndQuery) const;
-    static ServiceMap fromUrl(const QUrl &clusterUrl);  // http(s)://host:basePort
+    static ServiceMap fromUrl(const QUrl &clusterUrl); // http(s)://host:basePort
 };
 
 } // namespace paydesk::api

@@ -18,24 +18,33 @@ ServiceCatalogEntry platformOnly(ServiceDescriptor descriptor)
 QList<ServiceCatalogEntry> catalog()
 {
     return {
-        platformOnly({"admin-service", 40001, "payment_admin", "Admin users, roles and permissions, audit log"}),
-        platformOnly({"merchant-service", 40002, "payment_merchant", "Merchant master data, tiers and status"}),
+        platformOnly(
+            {"admin-service", 40001, "payment_admin", "Admin users, roles and permissions, audit log"}),
+        platformOnly(
+            {"merchant-service", 40002, "payment_merchant", "Merchant master data, tiers and status"}),
         platformOnly({"payment-gateway", 40003, "payment_gateway", "Signed merchant payment and refund API"}),
         platformOnly({"order-service", 40004, "payment_order", "Order lifecycle"}),
         platformOnly({"channel-adapter", 40005, "payment_channel", "Payment channel plugins and routing"}),
         platformOnly({"risk-service", 40006, "payment_risk", "Risk scoring, rules and blacklist"}),
         platformOnly({"accounting-service", 40007, "payment_accounting", "Double-entry ledger and balances"}),
-        platformOnly({"notification-service", 40008, "payment_notify", "Merchant webhooks and notifications"}),
+        platformOnly(
+            {"notification-service", 40008, "payment_notify", "Merchant webhooks and notifications"}),
         platformOnly({"analytics-service", 40009, "payment_analytics", "Volumes, success rates and revenue"}),
-        platformOnly({"config-service", 40010, "payment_config", "Dynamic config, feature flags, service registry"}),
-        platformOnly({"merchant-auth-service", 40011, "payment_merchant_auth", "API keys and request signatures"}),
-        platformOnly({"settlement-service", 40013, "payment_settlement", "Settlement cycles, fees and statements"}),
-        platformOnly({"withdrawal-service", 40014, "payment_withdrawal", "Withdrawals with approvals and payouts"}),
+        platformOnly(
+            {"config-service", 40010, "payment_config", "Dynamic config, feature flags, service registry"}),
+        platformOnly(
+            {"merchant-auth-service", 40011, "payment_merchant_auth", "API keys and request signatures"}),
+        platformOnly(
+            {"settlement-service", 40013, "payment_settlement", "Settlement cycles, fees and statements"}),
+        platformOnly(
+            {"withdrawal-service", 40014, "payment_withdrawal", "Withdrawals with approvals and payouts"}),
         platformOnly({"kyc-service", 40015, "payment_kyc", "KYC documents, review and levels"}),
         platformOnly({"cashier-service", 40016, "payment_cashier", "Hosted checkout sessions"}),
-        platformOnly({"reconciliation-service", 40020, "payment_reconciliation", "Channel statement reconciliation"}),
+        platformOnly(
+            {"reconciliation-service", 40020, "payment_reconciliation", "Channel statement reconciliation"}),
         platformOnly({"dispute-service", 40021, "payment_dispute", "Chargebacks, evidence and outcomes"}),
-        platformOnly({"merchant-limit-service", 40022, "payment_merchant_limit", "Per-merchant amount and count limits"}),
+        platformOnly({"merchant-limit-service", 40022, "payment_merchant_limit",
+                      "Per-merchant amount and count limits"}),
     };
 }
 

@@ -65,7 +65,8 @@ private Q_SLOTS:
         QCOMPARE(httpRequest("GET", a.url(40003, "/health")).json().value("port").toInt(), baseA + 3);
         QCOMPARE(httpRequest("GET", b.url(40003, "/health")).json().value("port").toInt(), baseB + 3);
 
-        const CommandResult status = runCommand({"status", "--json", "--data-dir", a.dataDir(), "--base-port", QString::number(baseA)});
+        const CommandResult status = runCommand(
+            {"status", "--json", "--data-dir", a.dataDir(), "--base-port", QString::number(baseA)});
         QCOMPARE(status.exitCode, 0);
         const QJsonObject report = QJsonDocument::fromJson(status.output).object();
         QCOMPARE(report.value("all_ready").toBool(), true);
@@ -74,7 +75,8 @@ private Q_SLOTS:
         QCOMPARE(report.value("infrastructure").toArray().size(), 2);
 
         // A second server on the same data directory is refused, and the first keeps running.
-        const CommandResult second = runCommand({"run", "--data-dir", a.dataDir(), "--base-port", QString::number(baseA)}, 30000);
+        const CommandResult second =
+            runCommand({"run", "--data-dir", a.dataDir(), "--base-port", QString::number(baseA)}, 30000);
         QVERIFY(second.exitCode != 0);
         QVERIFY2(second.output.contains("already runs"), second.output.constData());
         QCOMPARE(httpRequest("GET", a.url(40001, "/health/ready")).status, 200);
@@ -82,7 +84,7 @@ private Q_SLOTS:
         QCOMPARE(a.stop(), 0);
         QVERIFY(!portOpen(baseA + 432));
         QVERIFY(!portOpen(baseA + 379));
-        QCOMPARE(httpRequest("GET", b.url(40001, "/health/ready")).status, 200);  // b is unaffected
+        QCOMPARE(httpRequest("GET", b.url(40001, "/health/ready")).status, 200); // b is unaffected
         QCOMPARE(b.stop(), 0);
         QVERIFY(!portOpen(baseB + 432));
     }
@@ -111,7 +113,8 @@ private Q_SLOTS:
     void printConfigShowsSources()
     {
         qputenv("PAYDESK_LOG_LEVEL", "warn");
-        const CommandResult result = runCommand({"--print-config", "--base-port", "41000", "--data-dir", m_dir.path() + "/cfg"});
+        const CommandResult result =
+            runCommand({"--print-config", "--base-port", "41000", "--data-dir", m_dir.path() + "/cfg"});
         qunsetenv("PAYDESK_LOG_LEVEL");
         QCOMPARE(result.exitCode, 0);
         QVERIFY(result.output.contains("base_port"));

@@ -47,16 +47,21 @@ public:
     void registerRoutes(Router &router, ServiceRuntime &) override
     {
         router.add({.method = "GET", .pattern = "/api/v1/whoami", .handler = [](const HttpRequest &request) {
-                        return HttpResponse::json(QJsonObject{
-                            {"service", "beta"},
-                            {"trace_id", QString::fromLatin1(request.trace.traceId)},
-                            {"parent_span_id", QString::fromLatin1(request.trace.parentSpanId)},
-                            {"caller", QString::fromLatin1(request.header("x-paydesk-caller"))},
-                            {"in_process", request.inProcess}});
+                        return HttpResponse::json(
+                            QJsonObject{{"service", "beta"},
+                                        {"trace_id", QString::fromLatin1(request.trace.traceId)},
+                                        {"parent_span_id", QString::fromLatin1(request.trace.parentSpanId)},
+                                        {"caller", QString::fromLatin1(request.header("x-paydesk-caller"))},
+                                        {"in_process", request.inProcess}});
                     }});
-        router.add({.method = "GET", .pattern = "/internal/v1/ping", .handler = [](const HttpRequest &request) {
-                        return HttpResponse::json(QJsonObject{{"caller", request.principal.id}});
-                    }, .execution = Execution::ServiceThread, .access = Access::Internal});
+        router.add({.method = "GET",
+                    .pattern = "/internal/v1/ping",
+                    .handler =
+                        [](const HttpRequest &request) {
+                            return HttpResponse::json(QJsonObject{{"caller", request.principal.id}});
+                        },
+                    .execution = Execution::ServiceThread,
+                    .access = Access::Internal});
         router.add({.method = "GET", .pattern = "/api/v1/slow", .handler = [](const HttpRequest &) {
                         QThread::msleep(400);
                         return HttpResponse::empty(204);
@@ -65,17 +70,18 @@ public:
     QList<QPair<QString, QString>> consumedTopics() const override { return {{"test.events", "beta"}}; }
     void onReady(ServiceRuntime &runtime) override
     {
-        runtime.environment().bus->subscribe("test.events", "beta", &runtime, [seen = m_seen](const Event &event) {
-            QMutexLocker lock(&seen->mutex);
-            ++seen->deliveries;
-            if (seen->refusalsLeft > 0) {
-                --seen->refusalsLeft;
-                return false;
-            }
-            seen->sequences.append(event.sequence);
-            seen->aggregateIds.append(event.aggregateId);
-            return true;
-        });
+        runtime.environment().bus->subscribe("test.events", "beta", &runtime,
+                                             [seen = m_seen](const Event &event) {
+                                                 QMutexLocker lock(&seen->mutex);
+                                                 ++seen->deliveries;
+                                                 if (seen->refusalsLeft > 0) {
+                                                     --seen->refusalsLeft;
+                                                     return false;
+                                                 }
+                                                 seen->sequences.append(event.sequence);
+                                                 seen->aggregateIds.append(event.aggregateId);
+                                                 return true;
+                                             });
     }
 
 private:
@@ -87,36 +93,49 @@ class AlphaService : public Service
 {
 public:
     AlphaService(quint16 seedPort, QString migrations)
-        : Service({"alpha", seedPort, "paydesk_test_alpha", "test service"}), m_migrations(std::move(migrations))
+        : Service({"alpha", seedPort, "paydesk_test_alpha", "test service"}),
+          m_migrations(std::move(migrations))
     {
     }
     QString migrationsDirectory() const override { return m_migrations; }
     void registerRoutes(Router &router, ServiceRuntime &runtime) override
     {
-        router.add({.method = "GET", .pattern = "/api/v1/ask/{path}", .handler = [&runtime](const HttpRequest &request) {
+        router.add({.method = "GET",
+                    .pattern = "/api/v1/ask/{path}",
+                    .handler = [&runtime](const HttpRequest &request) {
                         CallOptions options;
                         options.parent = request.trace;
                         options.timeoutMs = request.query.queryItemValue("timeout_ms").toInt();
-                        return runtime.client().callSync("beta", "GET", "/api/v1/" + request.pathParam("path"), {}, options);
+                        return runtime.client().callSync("beta", "GET",
+                                                         "/api/v1/" + request.pathParam("path"), {}, options);
                     }});
-        router.add({.method = "POST", .pattern = "/api/v1/events", .handler = [&runtime](const HttpRequest &request) {
-                        const int count = request.json.object().value("count").toInt();
-                        QString error;
-                        QSqlDatabase db = runtime.database().connection(&error);
-                        const bool ok = inTransaction(db, [&](QString *why) {
-                            for (int i = 0; i < count; ++i) {
-                                Event event{.topic = "test.events", .type = "test.happened", .aggregateType = "thing",
-                                            .aggregateId = QString::number(i % 3), .payload = {{"i", i}}};
-                                if (outbox::append(db, event, why) < 0)
-                                    return false;
-                            }
-                            return true;
-                        }, &error);
-                        if (!ok)
-                            return Problem::internal(error).toResponse(request.trace.traceId);
-                        runtime.kickOutbox();
-                        return HttpResponse::empty(202);
-                    },
+        router.add({.method = "POST",
+                    .pattern = "/api/v1/events",
+                    .handler =
+                        [&runtime](const HttpRequest &request) {
+                            const int count = request.json.object().value("count").toInt();
+                            QString error;
+                            QSqlDatabase db = runtime.database().connection(&error);
+                            const bool ok = inTransaction(
+                                db,
+                                [&](QString *why) {
+                                    for (int i = 0; i < count; ++i) {
+                                        Event event{.topic = "test.events",
+                                                    .type = "test.happened",
+                                                    .aggregateType = "thing",
+                                                    .aggregateId = QString::number(i % 3),
+                                                    .payload = {{"i", i}}};
+                                        if (outbox::append(db, event, why) < 0)
+                                            return false;
+                                    }
+                                    return true;
+                                },
+                                &error);
+                            if (!ok)
+                                return Problem::internal(error).toResponse(request.trace.traceId);
+                            runtime.kickOutbox();
+                            return HttpResponse::empty(202);
+                        },
                     .jsonBody = true});
     }
 
@@ -139,8 +158,10 @@ class PlatformTest : public QObject
     {
         QString error;
         HostEnvironment env;
-        env.config = Config::load({{"data_dir", m_dir.path() + "/" + name}, {"base_port", QString::number(m_base)},
-                                   {"readiness_interval_ms", "200"}}, {}, &error);
+        env.config = Config::load({{"data_dir", m_dir.path() + "/" + name},
+                                   {"base_port", QString::number(m_base)},
+                                   {"readiness_interval_ms", "200"}},
+                                  {}, &error);
         env.database = DatabaseUrl::parse(m_infra.databaseUrl(), &error);
         env.redis = RedisUrl::parse(m_infra.redisUrl(), &error);
         env.bus = m_bus.get();
@@ -180,7 +201,8 @@ private Q_SLOTS:
     void inProcessCallCarriesTheTraceAndTheCaller()
     {
         const QByteArray incoming = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
-        const HttpResult result = httpRequest("GET", url(40101, "/api/v1/ask/whoami?timeout_ms=2000"), {}, {{"traceparent", incoming}});
+        const HttpResult result = httpRequest("GET", url(40101, "/api/v1/ask/whoami?timeout_ms=2000"), {},
+                                              {{"traceparent", incoming}});
         QCOMPARE(result.status, 200);
         const QJsonObject body = result.json();
         QCOMPARE(body.value("service").toString(), QStringLiteral("beta"));
@@ -195,11 +217,17 @@ private Q_SLOTS:
     void internalRoutesAcceptServicesOnly()
     {
         QCOMPARE(httpRequest("GET", url(40102, "/internal/v1/ping")).status, 403);
-        QCOMPARE(httpRequest("GET", url(40102, "/internal/v1/ping"), {}, {{"X-PayDesk-Internal-Token", "forged"}}).status, 403);
+        QCOMPARE(
+            httpRequest("GET", url(40102, "/internal/v1/ping"), {}, {{"X-PayDesk-Internal-Token", "forged"}})
+                .status,
+            403);
         ServerSecrets secrets;
         QString error;
         QVERIFY(ServerSecrets::loadOrCreate(m_dir.path() + "/secrets", &secrets, &error));
-        QCOMPARE(httpRequest("GET", url(40102, "/internal/v1/ping"), {}, {{"X-PayDesk-Internal-Token", secrets.internalToken()}}).status, 200);
+        QCOMPARE(httpRequest("GET", url(40102, "/internal/v1/ping"), {},
+                             {{"X-PayDesk-Internal-Token", secrets.internalToken()}})
+                     .status,
+                 200);
         ServiceClient client(m_host->directory(), "alpha");
         const HttpResponse inProcess = client.callSync("beta", "GET", "/internal/v1/ping");
         QCOMPARE(inProcess.status, 200);
@@ -218,16 +246,25 @@ private Q_SLOTS:
         ServiceDirectory directory;
         directory.addRemote("beta", QUrl(url(40102, "/")));
         directory.addRemote("gone", QUrl(QStringLiteral("http://127.0.0.1:%1/").arg(freePort())));
-        ServiceClient client(directory, "remote-test");
+        ServerSecrets secrets;
+        QString error;
+        QVERIFY(ServerSecrets::loadOrCreate(m_dir.path() + "/secrets", &secrets, &error));
+        ServiceClient client(directory, "remote-test", secrets.internalToken());
         CallOptions options;
         options.parent = TraceContext::parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
         options.timeoutMs = 3000;
         HttpResponse response = client.callSync("beta", "GET", "/api/v1/whoami", {}, options);
         QCOMPARE(response.status, 200);
-        QCOMPARE(response.jsonObject().value("trace_id").toString(), QStringLiteral("4bf92f3577b34da6a3ce929d0e0e4736"));
-        QCOMPARE(response.jsonObject().value("parent_span_id").toString(), QStringLiteral("00f067aa0ba902b7"));
+        QCOMPARE(response.jsonObject().value("trace_id").toString(),
+                 QStringLiteral("4bf92f3577b34da6a3ce929d0e0e4736"));
+        QCOMPARE(response.jsonObject().value("parent_span_id").toString(),
+                 QStringLiteral("00f067aa0ba902b7"));
         QCOMPARE(response.jsonObject().value("in_process").toBool(), false);
         QCOMPARE(response.jsonObject().value("caller").toString(), QStringLiteral("remote-test"));
+
+        // Internal routes of a remote service accept the installation's token, and only that.
+        QCOMPARE(client.callSync("beta", "GET", "/internal/v1/ping", {}, options).status, 200);
+        QCOMPARE(ServiceClient(directory, "outsider").callSync("beta", "GET", "/internal/v1/ping", {}, options).status, 403);
 
         options.timeoutMs = 100;
         response = client.callSync("beta", "GET", "/api/v1/slow", {}, options);
@@ -255,13 +292,20 @@ private Q_SLOTS:
             m_seen->sequences.clear();
         }
         QCOMPARE(httpRequest("POST", url(40101, "/api/v1/events"), R"({"count": 30})").status, 202);
-        QTRY_COMPARE_WITH_TIMEOUT([&] { QMutexLocker l(&m_seen->mutex); return m_seen->sequences.size(); }(), 30, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            [&] {
+                QMutexLocker l(&m_seen->mutex);
+                return m_seen->sequences.size();
+            }(),
+            30, 10000);
         QMutexLocker lock(&m_seen->mutex);
         for (int i = 1; i < m_seen->sequences.size(); ++i)
             QVERIFY(m_seen->sequences[i - 1] < m_seen->sequences[i]);
         lock.unlock();
-        const HttpResult metrics = httpRequest("GET", url(40101, "/metrics"));
-        QVERIFY(metrics.body.contains("outbox_events_published_total{service=\"alpha\"} 30"));
+        // The relay marks a row published (and counts it) only after the consumer acknowledged it.
+        QTRY_VERIFY_WITH_TIMEOUT(httpRequest("GET", url(40101, "/metrics"))
+                                     .body.contains("outbox_events_published_total{service=\"alpha\"} 30"),
+                                 5000);
     }
 
     void refusedEventIsRedeliveredAndNothingOvertakesIt()
@@ -273,9 +317,14 @@ private Q_SLOTS:
             m_seen->deliveries = 0;
         }
         QCOMPARE(httpRequest("POST", url(40101, "/api/v1/events"), R"({"count": 3})").status, 202);
-        QTRY_COMPARE_WITH_TIMEOUT([&] { QMutexLocker l(&m_seen->mutex); return m_seen->sequences.size(); }(), 3, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            [&] {
+                QMutexLocker l(&m_seen->mutex);
+                return m_seen->sequences.size();
+            }(),
+            3, 10000);
         QMutexLocker lock(&m_seen->mutex);
-        QCOMPARE(m_seen->deliveries, 4);  // the refused one came again, then the other two
+        QCOMPARE(m_seen->deliveries, 4); // the refused one came again, then the other two
         QVERIFY(m_seen->sequences[0] < m_seen->sequences[1] && m_seen->sequences[1] < m_seen->sequences[2]);
     }
 
@@ -288,11 +337,13 @@ private Q_SLOTS:
         m_host->add(std::make_unique<BetaService>(40102, m_seen));
         m_host->start();
         QTRY_VERIFY_WITH_TIMEOUT(m_host->runtime("beta")->health().ready, 30000);
-        QTRY_COMPARE_WITH_TIMEOUT(toString(m_host->runtime("alpha")->health().state), QStringLiteral("failed"), 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(toString(m_host->runtime("alpha")->health().state),
+                                  QStringLiteral("failed"), 30000);
         const HealthSnapshot alpha = m_host->runtime("alpha")->health();
         QVERIFY2(alpha.error.contains("was edited after it was applied"), qPrintable(alpha.error));
         QCOMPARE(httpRequest("GET", url(40101, "/health/ready")).status, 503);
-        QCOMPARE(httpRequest("GET", url(40101, "/health")).json().value("status").toString(), QStringLiteral("unhealthy"));
+        QCOMPARE(httpRequest("GET", url(40101, "/health")).json().value("status").toString(),
+                 QStringLiteral("unhealthy"));
         QCOMPARE(httpRequest("GET", url(40102, "/health/ready")).status, 200);
         m_host->stop();
         writeMigration("CREATE TABLE things (id bigint PRIMARY KEY);");
@@ -307,7 +358,8 @@ private Q_SLOTS:
         m_host->add(std::make_unique<BetaService>(40102, m_seen));
         m_host->start();
         QTRY_VERIFY_WITH_TIMEOUT(m_host->runtime("beta")->health().ready, 30000);
-        QTRY_COMPARE_WITH_TIMEOUT(toString(m_host->runtime("alpha")->health().state), QStringLiteral("failed"), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(toString(m_host->runtime("alpha")->health().state),
+                                  QStringLiteral("failed"), 10000);
         QVERIFY(m_host->runtime("alpha")->health().error.contains("cannot listen"));
         QVERIFY(!m_host->allReady());
         m_host->stop();
@@ -325,18 +377,24 @@ private Q_SLOTS:
             p.waitForFinished(30000);
             return p.exitCode();
         };
-        QCOMPARE(run("openssl", {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
-                                 "-days", "1", "-subj", "/CN=PayDesk Test CA"}), 0);
+        QCOMPARE(run("openssl", {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out",
+                                 "ca.pem", "-days", "1", "-subj", "/CN=PayDesk Test CA"}),
+                 0);
         for (const QString &name : {QStringLiteral("server"), QStringLiteral("client")}) {
-            QCOMPARE(run("openssl", {"req", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out", name + ".csr",
-                                     "-subj", "/CN=" + name, "-addext", "subjectAltName=IP:127.0.0.1"}), 0);
-            QCOMPARE(run("openssl", {"x509", "-req", "-in", name + ".csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-                                     "-CAcreateserial", "-out", name + ".pem", "-days", "1", "-copy_extensions", "copy"}), 0);
+            QCOMPARE(run("openssl",
+                         {"req", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out",
+                          name + ".csr", "-subj", "/CN=" + name, "-addext", "subjectAltName=IP:127.0.0.1"}),
+                     0);
+            QCOMPARE(run("openssl", {"x509", "-req", "-in", name + ".csr", "-CA", "ca.pem", "-CAkey",
+                                     "ca.key", "-CAcreateserial", "-out", name + ".pem", "-days", "1",
+                                     "-copy_extensions", "copy"}),
+                     0);
         }
         auto curl = [&](const QString &url, const QStringList &extra) {
             QProcess p;
-            p.start("curl", QStringList{"-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5", "--cacert",
-                                        d + "/ca.pem"} + extra + QStringList{url});
+            p.start("curl", QStringList{"-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5",
+                                        "--cacert", d + "/ca.pem"} +
+                                extra + QStringList{url});
             p.waitForFinished(10000);
             return QString::fromLatin1(p.readAllStandardOutput());
         };
@@ -353,8 +411,10 @@ private Q_SLOTS:
             const QString https = QStringLiteral("https://127.0.0.1:%1/health/live").arg(m_base + 102);
             const QStringList clientCert{"--cert", d + "/client.pem", "--key", d + "/client.key"};
             QCOMPARE(curl(https, clientCert), QStringLiteral("200"));
-            QCOMPARE(curl(https, mutual ? QStringList{} : QStringList{}), mutual ? QStringLiteral("000") : QStringLiteral("200"));
-            QCOMPARE(curl(url(40102, "/health/live"), {}), QStringLiteral("000"));  // no plain HTTP on a TLS port
+            QCOMPARE(curl(https, mutual ? QStringList{} : QStringList{}),
+                     mutual ? QStringLiteral("000") : QStringLiteral("200"));
+            QCOMPARE(curl(url(40102, "/health/live"), {}),
+                     QStringLiteral("000")); // no plain HTTP on a TLS port
             m_host->stop();
         }
     }

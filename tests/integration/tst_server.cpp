@@ -9,7 +9,6 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
-#include <QJsonDocument>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
@@ -36,8 +35,10 @@ private Q_SLOTS:
         QString error;
         QVERIFY2(m_infra.start(&error), qPrintable(error));
         m_server = std::make_unique<ServerProcess>(
-            m_dir.path() + QStringLiteral("/data"), freeBasePort(), QStringList{"--body-limit-bytes", "65536"},
-            QHash<QString, QString>{{"PAYDESK_DATABASE_URL", m_infra.databaseUrl()}, {"PAYDESK_REDIS_URL", m_infra.redisUrl()}});
+            m_dir.path() + QStringLiteral("/data"), freeBasePort(),
+            QStringList{"--body-limit-bytes", "65536"},
+            QHash<QString, QString>{{"PAYDESK_DATABASE_URL", m_infra.databaseUrl()},
+                                    {"PAYDESK_REDIS_URL", m_infra.redisUrl()}});
         QVERIFY2(m_server->start(&error), qPrintable(error));
         QVERIFY2(m_server->waitAllReady(60000, &error), qPrintable(error));
     }
@@ -65,15 +66,18 @@ private Q_SLOTS:
     void everyServiceHasItsOwnMigratedDatabase()
     {
         QProcess psql;
-        psql.start("psql", {m_infra.databaseUrl(), "-Atc", "SELECT datname FROM pg_database WHERE datname LIKE 'payment_%'"});
+        psql.start("psql", {m_infra.databaseUrl(), "-Atc",
+                            "SELECT datname FROM pg_database WHERE datname LIKE 'payment_%'"});
         QVERIFY(psql.waitForFinished(10000));
-        const QStringList databases = QString::fromUtf8(psql.readAllStandardOutput()).split('\n', Qt::SkipEmptyParts);
+        const QStringList databases =
+            QString::fromUtf8(psql.readAllStandardOutput()).split('\n', Qt::SkipEmptyParts);
         QCOMPARE(databases.size(), 18);
         QVERIFY(databases.contains("payment_merchant_limit"));
         QString url = m_infra.databaseUrl();
         url.replace(QStringLiteral("/postgres"), QStringLiteral("/payment_gateway"));
-        psql.start("psql", {url, "-Atc", "SELECT count(*) FROM schema_migrations; SELECT to_regclass('outbox_events'), "
-                                          "to_regclass('idempotency_keys')"});
+        psql.start("psql", {url, "-Atc",
+                            "SELECT count(*) FROM schema_migrations; SELECT to_regclass('outbox_events'), "
+                            "to_regclass('idempotency_keys')"});
         QVERIFY(psql.waitForFinished(10000));
         const QString out = QString::fromUtf8(psql.readAllStandardOutput());
         QVERIFY2(out.contains("outbox_events") && out.contains("idempotency_keys"), qPrintable(out));
@@ -84,13 +88,13 @@ private Q_SLOTS:
         const QString promtool = QStandardPaths::findExecutable("promtool");
         QVERIFY2(!promtool.isEmpty(), "promtool (Debian package prometheus) is required");
         for (quint16 seed : ServerProcess::seedPorts()) {
-            httpRequest("GET", m_server->url(seed, "/health"));  // at least one counted request
+            httpRequest("GET", m_server->url(seed, "/health")); // at least one counted request
             const HttpResult metrics = httpRequest("GET", m_server->url(seed, "/metrics"));
             QCOMPARE(metrics.status, 200);
             QVERIFY(metrics.headers.value("content-type").startsWith("text/plain; version=0.0.4"));
             for (const char *name : {"http_requests_total{", "http_request_duration_seconds_bucket{",
-                                     "process_resident_memory_bytes", "process_cpu_seconds_total", "process_threads",
-                                     "db_pool_connections{"})
+                                     "process_resident_memory_bytes", "process_cpu_seconds_total",
+                                     "process_threads", "db_pool_connections{"})
                 QVERIFY2(metrics.body.contains(name), name);
             QProcess check;
             check.start(promtool, {"check", "metrics"});
@@ -145,7 +149,10 @@ private Q_SLOTS:
         QCOMPARE(result.status, 401);
         QCOMPARE(result.json().value("code").toString(), QStringLiteral("UNAUTHORIZED"));
         QCOMPARE(httpRequest("PUT", url, body, {{"Authorization", "Bearer not.a.token"}}).status, 401);
-        QCOMPARE(httpRequest("PUT", url, body, {{"Authorization", "Bearer " + adminToken(m_server->dataDir(), {"*"}, -5)}}).status, 401);
+        QCOMPARE(httpRequest("PUT", url, body,
+                             {{"Authorization", "Bearer " + adminToken(m_server->dataDir(), {"*"}, -5)}})
+                     .status,
+                 401);
         result = httpRequest("PUT", url, body, admin({"system.view"}));
         QCOMPARE(result.status, 403);
         QCOMPARE(result.json().value("code").toString(), QStringLiteral("FORBIDDEN"));
@@ -155,15 +162,18 @@ private Q_SLOTS:
         result = httpRequest("PUT", url, body, admin({"system.update"}));
         QCOMPARE(result.status, 200);
         QCOMPARE(result.json().value("level").toString(), QStringLiteral("debug"));
-        QCOMPARE(httpRequest("GET", url, {}, admin({"system.*"})).json().value("level").toString(), QStringLiteral("debug"));
+        QCOMPARE(httpRequest("GET", url, {}, admin({"system.*"})).json().value("level").toString(),
+                 QStringLiteral("debug"));
         QCOMPARE(httpRequest("PUT", url, R"({"level": "info"})", admin({"*"})).status, 200);
 
         // Both changes left an audit event in the service's outbox, with actor and before/after.
         QString dbUrl = m_infra.databaseUrl();
         dbUrl.replace(QStringLiteral("/postgres"), QStringLiteral("/payment_gateway"));
         QProcess psql;
-        psql.start("psql", {dbUrl, "-Atc", "SELECT payload->>'actor_name', payload->>'before', payload->>'after' FROM outbox_events "
-                                           "WHERE topic = 'audit.events' ORDER BY id"});
+        psql.start("psql",
+                   {dbUrl, "-Atc",
+                    "SELECT payload->>'actor_name', payload->>'before', payload->>'after' FROM outbox_events "
+                    "WHERE topic = 'audit.events' ORDER BY id"});
         QVERIFY(psql.waitForFinished(10000));
         const QString rows = QString::fromUtf8(psql.readAllStandardOutput());
         QVERIFY2(rows.contains("tester|info|debug\ntester|debug|info"), qPrintable(rows));
@@ -171,7 +181,8 @@ private Q_SLOTS:
 
     void malformedJsonIsBadRequestWithPosition()
     {
-        const HttpResult result = httpRequest("PUT", gateway("/admin/v1/log-level"), R"({"level": "info",})", admin({"*"}));
+        const HttpResult result =
+            httpRequest("PUT", gateway("/admin/v1/log-level"), R"({"level": "info",})", admin({"*"}));
         QCOMPARE(result.status, 400);
         const QJsonObject problem = result.json();
         QCOMPARE(problem.value("code").toString(), QStringLiteral("MALFORMED_JSON"));
@@ -179,7 +190,9 @@ private Q_SLOTS:
         QCOMPARE(problem.value("offset").toInt(), 18);
         QVERIFY(problem.value("detail").toString().contains("offset 18"));
         QCOMPARE(httpRequest("PUT", gateway("/admin/v1/log-level"), "[1,2]", admin({"*"})).status, 400);
-        QCOMPARE(httpRequest("PUT", gateway("/admin/v1/log-level"), R"({"level": "loud"})", admin({"*"})).status, 422);
+        QCOMPARE(
+            httpRequest("PUT", gateway("/admin/v1/log-level"), R"({"level": "loud"})", admin({"*"})).status,
+            422);
     }
 
     void oversizedBodyIsPayloadTooLarge()
@@ -193,8 +206,9 @@ private Q_SLOTS:
 
     void malformedHttpLeavesTheServerUp()
     {
-        for (const QByteArray &garbage : {QByteArray("GARBAGE\r\n\r\n"), QByteArray("GET / HTTP/9.9\r\nHost\r\n\r\n"),
-                                          QByteArray(8192, '\x01'), QByteArray("POST /health HTTP/1.1\r\nContent-Length: -5\r\n\r\n")}) {
+        for (const QByteArray &garbage :
+             {QByteArray("GARBAGE\r\n\r\n"), QByteArray("GET / HTTP/9.9\r\nHost\r\n\r\n"),
+              QByteArray(8192, '\x01'), QByteArray("POST /health HTTP/1.1\r\nContent-Length: -5\r\n\r\n")}) {
             QTcpSocket socket;
             socket.connectToHost("127.0.0.1", m_server->port(kGateway));
             QVERIFY(socket.waitForConnected(2000));
@@ -210,7 +224,8 @@ private Q_SLOTS:
     void traceparentIsContinuedAndLogged()
     {
         const QByteArray incoming = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
-        const HttpResult result = httpRequest("GET", gateway("/api/v1/unknown"), {}, {{"traceparent", incoming}});
+        const HttpResult result =
+            httpRequest("GET", gateway("/api/v1/unknown"), {}, {{"traceparent", incoming}});
         const QList<QByteArray> parts = result.headers.value("traceparent").split('-');
         QCOMPARE(parts.size(), 4);
         QCOMPARE(parts[1], QByteArray("4bf92f3577b34da6a3ce929d0e0e4736"));

@@ -62,7 +62,8 @@ QList<quint16> ServerProcess::seedPorts()
     return ports;
 }
 
-ServerProcess::ServerProcess(QString dataDir, quint16 basePort, QStringList extraArgs, QHash<QString, QString> environment)
+ServerProcess::ServerProcess(QString dataDir, quint16 basePort, QStringList extraArgs,
+                             QHash<QString, QString> environment)
     : m_dataDir(std::move(dataDir)), m_basePort(basePort), m_extraArgs(std::move(extraArgs)),
       m_environment(std::move(environment))
 {
@@ -83,7 +84,7 @@ bool ServerProcess::start(QString *error)
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     for (const QString &key : env.keys()) {
         if (key.startsWith(QStringLiteral("PAYDESK_")) && key != QStringLiteral("PAYDESK_SERVER_BIN"))
-            env.remove(key);  // the developer's own settings must not leak into a test
+            env.remove(key); // the developer's own settings must not leak into a test
     }
     for (auto it = m_environment.begin(); it != m_environment.end(); ++it)
         env.insert(it.key(), it.value());
@@ -117,7 +118,9 @@ bool ServerProcess::waitAllReady(int timeoutMs, QString *error)
                          .arg(output().right(2000));
             return false;
         }
-        pending.removeIf([&](quint16 seed) { return httpRequest("GET", url(seed, "/health/ready"), {}, {}, 1000).status == 200; });
+        pending.removeIf([&](quint16 seed) {
+            return httpRequest("GET", url(seed, "/health/ready"), {}, {}, 1000).status == 200;
+        });
         if (!pending.isEmpty())
             QThread::msleep(50);
     }

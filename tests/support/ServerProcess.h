@@ -10,9 +10,9 @@ namespace paydesk::testing {
 
 struct HttpResult
 {
-    int status = 0;  // 0 = no HTTP answer
+    int status = 0; // 0 = no HTTP answer
     QByteArray body;
-    QHash<QByteArray, QByteArray> headers;  // lower-case names
+    QHash<QByteArray, QByteArray> headers; // lower-case names
     QString error;
     QJsonObject json() const;
 };

@@ -16,7 +16,8 @@ private Q_SLOTS:
         for (const auto &entry : catalog) {
             bool found = false;
             for (const api::ServiceEndpoint &endpoint : api::knownServices())
-                found = found || (endpoint.name == entry.descriptor.name && endpoint.seedPort == entry.descriptor.seedPort);
+                found = found || (endpoint.name == entry.descriptor.name &&
+                                  endpoint.seedPort == entry.descriptor.seedPort);
             QVERIFY2(found, qPrintable(entry.descriptor.name));
         }
     }
@@ -24,7 +25,8 @@ private Q_SLOTS:
     void basePortShiftsEveryService()
     {
         const api::ServiceMap map = api::ServiceMap::fromUrl(QUrl("https://pay.example:41000"));
-        QCOMPARE(map.urlFor("payment-gateway", "/health").toString(), QStringLiteral("https://pay.example:41003/health"));
+        QCOMPARE(map.urlFor("payment-gateway", "/health").toString(),
+                 QStringLiteral("https://pay.example:41003/health"));
         QCOMPARE(map.urlFor("merchant-limit-service", "/api/v1/x?y=1").toString(),
                  QStringLiteral("https://pay.example:41022/api/v1/x?y=1"));
         QVERIFY(!map.urlFor("no-such-service", "/health").isValid());
@@ -34,7 +36,8 @@ private Q_SLOTS:
     {
         api::ServiceMap map;
         map.overrides.insert("kyc-service", QUrl("https://kyc.internal:8443"));
-        QCOMPARE(map.urlFor("kyc-service", "/health").toString(), QStringLiteral("https://kyc.internal:8443/health"));
+        QCOMPARE(map.urlFor("kyc-service", "/health").toString(),
+                 QStringLiteral("https://kyc.internal:8443/health"));
     }
 };
 

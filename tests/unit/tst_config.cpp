@@ -35,8 +35,9 @@ private Q_SLOTS:
     {
         writeFile("# comment\nbase_port = 41000\nlog_level = debug\nworkers_per_service = 2\n");
         QString error;
-        const Config config = Config::load({{"data_dir", m_dir.path()}, {"base_port", "43000"}},
-                                           {{"PAYDESK_BASE_PORT", "42000"}, {"PAYDESK_LOG_LEVEL", "warn"}}, &error);
+        const Config config =
+            Config::load({{"data_dir", m_dir.path()}, {"base_port", "43000"}},
+                         {{"PAYDESK_BASE_PORT", "42000"}, {"PAYDESK_LOG_LEVEL", "warn"}}, &error);
         QVERIFY2(error.isEmpty(), qPrintable(error));
         QCOMPARE(config.value("base_port"), QStringLiteral("43000"));
         QCOMPARE(toString(config.source("base_port")), toString(ConfigSource::Flag));
@@ -104,8 +105,9 @@ private Q_SLOTS:
     void secretsAreMaskedInTheDescription()
     {
         QString error;
-        const Config config =
-            Config::load({{"data_dir", m_dir.path() + "/x"}, {"database_url", "postgresql://u:hunter2@h:5432/d"}}, {}, &error);
+        const Config config = Config::load(
+            {{"data_dir", m_dir.path() + "/x"}, {"database_url", "postgresql://u:hunter2@h:5432/d"}}, {},
+            &error);
         QVERIFY2(error.isEmpty(), qPrintable(error));
         QVERIFY(!config.describe().contains("hunter2"));
     }

@@ -10,8 +10,12 @@ class EventBusTest : public QObject
     Q_OBJECT
     static Event event(const QString &topic, qint64 sequence)
     {
-        return Event{.eventId = QUuid::createUuid(), .topic = topic, .type = "t", .aggregateType = "a",
-                     .aggregateId = "1", .sequence = sequence};
+        return Event{.eventId = QUuid::createUuid(),
+                     .topic = topic,
+                     .type = "t",
+                     .aggregateType = "a",
+                     .aggregateId = "1",
+                     .sequence = sequence};
     }
     // Waits (processing events, so queued deliveries run) for the publish to complete.
     static bool await(QFuture<bool> future)
@@ -76,8 +80,8 @@ private Q_SLOTS:
         auto *gone = new QObject;
         bus.subscribe("t", "g", gone, [](const Event &) { return false; });
         delete gone;
-        QCOMPARE(bus.subscriberCount("t"), 1);  // counted until the next subscribe prunes it...
-        QVERIFY(await(bus.publish(event("t", 1))));  // ...but never delivered to
+        QCOMPARE(bus.subscriberCount("t"), 1);      // counted until the next subscribe prunes it...
+        QVERIFY(await(bus.publish(event("t", 1)))); // ...but never delivered to
     }
 
     void resubscribingAGroupReplacesItsHandler()
@@ -96,7 +100,7 @@ private Q_SLOTS:
     {
         InProcessEventBus bus;
         bus.declareConsumer("payment.events", "accounting");
-        QVERIFY(!await(bus.publish(event("payment.events", 1))));  // not acknowledged: stays in the outbox
+        QVERIFY(!await(bus.publish(event("payment.events", 1)))); // not acknowledged: stays in the outbox
         QObject owner;
         int received = 0;
         bus.subscribe("payment.events", "accounting", &owner, [&](const Event &) { return ++received > 0; });

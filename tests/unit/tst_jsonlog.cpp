@@ -31,7 +31,8 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         JsonLog log("payment-gateway", dir.filePath("logs/payment-gateway.log"), 1 << 20, 3);
-        log.write(LogLevel::Info, "GET /health 200", {{"trace_id", "abc"}, {"status", 200}, {"duration_ms", 1.5}});
+        log.write(LogLevel::Info, "GET /health 200",
+                  {{"trace_id", "abc"}, {"status", 200}, {"duration_ms", 1.5}});
         const QList<QJsonObject> written = lines(dir.filePath("logs/payment-gateway.log"));
         QCOMPARE(written.size(), 1);
         const QJsonObject line = written.first();
@@ -78,7 +79,8 @@ private Q_SLOTS:
         for (int t = 0; t < 4; ++t) {
             threads.append(QThread::create([&log, t] {
                 for (int i = 0; i < 500; ++i)
-                    log.write(LogLevel::Info, QStringLiteral("t%1 i%2").arg(t).arg(i), {{"pad", QString(100, 'x')}});
+                    log.write(LogLevel::Info, QStringLiteral("t%1 i%2").arg(t).arg(i),
+                              {{"pad", QString(100, 'x')}});
             }));
             threads.last()->start();
         }

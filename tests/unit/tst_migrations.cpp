@@ -15,7 +15,10 @@ class MigrationsTest : public QObject
     {
         return {"svc", version, QStringLiteral("%1_step.sql").arg(version, 4, 10, QLatin1Char('0')), sql};
     }
-    static AppliedMigration applied(const Migration &m) { return {m.component, m.version, m.name, m.checksum()}; }
+    static AppliedMigration applied(const Migration &m)
+    {
+        return {m.component, m.version, m.name, m.checksum()};
+    }
 
 private Q_SLOTS:
     void checksumIsSha256OfTheText()

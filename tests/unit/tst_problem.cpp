@@ -10,7 +10,8 @@ class ProblemTest : public QObject
 private Q_SLOTS:
     void responseCarriesAllProblemFields()
     {
-        const HttpResponse response = Problem::notFound("no route for /x").toResponse("0af7651916cd43dd8448eb211c80319c");
+        const HttpResponse response =
+            Problem::notFound("no route for /x").toResponse("0af7651916cd43dd8448eb211c80319c");
         QCOMPARE(response.status, 404);
         QCOMPARE(response.contentType, QByteArray("application/problem+json"));
         const QJsonObject body = response.jsonObject();
@@ -45,16 +46,18 @@ private Q_SLOTS:
         QTest::addColumn<QString>("code");
         QTest::addColumn<int>("expectedStatus");
         QTest::addColumn<QString>("expectedCode");
-        QTest::newRow("405") << Problem::methodNotAllowed("x").status << Problem::methodNotAllowed("x").code << 405
-                             << "METHOD_NOT_ALLOWED";
+        QTest::newRow("405") << Problem::methodNotAllowed("x").status << Problem::methodNotAllowed("x").code
+                             << 405 << "METHOD_NOT_ALLOWED";
         QTest::newRow("422") << Problem::validation("x").status << Problem::validation("x").code << 422
                              << "VALIDATION_FAILED";
         QTest::newRow("401") << Problem::unauthorized("x").status << Problem::unauthorized("x").code << 401
                              << "UNAUTHORIZED";
-        QTest::newRow("403") << Problem::forbidden("x").status << Problem::forbidden("x").code << 403 << "FORBIDDEN";
-        QTest::newRow("504") << Problem::deadlineExceeded("x").status << Problem::deadlineExceeded("x").code << 504
-                             << "DEADLINE_EXCEEDED";
-        QTest::newRow("500") << Problem::internal("x").status << Problem::internal("x").code << 500 << "INTERNAL_ERROR";
+        QTest::newRow("403") << Problem::forbidden("x").status << Problem::forbidden("x").code << 403
+                             << "FORBIDDEN";
+        QTest::newRow("504") << Problem::deadlineExceeded("x").status << Problem::deadlineExceeded("x").code
+                             << 504 << "DEADLINE_EXCEEDED";
+        QTest::newRow("500") << Problem::internal("x").status << Problem::internal("x").code << 500
+                             << "INTERNAL_ERROR";
     }
     void codesAreStable()
     {

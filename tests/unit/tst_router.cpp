@@ -44,7 +44,9 @@ private Q_SLOTS:
     void pathParametersAreCaptured()
     {
         Router router;
-        router.add({.method = "GET", .pattern = "/api/v1/merchants/{merchant_id}/keys/{key_id}", .handler = answer(200)});
+        router.add({.method = "GET",
+                    .pattern = "/api/v1/merchants/{merchant_id}/keys/{key_id}",
+                    .handler = answer(200)});
         const RouteMatch match = router.match("GET", "/api/v1/merchants/m-1/keys/k-9");
         QCOMPARE(match.kind, RouteMatch::Kind::Found);
         QCOMPARE(match.params.value("merchant_id"), QStringLiteral("m-1"));

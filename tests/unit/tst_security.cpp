@@ -26,7 +26,7 @@ private Q_SLOTS:
         QVERIFY(stored.startsWith("pbkdf2-sha256$2000$"));
         QVERIFY(crypto::verifyPassword("Corr3ct-Horse!", stored));
         QVERIFY(!crypto::verifyPassword("corr3ct-Horse!", stored));
-        QVERIFY(stored != crypto::hashPassword("Corr3ct-Horse!", 2000));  // salted
+        QVERIFY(stored != crypto::hashPassword("Corr3ct-Horse!", 2000)); // salted
         QVERIFY(!crypto::verifyPassword("x", "md5$abc"));
     }
 
@@ -40,7 +40,7 @@ private Q_SLOTS:
         tampered[14] = static_cast<char>(tampered[14] ^ 1);
         QVERIFY(!crypto::decrypt(m_key, tampered, &plain));
         QVERIFY(!crypto::decrypt(QByteArray(32, 'x'), sealed, &plain));
-        QVERIFY(crypto::encrypt(m_key, "same") != crypto::encrypt(m_key, "same"));  // random nonce
+        QVERIFY(crypto::encrypt(m_key, "same") != crypto::encrypt(m_key, "same")); // random nonce
     }
 
     void tokenRoundTrips()
@@ -65,7 +65,7 @@ private Q_SLOTS:
         QVERIFY(!jwt::verify(parts[0] + '.' + forgedClaims + '.' + parts[2], m_key, 1000, &claims, &reason));
         const QByteArray none = crypto::base64Url(R"({"alg":"none","typ":"JWT"})");
         QVERIFY(!jwt::verify(none + '.' + parts[1] + '.', m_key, 1000, &claims, &reason));
-        QVERIFY(!jwt::verify(jwt::sign({{"sub", "a1"}}, m_key), m_key, 1000, &claims, &reason));  // no exp
+        QVERIFY(!jwt::verify(jwt::sign({{"sub", "a1"}}, m_key), m_key, 1000, &claims, &reason)); // no exp
         QVERIFY(!jwt::verify("garbage", m_key, 1000, &claims, &reason));
     }
 

@@ -10,12 +10,14 @@ class TraceContextTest : public QObject
 private Q_SLOTS:
     void parsesTheSpecExample()
     {
-        const TraceContext context = TraceContext::parse("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+        const TraceContext context =
+            TraceContext::parse("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
         QVERIFY(context.isValid());
         QCOMPARE(context.traceId, QByteArray("0af7651916cd43dd8448eb211c80319c"));
         QCOMPARE(context.spanId, QByteArray("b7ad6b7169203331"));
         QCOMPARE(context.flags, quint8(1));
-        QCOMPARE(context.toTraceparent(), QByteArray("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
+        QCOMPARE(context.toTraceparent(),
+                 QByteArray("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
     }
 
     void rejectsMalformedHeaders_data()
@@ -27,7 +29,8 @@ private Q_SLOTS:
         QTest::newRow("upper case") << QByteArray("00-0AF7651916CD43DD8448EB211C80319C-b7ad6b7169203331-01");
         QTest::newRow("short trace") << QByteArray("00-0af7651916cd43dd8448eb211c8031-b7ad6b7169203331-01");
         QTest::newRow("version ff") << QByteArray("ff-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
-        QTest::newRow("extra field v00") << QByteArray("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01-x");
+        QTest::newRow("extra field v00")
+            << QByteArray("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01-x");
         QTest::newRow("not hex") << QByteArray("00-0af7651916cd43dd8448eb211c80319z-b7ad6b7169203331-01");
     }
     void rejectsMalformedHeaders()
@@ -38,7 +41,8 @@ private Q_SLOTS:
 
     void childKeepsTheTraceAndPointsAtItsParent()
     {
-        const TraceContext parent = TraceContext::parse("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+        const TraceContext parent =
+            TraceContext::parse("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
         const TraceContext child = TraceContext::childOf(parent);
         QCOMPARE(child.traceId, parent.traceId);
         QCOMPARE(child.parentSpanId, parent.spanId);

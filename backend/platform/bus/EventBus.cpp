@@ -28,7 +28,8 @@ Event Event::fromJson(const QJsonObject &object)
     event.aggregateId = object.value(QStringLiteral("aggregate_id")).toString();
     event.payload = object.value(QStringLiteral("payload")).toObject();
     event.source = object.value(QStringLiteral("source")).toString();
-    event.occurredAt = QDateTime::fromString(object.value(QStringLiteral("timestamp")).toString(), Qt::ISODateWithMs);
+    event.occurredAt =
+        QDateTime::fromString(object.value(QStringLiteral("timestamp")).toString(), Qt::ISODateWithMs);
     event.traceparent = object.value(QStringLiteral("traceparent")).toString().toLatin1();
     event.sequence = object.value(QStringLiteral("sequence")).toInteger();
     return event;

@@ -19,15 +19,15 @@ namespace paydesk::platform {
 struct Event
 {
     QUuid eventId;
-    QString topic;          // "payment.events"
-    QString type;           // "payment.succeeded"
-    QString aggregateType;  // "payment"
+    QString topic;         // "payment.events"
+    QString type;          // "payment.succeeded"
+    QString aggregateType; // "payment"
     QString aggregateId;
     QJsonObject payload;
-    QString source;         // producing service
+    QString source; // producing service
     QDateTime occurredAt;
     QByteArray traceparent;
-    qint64 sequence = 0;    // outbox id at the producer
+    qint64 sequence = 0; // outbox id at the producer
 
     QJsonObject toJson() const;
     static Event fromJson(const QJsonObject &object);
@@ -45,7 +45,8 @@ public:
     virtual QFuture<bool> publish(const Event &event) = 0;
     // `context` decides the thread the handler runs on (a service's thread); the subscription
     // ends with the context object. One handler per (topic, group).
-    virtual void subscribe(const QString &topic, const QString &group, QObject *context, EventHandler handler) = 0;
+    virtual void subscribe(const QString &topic, const QString &group, QObject *context,
+                           EventHandler handler) = 0;
     // Announces, before any service starts, that `group` consumes `topic`. Until that group has
     // subscribed, events of the topic are not acknowledged, so the outbox keeps them: a consumer
     // that starts after its producer still sees every event. (Kafka keeps them in the log.)

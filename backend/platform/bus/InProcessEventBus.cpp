@@ -6,7 +6,8 @@
 
 namespace paydesk::platform {
 
-void InProcessEventBus::subscribe(const QString &topic, const QString &group, QObject *context, EventHandler handler)
+void InProcessEventBus::subscribe(const QString &topic, const QString &group, QObject *context,
+                                  EventHandler handler)
 {
     Q_ASSERT(context && handler);
     QMutexLocker lock(&m_mutex);
@@ -65,7 +66,7 @@ QFuture<bool> InProcessEventBus::publish(const Event &event)
             try {
                 ok = handler(event);
             } catch (...) {
-                ok = false;  // a throwing consumer is a negative acknowledgement, not a crash
+                ok = false; // a throwing consumer is a negative acknowledgement, not a crash
             }
             if (!ok)
                 pending->failed.storeRelaxed(1);

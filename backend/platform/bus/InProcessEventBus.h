@@ -14,7 +14,8 @@ class InProcessEventBus : public EventBus
 {
 public:
     QFuture<bool> publish(const Event &event) override;
-    void subscribe(const QString &topic, const QString &group, QObject *context, EventHandler handler) override;
+    void subscribe(const QString &topic, const QString &group, QObject *context,
+                   EventHandler handler) override;
     void declareConsumer(const QString &topic, const QString &group) override;
     int subscriberCount(const QString &topic) const;
 
@@ -25,9 +26,9 @@ private:
         QPointer<QObject> context;
         EventHandler handler;
     };
-    mutable QMutex m_mutex;  // guards m_subscriptions only; never held while a handler runs
+    mutable QMutex m_mutex; // guards m_subscriptions only; never held while a handler runs
     QHash<QString, QList<Subscription>> m_subscriptions;
-    QHash<QString, QStringList> m_declaredGroups;  // topic -> groups that must be subscribed
+    QHash<QString, QStringList> m_declaredGroups; // topic -> groups that must be subscribed
 };
 
 } // namespace paydesk::platform

@@ -1,8 +1,8 @@
 #include "platform/bus/Outbox.h"
 #include "platform/observe/Metrics.h"
 
-#include <QSemaphore>
 #include <QJsonDocument>
+#include <QSemaphore>
 #include <QSqlError>
 #include <QSqlQuery>
 
@@ -13,9 +13,9 @@ namespace paydesk::platform::outbox {
 qint64 append(QSqlDatabase &db, const Event &event, QString *error)
 {
     QSqlQuery query(db);
-    query.prepare(QStringLiteral(
-        "INSERT INTO outbox_events (event_id, topic, event_type, aggregate_type, aggregate_id, payload, traceparent)"
-        " VALUES (?::uuid, ?, ?, ?, ?, ?::jsonb, ?) RETURNING id"));
+    query.prepare(QStringLiteral("INSERT INTO outbox_events (event_id, topic, event_type, aggregate_type, "
+                                 "aggregate_id, payload, traceparent)"
+                                 " VALUES (?::uuid, ?, ?, ?, ?, ?::jsonb, ?) RETURNING id"));
     const QUuid id = event.eventId.isNull() ? QUuid::createUuid() : event.eventId;
     query.addBindValue(id.toString(QUuid::WithoutBraces));
     query.addBindValue(event.topic);
@@ -23,7 +23,8 @@ qint64 append(QSqlDatabase &db, const Event &event, QString *error)
     query.addBindValue(event.aggregateType);
     query.addBindValue(event.aggregateId);
     query.addBindValue(QString::fromUtf8(QJsonDocument(event.payload).toJson(QJsonDocument::Compact)));
-    query.addBindValue(event.traceparent.isEmpty() ? QVariant() : QVariant(QString::fromLatin1(event.traceparent)));
+    query.addBindValue(event.traceparent.isEmpty() ? QVariant()
+                                                   : QVariant(QString::fromLatin1(event.traceparent)));
     if (!query.exec() || !query.next()) {
         *error = QStringLiteral("cannot append outbox event: %1").arg(query.lastError().text());
         return -1;
@@ -36,9 +37,9 @@ QList<Event> fetchBatch(QSqlDatabase &db, const QString &source, int batchMax, Q
 {
     QList<Event> batch;
     QSqlQuery query(db);
-    query.prepare(QStringLiteral(
-        "SELECT id, event_id, topic, event_type, aggregate_type, aggregate_id, payload::text, traceparent, created_at"
-        " FROM outbox_events WHERE published_at IS NULL ORDER BY id LIMIT ?"));
+    query.prepare(QStringLiteral("SELECT id, event_id, topic, event_type, aggregate_type, aggregate_id, "
+                                 "payload::text, traceparent, created_at"
+                                 " FROM outbox_events WHERE published_at IS NULL ORDER BY id LIMIT ?"));
     query.addBindValue(batchMax);
     if (!query.exec()) {
         *error = query.lastError().text();
@@ -64,10 +65,11 @@ QList<Event> fetchBatch(QSqlDatabase &db, const QString &source, int batchMax, Q
 bool mark(QSqlDatabase &db, qint64 id, bool published, const QString &why, QString *error)
 {
     QSqlQuery query(db);
-    query.prepare(published ? QStringLiteral("UPDATE outbox_events SET published_at = now(), attempts = attempts + 1,"
-                                             " last_error = NULL WHERE id = ?")
-                            : QStringLiteral("UPDATE outbox_events SET attempts = attempts + 1, last_error = ?"
-                                             " WHERE id = ?"));
+    query.prepare(
+        published ? QStringLiteral("UPDATE outbox_events SET published_at = now(), attempts = attempts + 1,"
+                                   " last_error = NULL WHERE id = ?")
+                  : QStringLiteral("UPDATE outbox_events SET attempts = attempts + 1, last_error = ?"
+                                   " WHERE id = ?"));
     if (!published)
         query.addBindValue(why);
     query.addBindValue(id);
@@ -90,8 +92,9 @@ int relayOnce(QSqlDatabase &db, EventBus &bus, const QString &source, int batchM
         QFuture<bool> ack = bus.publish(event);
         // Block this worker (never an event loop) until the ack, bounded by ackTimeoutMs.
         auto done = std::make_shared<QSemaphore>(0);
-        auto watch = ack.then(QtFuture::Launch::Sync, [done](bool) { done->release(); })
-                         .onCanceled([done] { done->release(); });
+        auto watch = ack.then(QtFuture::Launch::Sync, [done](bool) { done->release(); }).onCanceled([done] {
+            done->release();
+        });
         const bool answered = done->tryAcquire(1, ackTimeoutMs);
         const bool ok = answered && ack.isFinished() && ack.resultCount() > 0 && ack.result();
         if (!mark(db, event.sequence, ok,

@@ -36,7 +36,9 @@ QString RedisUrl::toString(bool withPassword) const
     return url.toString();
 }
 
-RedisConnection::RedisConnection(RedisUrl url, int timeoutMs) : m_url(std::move(url)), m_timeoutMs(timeoutMs) {}
+RedisConnection::RedisConnection(RedisUrl url, int timeoutMs) : m_url(std::move(url)), m_timeoutMs(timeoutMs)
+{
+}
 
 RedisConnection::~RedisConnection()
 {
@@ -56,15 +58,18 @@ QVariant toVariant(const redisReply *reply)
 {
     switch (reply->type) {
     case REDIS_REPLY_STRING:
-    case REDIS_REPLY_STATUS: return QByteArray(reply->str, static_cast<qsizetype>(reply->len));
-    case REDIS_REPLY_INTEGER: return QVariant::fromValue<qlonglong>(reply->integer);
+    case REDIS_REPLY_STATUS:
+        return QByteArray(reply->str, static_cast<qsizetype>(reply->len));
+    case REDIS_REPLY_INTEGER:
+        return QVariant::fromValue<qlonglong>(reply->integer);
     case REDIS_REPLY_ARRAY: {
         QVariantList list;
         for (size_t i = 0; i < reply->elements; ++i)
             list.append(toVariant(reply->element[i]));
         return list;
     }
-    default: return {};
+    default:
+        return {};
     }
 }
 } // namespace
@@ -111,7 +116,8 @@ bool RedisConnection::command(const QList<QByteArray> &args, QVariant *reply, QS
     }
     const bool failed = raw->type == REDIS_REPLY_ERROR;
     if (failed)
-        *error = QStringLiteral("Redis error: %1").arg(QString::fromUtf8(raw->str, static_cast<qsizetype>(raw->len)));
+        *error = QStringLiteral("Redis error: %1")
+                     .arg(QString::fromUtf8(raw->str, static_cast<qsizetype>(raw->len)));
     else
         *reply = toVariant(raw);
     freeReplyObject(raw);

@@ -12,10 +12,14 @@ namespace paydesk::platform {
 QString toString(ConfigSource source)
 {
     switch (source) {
-    case ConfigSource::Default: return QStringLiteral("default");
-    case ConfigSource::File: return QStringLiteral("file");
-    case ConfigSource::Environment: return QStringLiteral("env");
-    case ConfigSource::Flag: return QStringLiteral("flag");
+    case ConfigSource::Default:
+        return QStringLiteral("default");
+    case ConfigSource::File:
+        return QStringLiteral("file");
+    case ConfigSource::Environment:
+        return QStringLiteral("env");
+    case ConfigSource::Flag:
+        return QStringLiteral("flag");
     }
     return {};
 }
@@ -27,10 +31,14 @@ const QList<ConfigKey> &Config::keys()
         {"base_port", "40000", "Shifts every port: service port = base_port + (seed port - 40000)", false},
         {"bind_address", "127.0.0.1", "Address the service listeners bind to", false},
         {"services", "all", "Comma list of services this process hosts (cluster mode), or 'all'", false},
-        {"database_url", QString(), "External PostgreSQL (postgresql://user:pw@host:port/db); empty = private cluster", true},
-        {"redis_url", QString(), "External Redis (redis://:pw@host:port/db); empty = private redis-server", true},
-        {"pg_bin_dir", QString(), "PostgreSQL server binaries; empty = newest /usr/lib/postgresql/*/bin", false},
-        {"redis_binary", QString(), "redis-server executable for the private instance; empty = from PATH", false},
+        {"database_url", QString(),
+         "External PostgreSQL (postgresql://user:pw@host:port/db); empty = private cluster", true},
+        {"redis_url", QString(), "External Redis (redis://:pw@host:port/db); empty = private redis-server",
+         true},
+        {"pg_bin_dir", QString(), "PostgreSQL server binaries; empty = newest /usr/lib/postgresql/*/bin",
+         false},
+        {"redis_binary", QString(), "redis-server executable for the private instance; empty = from PATH",
+         false},
         {"workers_per_service", "3", "Worker threads (and database connections) per service", false},
         {"body_limit_bytes", "1048576", "Largest request body accepted (413 above)", false},
         {"log_level", "info", "debug | info | warn | error", false},
@@ -111,8 +119,8 @@ Config Config::load(const QHash<QString, QString> &flags, const QHash<QString, Q
     }
 
     // The config file location may itself depend on data_dir from env or flags.
-    QString dataDir = flags.value(QStringLiteral("data_dir"), fromEnv.value(QStringLiteral("data_dir"),
-                                                                             config.dataDir()));
+    QString dataDir =
+        flags.value(QStringLiteral("data_dir"), fromEnv.value(QStringLiteral("data_dir"), config.dataDir()));
     QString file = flags.value(QStringLiteral("config"), environment.value(QStringLiteral("PAYDESK_CONFIG")));
     const bool explicitFile = !file.isEmpty();
     if (!explicitFile)
@@ -208,15 +216,19 @@ quint16 Config::portFor(quint16 seedPort) const
 
 QString Config::describe() const
 {
-    QString out = QStringLiteral("%1  %2  %3\n").arg(QStringLiteral("key"), -22).arg(QStringLiteral("source"), -7)
+    QString out = QStringLiteral("%1  %2  %3\n")
+                      .arg(QStringLiteral("key"), -22)
+                      .arg(QStringLiteral("source"), -7)
                       .arg(QStringLiteral("value"));
     for (const ConfigKey &key : keys()) {
         QString shown = value(key.name);
         if (key.secret && !shown.isEmpty())
             shown = QStringLiteral("(set, hidden)");
-        out += QStringLiteral("%1  %2  %3\n").arg(key.name, -22).arg(toString(source(key.name)), -7).arg(shown);
+        out +=
+            QStringLiteral("%1  %2  %3\n").arg(key.name, -22).arg(toString(source(key.name)), -7).arg(shown);
     }
-    out += QStringLiteral("config file: %1\n").arg(m_configFile.isEmpty() ? QStringLiteral("(none)") : m_configFile);
+    out += QStringLiteral("config file: %1\n")
+               .arg(m_configFile.isEmpty() ? QStringLiteral("(none)") : m_configFile);
     return out;
 }
 

@@ -14,10 +14,10 @@ QString toString(ConfigSource source);
 
 struct ConfigKey
 {
-    QString name;          // snake_case; env PAYDESK_<NAME>, flag --name-with-dashes
+    QString name; // snake_case; env PAYDESK_<NAME>, flag --name-with-dashes
     QString defaultValue;
     QString description;
-    bool secret = false;   // printed masked
+    bool secret = false; // printed masked
 };
 
 class Config
@@ -43,7 +43,7 @@ public:
     quint16 portFor(quint16 seedPort) const;
     QString dataDir() const { return value(QStringLiteral("data_dir")); }
 
-    QString describe() const;  // the --print-config table
+    QString describe() const; // the --print-config table
 
     // "key = value" lines, '#' comments; returns false with a message naming the line.
     static bool parseFile(const QString &text, QHash<QString, QString> *values, QString *error);

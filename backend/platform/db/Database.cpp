@@ -1,10 +1,10 @@
 #include "platform/db/Database.h"
 #include "platform/observe/Metrics.h"
 
+#include <QRegularExpression>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QThread>
-#include <QRegularExpression>
 #include <QUrl>
 
 #include <functional>
@@ -37,7 +37,8 @@ thread_local ThreadConnections t_connections;
 DatabaseUrl DatabaseUrl::parse(const QString &text, QString *error)
 {
     const QUrl url(text, QUrl::StrictMode);
-    if (!url.isValid() || (url.scheme() != QStringLiteral("postgresql") && url.scheme() != QStringLiteral("postgres"))) {
+    if (!url.isValid() ||
+        (url.scheme() != QStringLiteral("postgresql") && url.scheme() != QStringLiteral("postgres"))) {
         *error = QStringLiteral("database URL must look like postgresql://user:password@host:port/database");
         return {};
     }
@@ -65,7 +66,8 @@ QString DatabaseUrl::toString(bool withPassword) const
     return url.toString();
 }
 
-Database::Database(QString service, DatabaseUrl server, QString databaseName, std::shared_ptr<ServiceMetrics> metrics)
+Database::Database(QString service, DatabaseUrl server, QString databaseName,
+                   std::shared_ptr<ServiceMetrics> metrics)
     : m_service(std::move(service)), m_server(std::move(server)), m_databaseName(std::move(databaseName)),
       m_pool(std::make_shared<PoolState>())
 {

@@ -31,7 +31,8 @@ struct DatabaseUrl
 class Database
 {
 public:
-    Database(QString service, DatabaseUrl server, QString databaseName, std::shared_ptr<ServiceMetrics> metrics);
+    Database(QString service, DatabaseUrl server, QString databaseName,
+             std::shared_ptr<ServiceMetrics> metrics);
 
     const QString &name() const { return m_databaseName; }
     const DatabaseUrl &server() const { return m_server; }

@@ -27,7 +27,8 @@ QList<Migration> loadMigrations(const QString &component, const QString &directo
     for (const QString &file : files) {
         const auto match = kName.match(file);
         if (!match.hasMatch()) {
-            *error = QStringLiteral("migration file %1/%2 is not named NNNN_description.sql").arg(directory, file);
+            *error =
+                QStringLiteral("migration file %1/%2 is not named NNNN_description.sql").arg(directory, file);
             return {};
         }
         QFile f(directory + u'/' + file);
@@ -37,7 +38,8 @@ QList<Migration> loadMigrations(const QString &component, const QString &directo
         }
         Migration migration{component, match.captured(1).toInt(), file, f.readAll()};
         if (versions.contains(migration.version)) {
-            *error = QStringLiteral("two migrations of %1 share version %2").arg(component).arg(migration.version);
+            *error =
+                QStringLiteral("two migrations of %1 share version %2").arg(component).arg(migration.version);
             return {};
         }
         versions.insert(migration.version);
@@ -57,17 +59,19 @@ QList<Migration> pendingMigrations(const QList<Migration> &available, const QLis
             return m.component == done.component && m.version == done.version;
         });
         if (it == available.end()) {
-            *error = QStringLiteral("migration %1/%2 (version %3) is recorded as applied but no longer exists; "
-                                    "migrations are append-only: restore the file")
-                         .arg(done.component, done.name)
-                         .arg(done.version);
+            *error =
+                QStringLiteral("migration %1/%2 (version %3) is recorded as applied but no longer exists; "
+                               "migrations are append-only: restore the file")
+                    .arg(done.component, done.name)
+                    .arg(done.version);
             return {};
         }
         if (it->checksum() != done.checksum) {
-            *error = QStringLiteral("migration %1/%2 was edited after it was applied (recorded sha256 %3, file "
-                                    "sha256 %4); restore the original file and put the change in a new migration")
-                         .arg(done.component, it->name, QString::fromLatin1(done.checksum.left(12)),
-                              QString::fromLatin1(it->checksum().left(12)));
+            *error =
+                QStringLiteral("migration %1/%2 was edited after it was applied (recorded sha256 %3, file "
+                               "sha256 %4); restore the original file and put the change in a new migration")
+                    .arg(done.component, it->name, QString::fromLatin1(done.checksum.left(12)),
+                         QString::fromLatin1(it->checksum().left(12)));
             return {};
         }
     }
@@ -107,10 +111,12 @@ bool applyMigrations(QSqlDatabase &db, const QList<Migration> &available, int *a
     // Session-level lock: released below or when the connection ends. The key is arbitrary but fixed.
     if (!exec(query, QStringLiteral("SELECT pg_advisory_lock(727364001)"), error))
         return false;
-    auto unlock = qScopeGuard([&] { QSqlQuery(db).exec(QStringLiteral("SELECT pg_advisory_unlock(727364001)")); });
+    auto unlock =
+        qScopeGuard([&] { QSqlQuery(db).exec(QStringLiteral("SELECT pg_advisory_unlock(727364001)")); });
 
     QList<AppliedMigration> applied;
-    if (!exec(query, QStringLiteral("SELECT component, version, name, checksum FROM schema_migrations"), error))
+    if (!exec(query, QStringLiteral("SELECT component, version, name, checksum FROM schema_migrations"),
+              error))
         return false;
     while (query.next()) {
         applied.append({query.value(0).toString(), query.value(1).toInt(), query.value(2).toString(),
@@ -134,9 +140,11 @@ bool applyMigrations(QSqlDatabase &db, const QList<Migration> &available, int *a
         record.addBindValue(migration.name);
         record.addBindValue(QString::fromLatin1(migration.checksum()));
         if (!step.exec(QString::fromUtf8(migration.sql)) || !record.exec()) {
-            const QString why = step.lastError().isValid() ? step.lastError().text() : record.lastError().text();
+            const QString why =
+                step.lastError().isValid() ? step.lastError().text() : record.lastError().text();
             db.rollback();
-            *error = QStringLiteral("migration %1/%2 failed: %3").arg(migration.component, migration.name, why);
+            *error =
+                QStringLiteral("migration %1/%2 failed: %3").arg(migration.component, migration.name, why);
             return false;
         }
         step.finish();

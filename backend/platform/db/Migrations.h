@@ -13,11 +13,11 @@ namespace paydesk::platform {
 
 struct Migration
 {
-    QString component;  // "platform" or the service name
+    QString component; // "platform" or the service name
     int version = 0;
-    QString name;       // file name
+    QString name; // file name
     QByteArray sql;
-    QByteArray checksum() const;  // lower-case hex SHA-256 of sql
+    QByteArray checksum() const; // lower-case hex SHA-256 of sql
 };
 
 struct AppliedMigration

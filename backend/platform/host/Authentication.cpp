@@ -12,15 +12,17 @@
 namespace paydesk::platform {
 
 namespace {
-std::optional<HttpResponse> authenticateAdmin(const Route &route, HttpRequest &request, const HostEnvironment &env)
+std::optional<HttpResponse> authenticateAdmin(const Route &route, HttpRequest &request,
+                                              const HostEnvironment &env)
 {
     const QByteArray authorization = request.header("authorization");
     if (!authorization.startsWith("Bearer "))
-        return Problem::unauthorized(QStringLiteral("an admin bearer token is required")).toResponse(request.trace.traceId);
+        return Problem::unauthorized(QStringLiteral("an admin bearer token is required"))
+            .toResponse(request.trace.traceId);
     QJsonObject claims;
     QString reason;
-    if (!jwt::verify(authorization.mid(7).trimmed(), env.secrets.jwtKey, QDateTime::currentSecsSinceEpoch(), &claims,
-                     &reason) ||
+    if (!jwt::verify(authorization.mid(7).trimmed(), env.secrets.jwtKey, QDateTime::currentSecsSinceEpoch(),
+                     &claims, &reason) ||
         claims.value(QStringLiteral("typ")).toString() != QStringLiteral("access")) {
         return Problem::unauthorized(reason.isEmpty() ? QStringLiteral("not an access token") : reason)
             .toResponse(request.trace.traceId);
@@ -41,10 +43,12 @@ std::optional<HttpResponse> authenticateAdmin(const Route &route, HttpRequest &r
 
 std::optional<HttpResponse> authenticateInternal(HttpRequest &request, const HostEnvironment &env)
 {
-    const bool trusted = request.inProcess ||
-                         crypto::constantTimeEquals(request.header("x-paydesk-internal-token"), env.secrets.internalToken());
+    const bool trusted =
+        request.inProcess ||
+        crypto::constantTimeEquals(request.header("x-paydesk-internal-token"), env.secrets.internalToken());
     if (!trusted)
-        return Problem::forbidden(QStringLiteral("internal route: service callers only")).toResponse(request.trace.traceId);
+        return Problem::forbidden(QStringLiteral("internal route: service callers only"))
+            .toResponse(request.trace.traceId);
     request.principal.kind = Principal::Kind::Service;
     request.principal.id = QString::fromLatin1(request.header("x-paydesk-caller"));
     request.principal.name = request.principal.id;
@@ -52,13 +56,17 @@ std::optional<HttpResponse> authenticateInternal(HttpRequest &request, const Hos
 }
 } // namespace
 
-std::optional<HttpResponse> authenticateLocally(const Route &route, HttpRequest &request, const HostEnvironment &env)
+std::optional<HttpResponse> authenticateLocally(const Route &route, HttpRequest &request,
+                                                const HostEnvironment &env)
 {
     switch (route.access) {
     case Access::Public:
-    case Access::Merchant: return std::nullopt;
-    case Access::Admin: return authenticateAdmin(route, request, env);
-    case Access::Internal: return authenticateInternal(request, env);
+    case Access::Merchant:
+        return std::nullopt;
+    case Access::Admin:
+        return authenticateAdmin(route, request, env);
+    case Access::Internal:
+        return authenticateInternal(request, env);
     }
     return std::nullopt;
 }
@@ -86,10 +94,13 @@ std::optional<HttpResponse> authenticateMerchant(HttpRequest &request, const Ser
                                                  QJsonDocument(ask).toJson(QJsonDocument::Compact), options);
     if (!verdict.isSuccess()) {
         HttpResponse response = verdict;
-        response.headers.removeIf([](const auto &h) { return h.first.compare("traceparent", Qt::CaseInsensitive) == 0 ||
-                                                              h.first.compare("x-request-id", Qt::CaseInsensitive) == 0; });
-        if (response.status >= 500)  // the verifier is down: fail closed, and say so
-            return Problem::unavailable(QStringLiteral("AUTH_UNAVAILABLE"), QStringLiteral("signature verification is unavailable"))
+        response.headers.removeIf([](const auto &h) {
+            return h.first.compare("traceparent", Qt::CaseInsensitive) == 0 ||
+                   h.first.compare("x-request-id", Qt::CaseInsensitive) == 0;
+        });
+        if (response.status >= 500) // the verifier is down: fail closed, and say so
+            return Problem::unavailable(QStringLiteral("AUTH_UNAVAILABLE"),
+                                        QStringLiteral("signature verification is unavailable"))
                 .toResponse(request.trace.traceId);
         return response;
     }
@@ -101,7 +112,8 @@ std::optional<HttpResponse> authenticateMerchant(HttpRequest &request, const Ser
     request.principal.name = request.principal.apiKeyId;
     request.principal.environment = identity.value(QStringLiteral("environment")).toString();
     if (request.principal.merchantId.isEmpty())
-        return Problem::unauthorized(QStringLiteral("authentication failed")).toResponse(request.trace.traceId);
+        return Problem::unauthorized(QStringLiteral("authentication failed"))
+            .toResponse(request.trace.traceId);
     return std::nullopt;
 }
 

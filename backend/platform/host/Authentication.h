@@ -16,7 +16,8 @@ struct HostEnvironment;
 class ServiceClient;
 
 // Cheap checks (Admin, Internal): safe on the service thread.
-std::optional<HttpResponse> authenticateLocally(const Route &route, HttpRequest &request, const HostEnvironment &env);
+std::optional<HttpResponse> authenticateLocally(const Route &route, HttpRequest &request,
+                                                const HostEnvironment &env);
 
 // Merchant signatures: a blocking call to merchant-auth-service; worker threads only.
 std::optional<HttpResponse> authenticateMerchant(HttpRequest &request, const ServiceClient &client);

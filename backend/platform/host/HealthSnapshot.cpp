@@ -7,11 +7,16 @@ namespace paydesk::platform {
 QString toString(ServiceState state)
 {
     switch (state) {
-    case ServiceState::Starting: return QStringLiteral("starting");
-    case ServiceState::Running: return QStringLiteral("running");
-    case ServiceState::Failed: return QStringLiteral("failed");
-    case ServiceState::Stopping: return QStringLiteral("stopping");
-    case ServiceState::Stopped: return QStringLiteral("stopped");
+    case ServiceState::Starting:
+        return QStringLiteral("starting");
+    case ServiceState::Running:
+        return QStringLiteral("running");
+    case ServiceState::Failed:
+        return QStringLiteral("failed");
+    case ServiceState::Stopping:
+        return QStringLiteral("stopping");
+    case ServiceState::Stopped:
+        return QStringLiteral("stopped");
     }
     return {};
 }

@@ -12,9 +12,9 @@ QString toString(ServiceState state);
 
 struct HealthCheck
 {
-    QString name;     // "postgres", "redis", "migrations"
+    QString name; // "postgres", "redis", "migrations"
     bool ok = false;
-    bool critical = true;  // a failing critical check makes the service unready
+    bool critical = true; // a failing critical check makes the service unready
     double latencyMs = 0;
     QString message;
     QDateTime checkedAt;
@@ -26,7 +26,7 @@ struct HealthSnapshot
     quint16 port = 0;
     ServiceState state = ServiceState::Starting;
     bool ready = false;
-    QString error;  // why the service failed to start or is not ready
+    QString error; // why the service failed to start or is not ready
     QDateTime startedAt;
     QDateTime readySince;
     QList<HealthCheck> checks;

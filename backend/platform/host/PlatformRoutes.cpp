@@ -1,12 +1,12 @@
 // Routes every service serves: health, readiness, liveness, metrics, OpenAPI and the log level.
 
-#include "platform/host/ServiceRuntime.h"
 #include "platform/db/Database.h"
+#include "platform/host/ServiceRuntime.h"
 #include "platform/http/OpenApi.h"
-#include "platform/security/Audit.h"
 #include "platform/http/Problem.h"
 #include "platform/observe/JsonLog.h"
 #include "platform/observe/Metrics.h"
+#include "platform/security/Audit.h"
 
 namespace paydesk::platform {
 
@@ -15,7 +15,8 @@ QJsonObject objectSchema(std::initializer_list<std::pair<const char *, const cha
 {
     QJsonObject props;
     for (const auto &[name, type] : properties)
-        props.insert(QString::fromLatin1(name), QJsonObject{{QStringLiteral("type"), QString::fromLatin1(type)}});
+        props.insert(QString::fromLatin1(name),
+                     QJsonObject{{QStringLiteral("type"), QString::fromLatin1(type)}});
     return {{QStringLiteral("type"), QStringLiteral("object")}, {QStringLiteral("properties"), props}};
 }
 } // namespace
@@ -23,57 +24,68 @@ QJsonObject objectSchema(std::initializer_list<std::pair<const char *, const cha
 void ServiceRuntime::registerPlatformRoutes()
 {
     const QString version = QStringLiteral(PAYDESK_VERSION);
-    m_router.add({.method = "GET",
-                  .pattern = QStringLiteral("/health"),
-                  .handler = [this](const HttpRequest &) { return healthResponse(); },
-                  .execution = Execution::ServiceThread,
-                  .summary = QStringLiteral("Health report: status, version, uptime and each check with its latency"),
-                  .responseSchema = objectSchema({{"status", "string"},
-                                                  {"version", "string"},
-                                                  {"uptime_seconds", "number"},
-                                                  {"checks", "array"}})});
-    m_router.add({.method = "GET",
-                  .pattern = QStringLiteral("/health/live"),
-                  .handler = [](const HttpRequest &) {
-                      return HttpResponse::json(QJsonObject{{QStringLiteral("status"), QStringLiteral("alive")}});
-                  },
-                  .execution = Execution::ServiceThread,
-                  .summary = QStringLiteral("Liveness: 200 while the service thread answers"),
-                  .responseSchema = objectSchema({{"status", "string"}})});
-    m_router.add({.method = "GET",
-                  .pattern = QStringLiteral("/health/ready"),
-                  .handler = [this](const HttpRequest &request) {
-                      const HealthSnapshot snapshot = health();
-                      if (snapshot.ready)
-                          return HttpResponse::json(QJsonObject{{QStringLiteral("status"), QStringLiteral("ready")}});
-                      const QString why = snapshot.error.isEmpty()
-                                              ? QStringLiteral("state: %1").arg(toString(snapshot.state))
-                                              : snapshot.error;
-                      return Problem::unavailable(QStringLiteral("NOT_READY"), why).toResponse(request.trace.traceId);
-                  },
-                  .execution = Execution::ServiceThread,
-                  .summary = QStringLiteral("Readiness: 200 once the database is reachable and migrated, else 503"),
-                  .responseSchema = objectSchema({{"status", "string"}})});
+    m_router.add(
+        {.method = "GET",
+         .pattern = QStringLiteral("/health"),
+         .handler = [this](const HttpRequest &) { return healthResponse(); },
+         .execution = Execution::ServiceThread,
+         .summary = QStringLiteral("Health report: status, version, uptime and each check with its latency"),
+         .responseSchema = objectSchema({{"status", "string"},
+                                         {"version", "string"},
+                                         {"uptime_seconds", "number"},
+                                         {"checks", "array"}})});
+    m_router.add(
+        {.method = "GET",
+         .pattern = QStringLiteral("/health/live"),
+         .handler =
+             [](const HttpRequest &) {
+                 return HttpResponse::json(QJsonObject{{QStringLiteral("status"), QStringLiteral("alive")}});
+             },
+         .execution = Execution::ServiceThread,
+         .summary = QStringLiteral("Liveness: 200 while the service thread answers"),
+         .responseSchema = objectSchema({{"status", "string"}})});
+    m_router.add(
+        {.method = "GET",
+         .pattern = QStringLiteral("/health/ready"),
+         .handler =
+             [this](const HttpRequest &request) {
+                 const HealthSnapshot snapshot = health();
+                 if (snapshot.ready)
+                     return HttpResponse::json(
+                         QJsonObject{{QStringLiteral("status"), QStringLiteral("ready")}});
+                 const QString why = snapshot.error.isEmpty()
+                                         ? QStringLiteral("state: %1").arg(toString(snapshot.state))
+                                         : snapshot.error;
+                 return Problem::unavailable(QStringLiteral("NOT_READY"), why)
+                     .toResponse(request.trace.traceId);
+             },
+         .execution = Execution::ServiceThread,
+         .summary = QStringLiteral("Readiness: 200 once the database is reachable and migrated, else 503"),
+         .responseSchema = objectSchema({{"status", "string"}})});
     m_router.add({.method = "GET",
                   .pattern = QStringLiteral("/metrics"),
-                  .handler = [this](const HttpRequest &) {
-                      return HttpResponse::text(m_metrics->exposition(), "text/plain; version=0.0.4; charset=utf-8");
-                  },
+                  .handler =
+                      [this](const HttpRequest &) {
+                          return HttpResponse::text(m_metrics->exposition(),
+                                                    "text/plain; version=0.0.4; charset=utf-8");
+                      },
                   .execution = Execution::ServiceThread,
                   .summary = QStringLiteral("Prometheus metrics (text exposition format 0.0.4)")});
     m_router.add({.method = "GET",
                   .pattern = QStringLiteral("/openapi.json"),
-                  .handler = [this, version](const HttpRequest &) {
-                      return HttpResponse::json(openApiDocument(descriptor(), m_router, version));
-                  },
+                  .handler =
+                      [this, version](const HttpRequest &) {
+                          return HttpResponse::json(openApiDocument(descriptor(), m_router, version));
+                      },
                   .execution = Execution::ServiceThread,
                   .summary = QStringLiteral("This document: OpenAPI 3 of every route this service serves")});
     m_router.add({.method = "GET",
                   .pattern = QStringLiteral("/admin/v1/log-level"),
-                  .handler = [this](const HttpRequest &) {
-                      return HttpResponse::json(
-                          QJsonObject{{QStringLiteral("level"), toString(m_log->level()).toLower()}});
-                  },
+                  .handler =
+                      [this](const HttpRequest &) {
+                          return HttpResponse::json(
+                              QJsonObject{{QStringLiteral("level"), toString(m_log->level()).toLower()}});
+                      },
                   .execution = Execution::ServiceThread,
                   .access = Access::Admin,
                   .permission = QStringLiteral("system.view"),
@@ -106,16 +118,24 @@ HttpResponse ServiceRuntime::setLogLevel(const HttpRequest &request)
     QString error;
     QSqlDatabase db = m_database->connection(&error);
     Database::Use use(*m_database);
-    const bool recorded = db.isOpen() && inTransaction(db, [&](QString *why) {
-        return audit::append(db, request, m_name,
-                             {QStringLiteral("system.log_level"), QStringLiteral("service"), m_name, before, after}, why);
-    }, &error);
+    const bool recorded =
+        db.isOpen() && inTransaction(
+                           db,
+                           [&](QString *why) {
+                               return audit::append(db, request, m_name,
+                                                    {QStringLiteral("system.log_level"),
+                                                     QStringLiteral("service"), m_name, before, after},
+                                                    why);
+                           },
+                           &error);
     if (!recorded)
-        return Problem::unavailable(QStringLiteral("AUDIT_UNAVAILABLE"), QStringLiteral("cannot record the change: %1").arg(error))
+        return Problem::unavailable(QStringLiteral("AUDIT_UNAVAILABLE"),
+                                    QStringLiteral("cannot record the change: %1").arg(error))
             .toResponse(request.trace.traceId);
     kickOutbox();
     m_log->setLevel(level);
-    m_log->write(LogLevel::Info, QStringLiteral("log level set to %1 by %2").arg(after, request.principal.name),
+    m_log->write(LogLevel::Info,
+                 QStringLiteral("log level set to %1 by %2").arg(after, request.principal.name),
                  {{QStringLiteral("trace_id"), QString::fromLatin1(request.trace.traceId)}});
     HttpResponse response = HttpResponse::json(QJsonObject{{QStringLiteral("level"), after}});
     response.audited = true;

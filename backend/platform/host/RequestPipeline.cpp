@@ -17,16 +17,16 @@
 namespace paydesk::platform {
 
 namespace {
-constexpr qint64 kSlowRequestMs = 1000;  // the seed's "slow" tag
+constexpr qint64 kSlowRequestMs = 1000; // the seed's "slow" tag
 
 // A caller's X-Request-ID is kept when it is short and plain; anything else gets a fresh id.
 QString requestIdFrom(const QByteArray &header)
 {
-    const bool safe = !header.isEmpty() && header.size() <= 128 &&
-                      std::all_of(header.begin(), header.end(), [](char c) {
-                          return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                                 c == '.' || c == '_' || c == ':' || c == '-';
-                      });
+    const bool safe =
+        !header.isEmpty() && header.size() <= 128 && std::all_of(header.begin(), header.end(), [](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                   c == '_' || c == ':' || c == '-';
+        });
     return QString::fromLatin1(safe ? header : TraceContext::randomHex(8));
 }
 
@@ -43,25 +43,28 @@ HttpResponse invoke(const Route &route, const HttpRequest &request)
 }
 
 // Returns a problem response when the request cannot reach its handler.
-std::optional<HttpResponse> preflight(const Router &router, HttpRequest &request, qint64 bodyLimit, bool stopping,
-                                      const Route **matched)
+std::optional<HttpResponse> preflight(const Router &router, HttpRequest &request, qint64 bodyLimit,
+                                      bool stopping, const Route **matched)
 {
     const QByteArray &traceId = request.trace.traceId;
     if (stopping)
-        return Problem::unavailable(QStringLiteral("SHUTTING_DOWN"), QStringLiteral("the service is shutting down"))
+        return Problem::unavailable(QStringLiteral("SHUTTING_DOWN"),
+                                    QStringLiteral("the service is shutting down"))
             .toResponse(traceId);
     const qint64 declared = request.header("content-length").toLongLong();
     if (request.body.size() > bodyLimit || declared > bodyLimit)
-        return Problem::payloadTooLarge(bodyLimit, qMax<qint64>(declared, request.body.size())).toResponse(traceId);
+        return Problem::payloadTooLarge(bodyLimit, qMax<qint64>(declared, request.body.size()))
+            .toResponse(traceId);
 
     const RouteMatch match = router.match(request.method, request.path);
     if (match.kind == RouteMatch::Kind::NotFound)
         return Problem::notFound(QStringLiteral("no route for %1").arg(request.path)).toResponse(traceId);
     if (match.kind == RouteMatch::Kind::MethodNotAllowed) {
-        HttpResponse response = Problem::methodNotAllowed(QStringLiteral("%1 is not allowed on %2; allowed: %3")
-                                                              .arg(QString::fromLatin1(request.method), request.path,
-                                                                   match.allowedMethods.join(QStringLiteral(", "))))
-                                    .toResponse(traceId);
+        HttpResponse response =
+            Problem::methodNotAllowed(QStringLiteral("%1 is not allowed on %2; allowed: %3")
+                                          .arg(QString::fromLatin1(request.method), request.path,
+                                               match.allowedMethods.join(QStringLiteral(", "))))
+                .toResponse(traceId);
         response.setHeader("Allow", match.allowedMethods.join(QStringLiteral(", ")).toLatin1());
         return response;
     }
@@ -69,7 +72,8 @@ std::optional<HttpResponse> preflight(const Router &router, HttpRequest &request
     request.routePattern = route.pattern;
     request.pathParams = match.params;
     if (request.deadline.hasExpired())
-        return Problem::deadlineExceeded(QStringLiteral("the caller's deadline passed before the request was handled"))
+        return Problem::deadlineExceeded(
+                   QStringLiteral("the caller's deadline passed before the request was handled"))
             .toResponse(traceId);
     *matched = &route;
     return std::nullopt;
@@ -82,16 +86,19 @@ std::optional<HttpResponse> parseJsonBody(const Route &route, HttpRequest &reque
         return std::nullopt;
     const QByteArray &traceId = request.trace.traceId;
     if (request.body.trimmed().isEmpty())
-        return Problem::malformedJson(QStringLiteral("the request body must be a JSON object; it is empty"), 0)
+        return Problem::malformedJson(QStringLiteral("the request body must be a JSON object; it is empty"),
+                                      0)
             .toResponse(traceId);
     QJsonParseError error;
     request.json = QJsonDocument::fromJson(request.body, &error);
     if (error.error != QJsonParseError::NoError)
         return Problem::malformedJson(
-                   QStringLiteral("invalid JSON at offset %1: %2").arg(error.offset).arg(error.errorString()), error.offset)
+                   QStringLiteral("invalid JSON at offset %1: %2").arg(error.offset).arg(error.errorString()),
+                   error.offset)
             .toResponse(traceId);
     if (!request.json.isObject())
-        return Problem::malformedJson(QStringLiteral("the request body must be a JSON object"), 0).toResponse(traceId);
+        return Problem::malformedJson(QStringLiteral("the request body must be a JSON object"), 0)
+            .toResponse(traceId);
     return std::nullopt;
 }
 } // namespace
@@ -118,7 +125,8 @@ void ServiceRuntime::dispatch(HttpRequest request, std::function<void(HttpRespon
             response.body.clear();
         // Every successful admin change must leave an audit record (security/Audit.h).
         const bool mutating = req.method != "GET" && req.method != "HEAD";
-        if (mutating && response.isSuccess() && req.principal.kind == Principal::Kind::Admin && !response.audited) {
+        if (mutating && response.isSuccess() && req.principal.kind == Principal::Kind::Admin &&
+            !response.audited) {
             m_log->write(LogLevel::Error, QStringLiteral("admin change without an audit record: %1 %2")
                                               .arg(QString::fromLatin1(req.method), req.routePattern));
             Q_ASSERT_X(false, "dispatch", "a mutating admin handler must append an audit event");
@@ -129,11 +137,12 @@ void ServiceRuntime::dispatch(HttpRequest request, std::function<void(HttpRespon
 
         const double durationMs = static_cast<double>(elapsedNs) / 1e6;
         // Probes and scrapes arrive every second from every console: keep them out of INFO.
-        const bool probe = req.path.startsWith(QStringLiteral("/health")) || req.path == QStringLiteral("/metrics");
-        const LogLevel level = response.status >= 500 ? LogLevel::Error
+        const bool probe =
+            req.path.startsWith(QStringLiteral("/health")) || req.path == QStringLiteral("/metrics");
+        const LogLevel level = response.status >= 500   ? LogLevel::Error
                                : response.status >= 400 ? LogLevel::Warn
-                               : probe ? LogLevel::Debug
-                                       : LogLevel::Info;
+                               : probe                  ? LogLevel::Debug
+                                                        : LogLevel::Info;
         if (m_log->enabled(level)) {
             QJsonObject fields{
                 {QStringLiteral("trace_id"), QString::fromLatin1(req.trace.traceId)},
@@ -144,7 +153,8 @@ void ServiceRuntime::dispatch(HttpRequest request, std::function<void(HttpRespon
                 {QStringLiteral("route"), route},
                 {QStringLiteral("status"), response.status},
                 {QStringLiteral("duration_ms"), qRound(durationMs * 1000) / 1000.0},
-                {QStringLiteral("remote"), req.inProcess ? QStringLiteral("in-process") : req.remoteAddress.toString()},
+                {QStringLiteral("remote"),
+                 req.inProcess ? QStringLiteral("in-process") : req.remoteAddress.toString()},
             };
             if (!req.trace.parentSpanId.isEmpty())
                 fields.insert(QStringLiteral("parent_span_id"), QString::fromLatin1(req.trace.parentSpanId));
@@ -152,7 +162,10 @@ void ServiceRuntime::dispatch(HttpRequest request, std::function<void(HttpRespon
                 fields.insert(QStringLiteral("code"), response.problemCode);
             if (durationMs > kSlowRequestMs)
                 fields.insert(QStringLiteral("tags"), QJsonArray{QStringLiteral("slow")});
-            m_log->write(level, QStringLiteral("%1 %2 %3").arg(QString::fromLatin1(req.method), req.path).arg(response.status),
+            m_log->write(level,
+                         QStringLiteral("%1 %2 %3")
+                             .arg(QString::fromLatin1(req.method), req.path)
+                             .arg(response.status),
                          fields);
         }
         done(std::move(response));
@@ -184,9 +197,8 @@ void ServiceRuntime::dispatch(HttpRequest request, std::function<void(HttpRespon
         HttpResponse response = refused ? std::move(*refused) : invoke(*route, request);
         QMetaObject::invokeMethod(
             this,
-            [request = std::move(request), response = std::move(response), finish = std::move(finish)]() mutable {
-                finish(request, std::move(response));
-            },
+            [request = std::move(request), response = std::move(response),
+             finish = std::move(finish)]() mutable { finish(request, std::move(response)); },
             Qt::QueuedConnection);
     });
 }

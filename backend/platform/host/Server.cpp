@@ -14,7 +14,7 @@
 namespace paydesk::platform {
 
 namespace {
-constexpr int kInfrastructureStartMs = 60000;  // initdb on a slow disk takes a few seconds
+constexpr int kInfrastructureStartMs = 60000; // initdb on a slow disk takes a few seconds
 constexpr quint16 kSeedPostgresPort = 40432;
 constexpr quint16 kSeedRedisPort = 40379;
 
@@ -96,7 +96,8 @@ bool Server::start(const QList<ServiceCatalogEntry> &catalog, QString *error,
         const QStringList chosen = selection.split(u',', Qt::SkipEmptyParts);
         for (const QString &name : chosen) {
             if (!wanted.contains(name.trimmed())) {
-                *error = QStringLiteral("unknown service '%1' in services; known: %2").arg(name, wanted.join(u','));
+                *error = QStringLiteral("unknown service '%1' in services; known: %2")
+                             .arg(name, wanted.join(u','));
                 return false;
             }
         }
@@ -119,13 +120,15 @@ bool Server::start(const QList<ServiceCatalogEntry> &catalog, QString *error,
     m_bus = std::make_unique<InProcessEventBus>();
     environment.bus = m_bus.get();
     environment.logDirectory = m_config.dataDir() + QStringLiteral("/logs");
-    if (!ServerSecrets::loadOrCreate(m_config.dataDir() + QStringLiteral("/secrets"), &environment.secrets, error))
+    if (!ServerSecrets::loadOrCreate(m_config.dataDir() + QStringLiteral("/secrets"), &environment.secrets,
+                                     error))
         return false;
     environment.processStartedAt = QDateTime::currentDateTimeUtc();
     m_host = std::make_unique<ServiceHost>(environment);
 
     // Remote services for cluster mode: service_urls = name=url,name=url
-    for (const QString &pair : m_config.value(QStringLiteral("service_urls")).split(u',', Qt::SkipEmptyParts)) {
+    for (const QString &pair :
+         m_config.value(QStringLiteral("service_urls")).split(u',', Qt::SkipEmptyParts)) {
         const QString name = pair.section(u'=', 0, 0).trimmed();
         const QUrl url(pair.section(u'=', 1).trimmed());
         if (!url.isValid() || url.scheme().isEmpty()) {
@@ -151,7 +154,7 @@ bool Server::waitUntilReady(int timeoutMs) const
     while (m_host && !m_host->allReady()) {
         if (clock.elapsed() > timeoutMs)
             return false;
-        QThread::msleep(10);  // bounded polling of thread-safe snapshots; the caller chose to block
+        QThread::msleep(10); // bounded polling of thread-safe snapshots; the caller chose to block
     }
     return m_host != nullptr;
 }
@@ -171,8 +174,8 @@ QList<Server::Infrastructure> Server::infrastructure() const
     return {
         {QStringLiteral("postgresql"), hidePassword(m_databaseUrl), m_postgres != nullptr,
          m_postgres ? m_postgres->isRunning() : true, m_postgres ? m_postgres->pid() : 0},
-        {QStringLiteral("redis"), hidePassword(m_redisUrl), m_redis != nullptr, m_redis ? m_redis->isRunning() : true,
-         m_redis ? m_redis->pid() : 0},
+        {QStringLiteral("redis"), hidePassword(m_redisUrl), m_redis != nullptr,
+         m_redis ? m_redis->isRunning() : true, m_redis ? m_redis->pid() : 0},
     };
 }
 

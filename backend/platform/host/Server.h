@@ -46,12 +46,12 @@ public:
     QList<HealthSnapshot> health() const;
     ServiceHost *host() const { return m_host.get(); }
     const Config &config() const { return m_config; }
-    QString databaseUrl() const;  // with password, for tools like `ledger verify`
+    QString databaseUrl() const; // with password, for tools like `ledger verify`
 
     struct Infrastructure
     {
         QString name;
-        QString url;  // password hidden
+        QString url; // password hidden
         bool embedded = false;
         bool up = false;
         qint64 pid = 0;

@@ -14,10 +14,10 @@ class ServiceRuntime;
 
 struct ServiceDescriptor
 {
-    QString name;       // "payment-gateway"
-    quint16 seedPort;   // 40003; shifted by base_port
-    QString database;   // "payment_gateway"
-    QString title;      // one line for /openapi.json and status tables
+    QString name;     // "payment-gateway"
+    quint16 seedPort; // 40003; shifted by base_port
+    QString database; // "payment_gateway"
+    QString title;    // one line for /openapi.json and status tables
 };
 
 class Service
@@ -29,7 +29,10 @@ public:
     const ServiceDescriptor &descriptor() const { return m_descriptor; }
 
     // Qt resource directory holding NNNN_*.sql for this service (may be absent: platform tables only).
-    virtual QString migrationsDirectory() const { return QStringLiteral(":/migrations/") + m_descriptor.name; }
+    virtual QString migrationsDirectory() const
+    {
+        return QStringLiteral(":/migrations/") + m_descriptor.name;
+    }
 
     // Called once on the service thread before the listener opens; the router is frozen afterwards.
     virtual void registerRoutes(Router &router, ServiceRuntime &runtime)

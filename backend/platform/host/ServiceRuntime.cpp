@@ -10,9 +10,9 @@
 #include "platform/rpc/ServiceClient.h"
 
 #include <QDir>
-#include <QJsonDocument>
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <QJsonDocument>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QThread>
@@ -20,30 +20,31 @@
 namespace paydesk::platform {
 
 namespace {
-constexpr int kOutboxIntervalMs = 1000;  // safety net; commits kick the relay directly
+constexpr int kOutboxIntervalMs = 1000; // safety net; commits kick the relay directly
 constexpr int kOutboxBatchMax = 200;
 constexpr int kOutboxAckTimeoutMs = 10000;
 constexpr int kDrainPollMs = 20;
 } // namespace
 
-ServiceRuntime::ServiceRuntime(std::unique_ptr<Service> service, const HostEnvironment &environment, quint16 port)
-    : m_service(std::move(service)), m_environment(environment), m_name(m_service->descriptor().name), m_port(port),
-      m_bodyLimitBytes(environment.config.int64Value(QStringLiteral("body_limit_bytes")))
+ServiceRuntime::ServiceRuntime(std::unique_ptr<Service> service, const HostEnvironment &environment,
+                               quint16 port)
+    : m_service(std::move(service)), m_environment(environment), m_name(m_service->descriptor().name),
+      m_port(port), m_bodyLimitBytes(environment.config.int64Value(QStringLiteral("body_limit_bytes")))
 {
     const Config &config = environment.config;
     m_metrics = std::make_shared<ServiceMetrics>(m_name);
-    m_log = std::make_unique<JsonLog>(m_name, environment.logDirectory + u'/' + m_name + QStringLiteral(".log"),
-                                      config.int64Value(QStringLiteral("log_max_bytes")),
-                                      config.intValue(QStringLiteral("log_max_files")));
+    m_log = std::make_unique<JsonLog>(
+        m_name, environment.logDirectory + u'/' + m_name + QStringLiteral(".log"),
+        config.int64Value(QStringLiteral("log_max_bytes")), config.intValue(QStringLiteral("log_max_files")));
     m_log->setLevel(parseLogLevel(config.value(QStringLiteral("log_level"))));
-    m_database = std::make_unique<Database>(m_name, environment.database, m_service->descriptor().database,
-                                            m_metrics);
+    m_database =
+        std::make_unique<Database>(m_name, environment.database, m_service->descriptor().database, m_metrics);
     m_redis = std::make_unique<RedisConnection>(environment.redis, 1000);
-    m_client = std::make_unique<ServiceClient>(*environment.directory, m_name);
+    m_client = std::make_unique<ServiceClient>(*environment.directory, m_name, environment.secrets.internalToken());
 
     const int workers = config.intValue(QStringLiteral("workers_per_service"));
     m_workers.setMaxThreadCount(workers);
-    m_workers.setExpiryTimeout(-1);  // keep threads, and so their database connections, warm
+    m_workers.setExpiryTimeout(-1); // keep threads, and so their database connections, warm
     m_workers.setObjectName(m_name + QStringLiteral("-workers"));
     m_metrics->dbPoolMax().Set(workers);
     m_health.service = m_name;
@@ -89,7 +90,8 @@ HttpResponse ServiceRuntime::healthResponse()
     if (m_healthBody.generation != generation || !m_healthBody.age.isValid() ||
         m_healthBody.age.elapsed() > kHealthBodyMaxAgeMs) {
         const HealthSnapshot snapshot = health();
-        m_healthBody.json = QJsonDocument(snapshot.toJson(QStringLiteral(PAYDESK_VERSION))).toJson(QJsonDocument::Compact);
+        m_healthBody.json =
+            QJsonDocument(snapshot.toJson(QStringLiteral(PAYDESK_VERSION))).toJson(QJsonDocument::Compact);
         m_healthBody.status = snapshot.status() == QStringLiteral("unhealthy") ? 503 : 200;
         m_healthBody.generation = generation;
         m_healthBody.age.start();
@@ -149,18 +151,21 @@ void ServiceRuntime::scheduleReadinessCheck()
         QElapsedTimer clock;
         clock.start();
         if (!m_migrated) {
-            HealthCheck migrations{QStringLiteral("migrations"), false, true, 0, {}, QDateTime::currentDateTimeUtc()};
+            HealthCheck migrations{QStringLiteral("migrations"),   false, true, 0, {},
+                                   QDateTime::currentDateTimeUtc()};
             if (m_database->ensureExists(&error)) {
                 QSqlDatabase db = m_database->connection(&error);
                 if (db.isOpen()) {
-                    QList<Migration> all = loadMigrations(QStringLiteral("platform"), QStringLiteral(":/migrations/platform"), &error);
+                    QList<Migration> all = loadMigrations(QStringLiteral("platform"),
+                                                          QStringLiteral(":/migrations/platform"), &error);
                     if (error.isEmpty() && QFileInfo::exists(m_service->migrationsDirectory()))
                         all += loadMigrations(m_name, m_service->migrationsDirectory(), &error);
                     int applied = 0;
                     if (error.isEmpty() && applyMigrations(db, all, &applied, &error)) {
                         m_migrated = true;
                         migrations.ok = true;
-                        migrations.message = QStringLiteral("%1 migrations, %2 applied now").arg(all.size()).arg(applied);
+                        migrations.message =
+                            QStringLiteral("%1 migrations, %2 applied now").arg(all.size()).arg(applied);
                         if (applied > 0)
                             m_log->write(LogLevel::Info, migrations.message);
                     } else {
@@ -202,9 +207,9 @@ void ServiceRuntime::scheduleReadinessCheck()
         const bool ready = m_migrated && postgres.ok;
         if (ready)
             error.clear();
-        QMetaObject::invokeMethod(this, [this, checks, ready, error, fatal] {
-            applyReadiness(checks, ready, error, fatal);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, checks, ready, error, fatal] { applyReadiness(checks, ready, error, fatal); },
+            Qt::QueuedConnection);
     });
 }
 
@@ -252,7 +257,7 @@ void ServiceRuntime::scheduleOutboxRelay()
     if (!health().ready || !m_environment.bus)
         return;
     if (m_relayInFlight) {
-        m_relayAgain = true;  // a commit landed during the pass: run once more right after
+        m_relayAgain = true; // a commit landed during the pass: run once more right after
         return;
     }
     m_relayInFlight = true;
@@ -263,17 +268,20 @@ void ServiceRuntime::scheduleOutboxRelay()
         QSqlDatabase db = m_database->connection(&error);
         if (db.isOpen()) {
             Database::Use use(*m_database);
-            published = outbox::relayOnce(db, *m_environment.bus, m_name, kOutboxBatchMax, kOutboxAckTimeoutMs,
-                                          m_metrics.get(), &error);
+            published = outbox::relayOnce(db, *m_environment.bus, m_name, kOutboxBatchMax,
+                                          kOutboxAckTimeoutMs, m_metrics.get(), &error);
         }
         if (!error.isEmpty())
             m_log->write(LogLevel::Warn, QStringLiteral("outbox relay: %1").arg(error));
         const bool full = published == kOutboxBatchMax;
-        QMetaObject::invokeMethod(this, [this, full] {
-            m_relayInFlight = false;
-            if (full || m_relayAgain)
-                scheduleOutboxRelay();
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this, full] {
+                m_relayInFlight = false;
+                if (full || m_relayAgain)
+                    scheduleOutboxRelay();
+            },
+            Qt::QueuedConnection);
     });
 }
 
@@ -291,7 +299,8 @@ void ServiceRuntime::beginStop()
         m_listener->stopAccepting();
     m_readinessTimer.stop();
     m_outboxTimer.stop();
-    m_log->write(LogLevel::Info, QStringLiteral("stopping: draining %1 in-flight requests").arg(m_inFlight.load()));
+    m_log->write(LogLevel::Info,
+                 QStringLiteral("stopping: draining %1 in-flight requests").arg(m_inFlight.load()));
     m_drainClock.start();
     m_drainTimer.start();
     if (m_inFlight == 0)
@@ -302,7 +311,8 @@ void ServiceRuntime::finishStop()
 {
     m_drainTimer.stop();
     if (m_inFlight > 0)
-        m_log->write(LogLevel::Warn, QStringLiteral("shutdown timeout: %1 requests abandoned").arg(m_inFlight.load()));
+        m_log->write(LogLevel::Warn,
+                     QStringLiteral("shutdown timeout: %1 requests abandoned").arg(m_inFlight.load()));
     m_workers.waitForDone();
     delete m_listener;
     m_listener = nullptr;

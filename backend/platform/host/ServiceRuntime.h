@@ -5,11 +5,11 @@
 // Threads: the object lives on its service thread. health(), name() and port() may be called from
 // any thread; everything else only from the service thread unless a comment says otherwise.
 
-#include "platform/http/HttpTypes.h"
-#include "platform/http/Router.h"
 #include "platform/host/HealthSnapshot.h"
 #include "platform/host/HostEnvironment.h"
 #include "platform/host/Service.h"
+#include "platform/http/HttpTypes.h"
+#include "platform/http/Router.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -60,8 +60,8 @@ public:
     void kickOutbox();
 
 public Q_SLOTS:
-    void start();      // on the service thread, once (connected to QThread::started)
-    void beginStop();  // stop accepting, drain in-flight requests, then emit stopped()
+    void start();     // on the service thread, once (connected to QThread::started)
+    void beginStop(); // stop accepting, drain in-flight requests, then emit stopped()
 
 Q_SIGNALS:
     void stopped();
@@ -85,10 +85,10 @@ private:
     std::shared_ptr<ServiceMetrics> m_metrics;
     std::unique_ptr<JsonLog> m_log;
     std::unique_ptr<Database> m_database;
-    std::unique_ptr<RedisConnection> m_redis;  // readiness worker only (one check at a time)
+    std::unique_ptr<RedisConnection> m_redis; // readiness worker only (one check at a time)
     std::unique_ptr<ServiceClient> m_client;
     Router m_router;
-    HttpListener *m_listener = nullptr;  // owned, deleted on the service thread
+    HttpListener *m_listener = nullptr; // owned, deleted on the service thread
     // Parented so that moveToThread takes them along to the service thread.
     QThreadPool m_workers{this};
     QTimer m_readinessTimer{this};
@@ -99,13 +99,13 @@ private:
     bool m_checkInFlight = false;
     bool m_relayInFlight = false;
     bool m_relayAgain = false;
-    bool m_migrated = false;  // worker-side flag, written by the (single) readiness task
+    bool m_migrated = false; // worker-side flag, written by the (single) readiness task
     bool m_everReady = false;
-    std::atomic<int> m_inFlight{0};  // written on the service thread, read by health()
+    std::atomic<int> m_inFlight{0}; // written on the service thread, read by health()
 
-    mutable QReadWriteLock m_healthLock;  // guards m_health for readers on other threads
+    mutable QReadWriteLock m_healthLock; // guards m_health for readers on other threads
     HealthSnapshot m_health;
-    std::atomic<quint64> m_healthGeneration{0};  // bumped on every change of m_health
+    std::atomic<quint64> m_healthGeneration{0}; // bumped on every change of m_health
     std::atomic<bool> m_stopping{false};
 
     // /health is polled every second by every console and load balancer: its body is rebuilt
@@ -117,7 +117,7 @@ private:
         quint64 generation = ~0ull;
         QElapsedTimer age;
     };
-    HealthBody m_healthBody;  // service thread only
+    HealthBody m_healthBody; // service thread only
     HttpResponse healthResponse();
 };
 

@@ -23,16 +23,26 @@ QByteArray methodName(QHttpServerRequest::Method method)
 {
     using M = QHttpServerRequest::Method;
     switch (method) {
-    case M::Get: return "GET";
-    case M::Put: return "PUT";
-    case M::Delete: return "DELETE";
-    case M::Post: return "POST";
-    case M::Head: return "HEAD";
-    case M::Options: return "OPTIONS";
-    case M::Patch: return "PATCH";
-    case M::Connect: return "CONNECT";
-    case M::Trace: return "TRACE";
-    default: return "UNKNOWN";
+    case M::Get:
+        return "GET";
+    case M::Put:
+        return "PUT";
+    case M::Delete:
+        return "DELETE";
+    case M::Post:
+        return "POST";
+    case M::Head:
+        return "HEAD";
+    case M::Options:
+        return "OPTIONS";
+    case M::Patch:
+        return "PATCH";
+    case M::Connect:
+        return "CONNECT";
+    case M::Trace:
+        return "TRACE";
+    default:
+        return "UNKNOWN";
     }
 }
 
@@ -77,7 +87,8 @@ bool HttpListener::setUpTls(const Config &config, QSslConfiguration *tls, QStrin
         return false;
     }
     if (config.boolValue(QStringLiteral("enable_mtls"))) {
-        const QList<QSslCertificate> cas = QSslCertificate::fromPath(config.value(QStringLiteral("tls_ca_file")));
+        const QList<QSslCertificate> cas =
+            QSslCertificate::fromPath(config.value(QStringLiteral("tls_ca_file")));
         if (cas.isEmpty()) {
             *error = QStringLiteral("enable_mtls is on but tls_ca_file has no certificate");
             return false;
@@ -95,7 +106,8 @@ bool HttpListener::listenOn(const Config &config, quint16 port, QString *error)
         return false;
     const QHostAddress address(config.value(QStringLiteral("bind_address")));
     if (address.isNull()) {
-        *error = QStringLiteral("bind_address '%1' is not an IP address").arg(config.value(QStringLiteral("bind_address")));
+        *error = QStringLiteral("bind_address '%1' is not an IP address")
+                     .arg(config.value(QStringLiteral("bind_address")));
         return false;
     }
     if (!tls.isNull()) {
@@ -103,14 +115,19 @@ bool HttpListener::listenOn(const Config &config, quint16 port, QString *error)
         // listen() after sslSetup(); a QTcpServer handed to bind() would serve plain HTTP.
         sslSetup(tls);
         if (listen(address, port) == 0) {
-            *error = QStringLiteral("cannot listen with TLS on %1:%2 (port in use?)").arg(address.toString()).arg(port);
+            *error = QStringLiteral("cannot listen with TLS on %1:%2 (port in use?)")
+                         .arg(address.toString())
+                         .arg(port);
             return false;
         }
         return true;
     }
     auto *server = new QTcpServer(this);
     if (!server->listen(address, port)) {
-        *error = QStringLiteral("cannot listen on %1:%2: %3").arg(address.toString()).arg(port).arg(server->errorString());
+        *error = QStringLiteral("cannot listen on %1:%2: %3")
+                     .arg(address.toString())
+                     .arg(port)
+                     .arg(server->errorString());
         delete server;
         return false;
     }

@@ -21,22 +21,22 @@ namespace paydesk::platform {
 
 struct HttpRequest
 {
-    QByteArray method;                      // upper case: GET, POST, ...
-    QString path;                           // decoded path without the query
+    QByteArray method; // upper case: GET, POST, ...
+    QString path;      // decoded path without the query
     QUrlQuery query;
-    QHash<QByteArray, QByteArray> headers;  // names lower-cased
+    QHash<QByteArray, QByteArray> headers; // names lower-cased
     QByteArray body;
     QHostAddress remoteAddress;
-    bool inProcess = false;                 // dispatched by ServiceClient inside this process
+    bool inProcess = false; // dispatched by ServiceClient inside this process
 
     // Filled by the pipeline before the handler runs.
     QHash<QString, QString> pathParams;
     QString routePattern;
-    QJsonDocument json;                     // parsed body for routes that take JSON
+    QJsonDocument json; // parsed body for routes that take JSON
     QString requestId;
-    TraceContext trace;                     // this request's span (trace id from the caller)
+    TraceContext trace; // this request's span (trace id from the caller)
     QDeadlineTimer deadline{QDeadlineTimer::Forever};
-    Principal principal;                    // set by the authentication stage
+    Principal principal; // set by the authentication stage
 
     QByteArray header(const QByteArray &lowerName) const { return headers.value(lowerName); }
     QString pathParam(const QString &name) const { return pathParams.value(name); }
@@ -56,7 +56,7 @@ struct HttpResponse
     static HttpResponse text(const QByteArray &body, const QByteArray &contentType, int status = 200);
     static HttpResponse empty(int status = 204);
 
-    QJsonObject jsonObject() const;  // empty object when the body is not a JSON object
+    QJsonObject jsonObject() const; // empty object when the body is not a JSON object
     QByteArray header(const QByteArray &name) const;
     void setHeader(const QByteArray &name, const QByteArray &value);
     bool isSuccess() const { return status >= 200 && status < 300; }

@@ -49,10 +49,9 @@ Problem Problem::malformedJson(const QString &detail, int offset)
 
 Problem Problem::payloadTooLarge(qint64 limitBytes, qint64 actualBytes)
 {
-    Problem problem = make(413, "PAYLOAD_TOO_LARGE", "Request body too large",
-                           QStringLiteral("The body has %1 bytes; the limit is %2 bytes.")
-                               .arg(actualBytes)
-                               .arg(limitBytes));
+    Problem problem = make(
+        413, "PAYLOAD_TOO_LARGE", "Request body too large",
+        QStringLiteral("The body has %1 bytes; the limit is %2 bytes.").arg(actualBytes).arg(limitBytes));
     problem.extra.insert(QStringLiteral("limit_bytes"), limitBytes);
     return problem;
 }

@@ -12,9 +12,9 @@ namespace paydesk::platform {
 struct Problem
 {
     int status = 500;
-    QString code;    // stable, e.g. "MALFORMED_JSON"
-    QString title;   // short, human, constant per code
-    QString detail;  // this occurrence
+    QString code;   // stable, e.g. "MALFORMED_JSON"
+    QString title;  // short, human, constant per code
+    QString detail; // this occurrence
     QJsonObject extra;
 
     QJsonObject toJson(const QByteArray &traceId) const;

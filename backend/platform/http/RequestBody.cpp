@@ -37,7 +37,8 @@ qint64 BodyReader::int64(const QString &field, const IntRule &rule)
     // JSON numbers arrive as doubles: exact integers are safe up to 2^53.
     const double number = value.toDouble();
     constexpr double kExactLimit = 9007199254740992.0;
-    if (!value.isDouble() || number != static_cast<double>(static_cast<qint64>(number)) || qAbs(number) > kExactLimit) {
+    if (!value.isDouble() || number != static_cast<double>(static_cast<qint64>(number)) ||
+        qAbs(number) > kExactLimit) {
         fail(field, QStringLiteral("must be an integer"));
         return 0;
     }

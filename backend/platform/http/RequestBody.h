@@ -22,7 +22,7 @@ struct StringRule
     bool required = false;
     int minLength = 0;
     int maxLength = 255;
-    QStringList oneOf;  // allowed values, when not empty
+    QStringList oneOf; // allowed values, when not empty
 };
 
 struct IntRule
@@ -37,7 +37,10 @@ class BodyReader
 public:
     explicit BodyReader(const HttpRequest &request) : m_request(request), m_object(request.json.object()) {}
 
-    bool has(const QString &field) const { return m_object.contains(field) && !m_object.value(field).isNull(); }
+    bool has(const QString &field) const
+    {
+        return m_object.contains(field) && !m_object.value(field).isNull();
+    }
     QString string(const QString &field, const StringRule &rule = {});
     // Integers only: 12.5 or "12" are errors (money is integer minor units).
     qint64 int64(const QString &field, const IntRule &rule = {});

@@ -16,29 +16,29 @@ namespace paydesk::platform {
 using Handler = std::function<HttpResponse(const HttpRequest &)>;
 
 enum class Execution {
-    ServiceThread,  // cheap, non-blocking: runs on the service's own event loop
-    Worker,         // may block (database, other services): runs on the service's worker pool
+    ServiceThread, // cheap, non-blocking: runs on the service's own event loop
+    Worker,        // may block (database, other services): runs on the service's worker pool
 };
 
 enum class Access {
-    Public,    // health, metrics, docs
-    Merchant,  // signed merchant API (verified by middleware)
-    Admin,     // admin console: JWT + permission (verified by middleware)
-    Internal,  // service-to-service only
+    Public,   // health, metrics, docs
+    Merchant, // signed merchant API (verified by middleware)
+    Admin,    // admin console: JWT + permission (verified by middleware)
+    Internal, // service-to-service only
 };
 
 struct Route
 {
     QByteArray method;
-    QString pattern;  // "/api/v1/merchants/{id}"
+    QString pattern; // "/api/v1/merchants/{id}"
     Handler handler;
     Execution execution = Execution::Worker;
     Access access = Access::Public;
-    bool jsonBody = false;       // the body must be a JSON object (parsed before the handler)
-    QString permission;          // "merchant.update" for Access::Admin routes
-    QString summary;             // OpenAPI
-    QJsonObject requestSchema;   // OpenAPI schema of the body, when jsonBody
-    QJsonObject responseSchema;  // OpenAPI schema of the 2xx body
+    bool jsonBody = false;      // the body must be a JSON object (parsed before the handler)
+    QString permission;         // "merchant.update" for Access::Admin routes
+    QString summary;            // OpenAPI
+    QJsonObject requestSchema;  // OpenAPI schema of the body, when jsonBody
+    QJsonObject responseSchema; // OpenAPI schema of the 2xx body
     int successStatus = 200;
 };
 
@@ -47,7 +47,7 @@ struct RouteMatch
     enum class Kind { Found, NotFound, MethodNotAllowed } kind = Kind::NotFound;
     const Route *route = nullptr;
     QHash<QString, QString> params;
-    QStringList allowedMethods;  // for MethodNotAllowed
+    QStringList allowedMethods; // for MethodNotAllowed
 };
 
 class Router

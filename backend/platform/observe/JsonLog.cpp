@@ -28,10 +28,14 @@ LogLevel parseLogLevel(const QString &text, bool *ok)
 QString toString(LogLevel level)
 {
     switch (level) {
-    case LogLevel::Debug: return QStringLiteral("DEBUG");
-    case LogLevel::Info: return QStringLiteral("INFO");
-    case LogLevel::Warn: return QStringLiteral("WARN");
-    case LogLevel::Error: return QStringLiteral("ERROR");
+    case LogLevel::Debug:
+        return QStringLiteral("DEBUG");
+    case LogLevel::Info:
+        return QStringLiteral("INFO");
+    case LogLevel::Warn:
+        return QStringLiteral("WARN");
+    case LogLevel::Error:
+        return QStringLiteral("ERROR");
     }
     return {};
 }
@@ -52,8 +56,7 @@ void JsonLog::write(LogLevel level, const QString &message, const QJsonObject &f
     if (!enabled(level))
         return;
     QJsonObject line = fields;
-    line.insert(QStringLiteral("timestamp"),
-                QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
+    line.insert(QStringLiteral("timestamp"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
     line.insert(QStringLiteral("level"), toString(level));
     line.insert(QStringLiteral("service"), m_service);
     line.insert(QStringLiteral("message"), message);

@@ -37,7 +37,7 @@ private:
     const qint64 m_maxBytes;
     const int m_maxFiles;
     QAtomicInt m_level{static_cast<int>(LogLevel::Info)};
-    QMutex m_mutex;  // guards m_file and rotation; held only for one append
+    QMutex m_mutex; // guards m_file and rotation; held only for one append
     QFile m_file;
 };
 

@@ -34,7 +34,7 @@ public:
     prometheus::Gauge &outboxPending() { return *m_outboxPending; }
 
     std::shared_ptr<prometheus::Registry> registry() const { return m_registry; }
-    QByteArray exposition() const;  // Prometheus text format 0.0.4
+    QByteArray exposition() const; // Prometheus text format 0.0.4
 
 private:
     const std::string m_service;
@@ -53,7 +53,7 @@ private:
         prometheus::Counter *requests;
         prometheus::Histogram *duration;
     };
-    QHash<QByteArray, Series> m_series;  // key: method \0 route \0 status
+    QHash<QByteArray, Series> m_series; // key: method \0 route \0 status
     QHash<QByteArray, prometheus::Histogram *> m_durationByRoute;
 };
 

@@ -65,7 +65,8 @@ std::vector<prometheus::MetricFamily> ProcessCollector::Collect() const
     return {
         gauge("process_resident_memory_bytes", "Resident memory size in bytes.", s.residentBytes,
               MetricType::Gauge),
-        gauge("process_virtual_memory_bytes", "Virtual memory size in bytes.", s.virtualBytes, MetricType::Gauge),
+        gauge("process_virtual_memory_bytes", "Virtual memory size in bytes.", s.virtualBytes,
+              MetricType::Gauge),
         gauge("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.", s.cpuSeconds,
               MetricType::Counter),
         gauge("process_threads", "Number of OS threads in the process.", s.threads, MetricType::Gauge),

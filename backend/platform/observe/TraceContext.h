@@ -9,10 +9,10 @@ namespace paydesk::platform {
 
 struct TraceContext
 {
-    QByteArray traceId;       // 32 lower-case hex chars
-    QByteArray spanId;        // 16 lower-case hex chars: this span
-    QByteArray parentSpanId;  // empty for a root span
-    quint8 flags = 0x01;      // sampled
+    QByteArray traceId;      // 32 lower-case hex chars
+    QByteArray spanId;       // 16 lower-case hex chars: this span
+    QByteArray parentSpanId; // empty for a root span
+    quint8 flags = 0x01;     // sampled
 
     bool isValid() const { return traceId.size() == 32 && spanId.size() == 16; }
     QByteArray toTraceparent() const;

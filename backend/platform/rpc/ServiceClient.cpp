@@ -29,7 +29,8 @@ QFuture<HttpResponse> readyFuture(HttpResponse response)
 
 HttpResponse deadlineProblem(const QString &service, int timeoutMs, const QByteArray &traceId)
 {
-    return Problem::deadlineExceeded(QStringLiteral("%1 did not answer within %2 ms").arg(service).arg(timeoutMs))
+    return Problem::deadlineExceeded(
+               QStringLiteral("%1 did not answer within %2 ms").arg(service).arg(timeoutMs))
         .toResponse(traceId);
 }
 
@@ -41,19 +42,21 @@ QNetworkAccessManager &threadNetwork()
 }
 } // namespace
 
-ServiceClient::ServiceClient(const ServiceDirectory &directory, QString callerName)
-    : m_directory(directory), m_caller(std::move(callerName))
+ServiceClient::ServiceClient(const ServiceDirectory &directory, QString callerName, QByteArray internalToken)
+    : m_directory(directory), m_caller(std::move(callerName)), m_internalToken(std::move(internalToken))
 {
 }
 
-QFuture<HttpResponse> ServiceClient::call(const QString &service, const QByteArray &method, const QString &pathAndQuery,
-                                          const QByteArray &body, const CallOptions &options) const
+QFuture<HttpResponse> ServiceClient::call(const QString &service, const QByteArray &method,
+                                          const QString &pathAndQuery, const QByteArray &body,
+                                          const CallOptions &options) const
 {
     const ServiceDirectory::Target target = m_directory.find(service);
     if (!target.isValid()) {
-        return readyFuture(Problem::unavailable(QStringLiteral("SERVICE_UNKNOWN"),
-                                                QStringLiteral("no service named %1 in the directory").arg(service))
-                               .toResponse(options.parent.traceId));
+        return readyFuture(
+            Problem::unavailable(QStringLiteral("SERVICE_UNKNOWN"),
+                                 QStringLiteral("no service named %1 in the directory").arg(service))
+                .toResponse(options.parent.traceId));
     }
     if (!target.local)
         return callRemote(target.remote, method, pathAndQuery, body, options);
@@ -97,8 +100,9 @@ QFuture<HttpResponse> ServiceClient::call(const QString &service, const QByteArr
     return future;
 }
 
-QFuture<HttpResponse> ServiceClient::callRemote(const QUrl &base, const QByteArray &method, const QString &pathAndQuery,
-                                                const QByteArray &body, const CallOptions &options) const
+QFuture<HttpResponse> ServiceClient::callRemote(const QUrl &base, const QByteArray &method,
+                                                const QString &pathAndQuery, const QByteArray &body,
+                                                const CallOptions &options) const
 {
     QUrl url = base.resolved(QUrl(pathAndQuery));
     QNetworkRequest request(url);
@@ -108,6 +112,8 @@ QFuture<HttpResponse> ServiceClient::callRemote(const QUrl &base, const QByteArr
     if (options.parent.isValid())
         request.setRawHeader("traceparent", options.parent.toTraceparent());
     request.setRawHeader("X-PayDesk-Caller", m_caller.toLatin1());
+    if (!m_internalToken.isEmpty())
+        request.setRawHeader("X-PayDesk-Internal-Token", m_internalToken);
     request.setRawHeader("X-PayDesk-Deadline-Ms", QByteArray::number(options.timeoutMs));
     if (!body.isEmpty() && !options.headers.contains("content-type"))
         request.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
@@ -122,12 +128,14 @@ QFuture<HttpResponse> ServiceClient::callRemote(const QUrl &base, const QByteArr
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         HttpResponse response;
         if (status == 0) {
-            response = reply->error() == QNetworkReply::OperationCanceledError ||
-                               reply->error() == QNetworkReply::TimeoutError
-                           ? Problem::deadlineExceeded(QStringLiteral("%1 timed out").arg(url.toString())).toResponse(traceId)
-                           : Problem::unavailable(QStringLiteral("SERVICE_UNAVAILABLE"),
-                                                  QStringLiteral("%1: %2").arg(url.toString(), reply->errorString()))
-                                 .toResponse(traceId);
+            response =
+                reply->error() == QNetworkReply::OperationCanceledError ||
+                        reply->error() == QNetworkReply::TimeoutError
+                    ? Problem::deadlineExceeded(QStringLiteral("%1 timed out").arg(url.toString()))
+                          .toResponse(traceId)
+                    : Problem::unavailable(QStringLiteral("SERVICE_UNAVAILABLE"),
+                                           QStringLiteral("%1: %2").arg(url.toString(), reply->errorString()))
+                          .toResponse(traceId);
         } else {
             response.status = status;
             response.body = reply->readAll();
@@ -141,8 +149,9 @@ QFuture<HttpResponse> ServiceClient::callRemote(const QUrl &base, const QByteArr
     return future;
 }
 
-HttpResponse ServiceClient::callSync(const QString &service, const QByteArray &method, const QString &pathAndQuery,
-                                     const QByteArray &body, const CallOptions &options) const
+HttpResponse ServiceClient::callSync(const QString &service, const QByteArray &method,
+                                     const QString &pathAndQuery, const QByteArray &body,
+                                     const CallOptions &options) const
 {
     const ServiceDirectory::Target target = m_directory.find(service);
     QFuture<HttpResponse> future = call(service, method, pathAndQuery, body, options);

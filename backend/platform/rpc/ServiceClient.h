@@ -15,14 +15,16 @@ class ServiceDirectory;
 struct CallOptions
 {
     int timeoutMs = 5000;
-    TraceContext parent;  // usually the incoming request's trace
+    TraceContext parent; // usually the incoming request's trace
     QHash<QByteArray, QByteArray> headers;
 };
 
 class ServiceClient
 {
 public:
-    ServiceClient(const ServiceDirectory &directory, QString callerName);
+    // `internalToken` (ServerSecrets::internalToken) goes with remote calls so that Internal routes
+    // of services in other processes accept them; in-process calls need none.
+    ServiceClient(const ServiceDirectory &directory, QString callerName, QByteArray internalToken = {});
 
     // Any thread. The future always completes: with the answer, a 503 when the service is
     // unknown or unreachable, or a 504 past the deadline.
@@ -38,6 +40,7 @@ private:
                                      const QByteArray &body, const CallOptions &options) const;
     const ServiceDirectory &m_directory;
     const QString m_caller;
+    const QByteArray m_internalToken;
 };
 
 } // namespace paydesk::platform

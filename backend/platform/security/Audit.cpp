@@ -4,7 +4,8 @@
 
 namespace paydesk::platform::audit {
 
-bool append(QSqlDatabase &db, const HttpRequest &request, const QString &service, const Change &change, QString *error)
+bool append(QSqlDatabase &db, const HttpRequest &request, const QString &service, const Change &change,
+            QString *error)
 {
     const Principal &actor = request.principal;
     Event event;
@@ -25,7 +26,8 @@ bool append(QSqlDatabase &db, const HttpRequest &request, const QString &service
         {QStringLiteral("service"), service},
         {QStringLiteral("method"), QString::fromLatin1(request.method)},
         {QStringLiteral("path"), request.path},
-        {QStringLiteral("ip"), request.inProcess ? QStringLiteral("in-process") : request.remoteAddress.toString()},
+        {QStringLiteral("ip"),
+         request.inProcess ? QStringLiteral("in-process") : request.remoteAddress.toString()},
         {QStringLiteral("trace_id"), QString::fromLatin1(request.trace.traceId)},
         {QStringLiteral("occurred_at"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)},
     };

@@ -14,11 +14,11 @@ inline const QString kTopic = QStringLiteral("audit.events");
 
 struct Change
 {
-    QString action;      // "merchant.suspend"
-    QString resource;    // "merchant"
+    QString action;   // "merchant.suspend"
+    QString resource; // "merchant"
     QString resourceId;
-    QJsonValue before;   // state before the change (null for creations)
-    QJsonValue after;    // state after (null for deletions)
+    QJsonValue before; // state before the change (null for creations)
+    QJsonValue after;  // state after (null for deletions)
 };
 
 // Appends the audit event for `change` made by `request.principal` in the caller's open

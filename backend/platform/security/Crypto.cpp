@@ -32,7 +32,8 @@ QByteArray hmacSha256(const QByteArray &key, const QByteArray &data)
     unsigned char out[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
     HMAC(EVP_sha256(), key.constData(), static_cast<int>(key.size()),
-         reinterpret_cast<const unsigned char *>(data.constData()), static_cast<size_t>(data.size()), out, &length);
+         reinterpret_cast<const unsigned char *>(data.constData()), static_cast<size_t>(data.size()), out,
+         &length);
     return QByteArray(reinterpret_cast<const char *>(out), static_cast<qsizetype>(length));
 }
 
@@ -56,8 +57,9 @@ QByteArray pbkdf2(const QString &password, const QByteArray &salt, int iteration
     const QByteArray utf8 = password.toUtf8();
     QByteArray out(32, Qt::Uninitialized);
     PKCS5_PBKDF2_HMAC(utf8.constData(), static_cast<int>(utf8.size()),
-                      reinterpret_cast<const unsigned char *>(salt.constData()), static_cast<int>(salt.size()),
-                      iterations, EVP_sha256(), static_cast<int>(out.size()), reinterpret_cast<unsigned char *>(out.data()));
+                      reinterpret_cast<const unsigned char *>(salt.constData()),
+                      static_cast<int>(salt.size()), iterations, EVP_sha256(), static_cast<int>(out.size()),
+                      reinterpret_cast<unsigned char *>(out.data()));
     return out;
 }
 } // namespace
@@ -67,7 +69,8 @@ QString hashPassword(const QString &password, int iterations)
     const QByteArray salt = randomBytes(16);
     return QStringLiteral("pbkdf2-sha256$%1$%2$%3")
         .arg(iterations)
-        .arg(QString::fromLatin1(salt.toBase64()), QString::fromLatin1(pbkdf2(password, salt, iterations).toBase64()));
+        .arg(QString::fromLatin1(salt.toBase64()),
+             QString::fromLatin1(pbkdf2(password, salt, iterations).toBase64()));
 }
 
 bool verifyPassword(const QString &password, const QString &stored)
@@ -88,15 +91,18 @@ QByteArray encrypt(const QByteArray &key, const QByteArray &plaintext)
 {
     Q_ASSERT(key.size() == 32);
     const QByteArray nonce = randomBytes(kGcmNonceBytes);
-    std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)> ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
+    std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)> ctx(EVP_CIPHER_CTX_new(),
+                                                                        EVP_CIPHER_CTX_free);
     QByteArray out(kGcmNonceBytes + plaintext.size() + kGcmTagBytes, Qt::Uninitialized);
     auto *dst = reinterpret_cast<unsigned char *>(out.data());
     memcpy(dst, nonce.constData(), kGcmNonceBytes);
     int length = 0;
     int total = 0;
-    EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, reinterpret_cast<const unsigned char *>(key.constData()),
+    EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr,
+                       reinterpret_cast<const unsigned char *>(key.constData()),
                        reinterpret_cast<const unsigned char *>(nonce.constData()));
-    EVP_EncryptUpdate(ctx.get(), dst + kGcmNonceBytes, &length, reinterpret_cast<const unsigned char *>(plaintext.constData()),
+    EVP_EncryptUpdate(ctx.get(), dst + kGcmNonceBytes, &length,
+                      reinterpret_cast<const unsigned char *>(plaintext.constData()),
                       static_cast<int>(plaintext.size()));
     total = length;
     EVP_EncryptFinal_ex(ctx.get(), dst + kGcmNonceBytes + total, &length);
@@ -112,15 +118,19 @@ bool decrypt(const QByteArray &key, const QByteArray &sealed, QByteArray *plaint
         return false;
     const auto *src = reinterpret_cast<const unsigned char *>(sealed.constData());
     const int cipherLength = static_cast<int>(sealed.size()) - kGcmNonceBytes - kGcmTagBytes;
-    std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)> ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
+    std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)> ctx(EVP_CIPHER_CTX_new(),
+                                                                        EVP_CIPHER_CTX_free);
     QByteArray out(cipherLength, Qt::Uninitialized);
     int length = 0;
-    EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, reinterpret_cast<const unsigned char *>(key.constData()), src);
-    EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char *>(out.data()), &length, src + kGcmNonceBytes, cipherLength);
+    EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr,
+                       reinterpret_cast<const unsigned char *>(key.constData()), src);
+    EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char *>(out.data()), &length, src + kGcmNonceBytes,
+                      cipherLength);
     QByteArray tag(reinterpret_cast<const char *>(src + kGcmNonceBytes + cipherLength), kGcmTagBytes);
     EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kGcmTagBytes, tag.data());
     int finalLength = 0;
-    if (EVP_DecryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char *>(out.data()) + length, &finalLength) != 1)
+    if (EVP_DecryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char *>(out.data()) + length,
+                            &finalLength) != 1)
         return false;
     *plaintext = out;
     return true;
@@ -133,7 +143,8 @@ QByteArray base64Url(const QByteArray &data)
 
 QByteArray fromBase64Url(const QByteArray &text, bool *ok)
 {
-    auto result = QByteArray::fromBase64Encoding(text, QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
+    auto result = QByteArray::fromBase64Encoding(text, QByteArray::Base64UrlEncoding |
+                                                           QByteArray::AbortOnBase64DecodingErrors);
     if (ok)
         *ok = result.decodingStatus == QByteArray::Base64DecodingStatus::Ok;
     return result.decoded;

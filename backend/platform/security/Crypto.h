@@ -6,7 +6,7 @@
 
 namespace paydesk::platform::crypto {
 
-QByteArray randomBytes(int count);  // from the OS CSPRNG (RAND_bytes); asserts on failure
+QByteArray randomBytes(int count); // from the OS CSPRNG (RAND_bytes); asserts on failure
 QByteArray hmacSha256(const QByteArray &key, const QByteArray &data);
 QByteArray sha256(const QByteArray &data);
 // Compares in time independent of where the inputs differ (signatures, tokens).
@@ -21,7 +21,7 @@ bool verifyPassword(const QString &password, const QString &stored);
 QByteArray encrypt(const QByteArray &key, const QByteArray &plaintext);
 bool decrypt(const QByteArray &key, const QByteArray &sealed, QByteArray *plaintext);
 
-QByteArray base64Url(const QByteArray &data);  // no padding
+QByteArray base64Url(const QByteArray &data); // no padding
 QByteArray fromBase64Url(const QByteArray &text, bool *ok = nullptr);
 
 } // namespace paydesk::platform::crypto

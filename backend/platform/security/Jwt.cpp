@@ -9,13 +9,15 @@ namespace paydesk::platform::jwt {
 
 QByteArray sign(const QJsonObject &claims, const QByteArray &key)
 {
-    static const QByteArray kHeader =
-        crypto::base64Url(QJsonDocument(QJsonObject{{"alg", "HS256"}, {"typ", "JWT"}}).toJson(QJsonDocument::Compact));
-    const QByteArray signingInput = kHeader + '.' + crypto::base64Url(QJsonDocument(claims).toJson(QJsonDocument::Compact));
+    static const QByteArray kHeader = crypto::base64Url(
+        QJsonDocument(QJsonObject{{"alg", "HS256"}, {"typ", "JWT"}}).toJson(QJsonDocument::Compact));
+    const QByteArray signingInput =
+        kHeader + '.' + crypto::base64Url(QJsonDocument(claims).toJson(QJsonDocument::Compact));
     return signingInput + '.' + crypto::base64Url(crypto::hmacSha256(key, signingInput));
 }
 
-bool verify(const QByteArray &token, const QByteArray &key, qint64 nowSeconds, QJsonObject *claims, QString *reason)
+bool verify(const QByteArray &token, const QByteArray &key, qint64 nowSeconds, QJsonObject *claims,
+            QString *reason)
 {
     const QList<QByteArray> parts = token.split('.');
     if (parts.size() != 3) {
@@ -43,7 +45,8 @@ bool verify(const QByteArray &token, const QByteArray &key, qint64 nowSeconds, Q
         *reason = QStringLiteral("token expired");
         return false;
     }
-    if (body.contains(QStringLiteral("nbf")) && static_cast<qint64>(body.value(QStringLiteral("nbf")).toDouble()) > nowSeconds) {
+    if (body.contains(QStringLiteral("nbf")) &&
+        static_cast<qint64>(body.value(QStringLiteral("nbf")).toDouble()) > nowSeconds) {
         *reason = QStringLiteral("token not yet valid");
         return false;
     }

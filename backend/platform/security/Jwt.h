@@ -11,6 +11,7 @@ QByteArray sign(const QJsonObject &claims, const QByteArray &key);
 
 // Verifies signature, `exp` (required) and `nbf`, with `nowSeconds` as the clock. On failure
 // returns false and a reason fit for a 401 detail (never the token itself).
-bool verify(const QByteArray &token, const QByteArray &key, qint64 nowSeconds, QJsonObject *claims, QString *reason);
+bool verify(const QByteArray &token, const QByteArray &key, qint64 nowSeconds, QJsonObject *claims,
+            QString *reason);
 
 } // namespace paydesk::platform::jwt

@@ -20,14 +20,17 @@ bool loadKey(const QString &path, QByteArray *key, QString *error)
         }
         *key = QByteArray::fromHex(file.readAll().trimmed());
         if (key->size() != kKeyBytes) {
-            *error = QStringLiteral("%1 does not hold a %2-byte hex key; restore it from backup").arg(path).arg(kKeyBytes);
+            *error = QStringLiteral("%1 does not hold a %2-byte hex key; restore it from backup")
+                         .arg(path)
+                         .arg(kKeyBytes);
             return false;
         }
         return true;
     }
     *key = crypto::randomBytes(kKeyBytes);
     if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly) ||
-        !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner) || file.write(key->toHex() + '\n') < 0) {
+        !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner) ||
+        file.write(key->toHex() + '\n') < 0) {
         *error = QStringLiteral("cannot create %1: %2").arg(path, file.errorString());
         return false;
     }
@@ -41,7 +44,8 @@ bool ServerSecrets::loadOrCreate(const QString &directory, ServerSecrets *secret
         *error = QStringLiteral("cannot create %1").arg(directory);
         return false;
     }
-    QFile::setPermissions(directory, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    QFile::setPermissions(directory,
+                          QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
     return loadKey(directory + QStringLiteral("/jwt.key"), &secrets->jwtKey, error) &&
            loadKey(directory + QStringLiteral("/master.key"), &secrets->masterKey, error) &&
            loadKey(directory + QStringLiteral("/internal.key"), &secrets->internalKey, error);

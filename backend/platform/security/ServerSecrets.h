@@ -11,9 +11,9 @@ namespace paydesk::platform {
 
 struct ServerSecrets
 {
-    QByteArray jwtKey;       // 32 bytes
-    QByteArray masterKey;    // 32 bytes, AES-256-GCM
-    QByteArray internalKey;  // 32 bytes
+    QByteArray jwtKey;      // 32 bytes
+    QByteArray masterKey;   // 32 bytes, AES-256-GCM
+    QByteArray internalKey; // 32 bytes
 
     // Loads the keys from `directory`, creating missing ones. False with *error on I/O problems
     // or a key file of the wrong size (a truncated key must not silently become a new key).
