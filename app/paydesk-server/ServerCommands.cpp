@@ -2,11 +2,17 @@
 
 #include "PidFile.h"
 #include "platform/host/Server.h"
+#include "platform/security/ServerSecrets.h"
 #include "services/ServiceCatalog.h"
 
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QProcess>
 #include <QSocketNotifier>
 #include <QThread>
@@ -51,7 +57,10 @@ QString usage()
                        "  run      run every service in the foreground (SIGTERM/SIGINT stop gracefully)\n"
                        "  start    run in the background; returns when all services are ready\n"
                        "  status   table of the services and PostgreSQL/Redis (--json for scripts)\n"
-                       "  stop     graceful stop of the background server\n\n"
+                       "  stop     graceful stop of the background server\n"
+                       "  admin create --username U [--password P]\n"
+                       "           create a super admin on the running server (a generated password\n"
+                       "           is shown once when --password is absent)\n\n"
                        "options:\n"
                        "  --print-config        show every setting with its source and exit\n"
                        "  --config FILE         config file (default <data_dir>/paydesk.conf)\n"
@@ -91,6 +100,8 @@ bool parseCommandLine(const QStringList &arguments, CommandLine *line, QString *
             line->forwarded << QStringLiteral("--%1=%2").arg(QString(name).replace(u'_', u'-'), value);
         } else if (line->command.isEmpty()) {
             line->command = arg;
+        } else if (line->command == QStringLiteral("admin") && line->subcommand.isEmpty()) {
+            line->subcommand = arg;
         } else {
             *error = QStringLiteral("unexpected argument '%1'").arg(arg);
             return false;
@@ -101,7 +112,14 @@ bool parseCommandLine(const QStringList &arguments, CommandLine *line, QString *
         return false;
     }
     static const QStringList kCommands{QStringLiteral("run"), QStringLiteral("start"),
-                                       QStringLiteral("status"), QStringLiteral("stop")};
+                                       QStringLiteral("status"), QStringLiteral("stop"),
+                                       QStringLiteral("admin")};
+    if (line->command == QStringLiteral("admin")) {
+        for (const QString &option : {QStringLiteral("username"), QStringLiteral("password")}) {
+            if (line->flags.contains(option))
+                line->commandOptions.insert(option, line->flags.take(option));
+        }
+    }
     if (!line->command.isEmpty() && !kCommands.contains(line->command)) {
         *error = QStringLiteral("unknown command '%1'").arg(line->command);
         return false;
@@ -239,6 +257,69 @@ int stopServer(const Config &config)
         QThread::msleep(50);
     }
     say(QStringLiteral("Stopped in %1 ms.").arg(clock.elapsed()));
+    return 0;
+}
+
+// The token proves that this command runs with the server's own secrets; it never creates them
+// (new keys would only produce a token the server rejects).
+int adminCommand(const Config &config, const CommandLine &line)
+{
+    if (line.subcommand != QStringLiteral("create")) {
+        std::fprintf(stderr,
+                     "paydesk-server: usage: paydesk-server admin create --username U [--password P]\n");
+        return 2;
+    }
+    const QString username = line.commandOptions.value(QStringLiteral("username"));
+    if (username.isEmpty()) {
+        std::fprintf(stderr, "paydesk-server: admin create: --username is required\n");
+        return 2;
+    }
+    const QString secretsDir = config.dataDir() + QStringLiteral("/secrets");
+    platform::ServerSecrets secrets;
+    QString error;
+    if (!QFileInfo::exists(secretsDir + QStringLiteral("/internal.key")) ||
+        !platform::ServerSecrets::loadOrCreate(secretsDir, &secrets, &error)) {
+        std::fprintf(
+            stderr, "paydesk-server: admin create: no server secrets in %s%s (is --data-dir the server's?)\n",
+            qPrintable(secretsDir), qPrintable(error.isEmpty() ? QString() : QStringLiteral(": ") + error));
+        return 1;
+    }
+    QJsonObject body{{QStringLiteral("username"), username}};
+    if (line.commandOptions.contains(QStringLiteral("password")))
+        body.insert(QStringLiteral("password"), line.commandOptions.value(QStringLiteral("password")));
+    const QUrl url(QStringLiteral("http://%1:%2/internal/v1/admins")
+                       .arg(config.value(QStringLiteral("bind_address")))
+                       .arg(config.portFor(40001)));
+    QNetworkAccessManager network;
+    QNetworkRequest request(url);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    request.setRawHeader("X-PayDesk-Internal-Token", secrets.internalToken());
+    request.setRawHeader("X-PayDesk-Caller", "paydesk-server-cli");
+    request.setTransferTimeout(30000);
+    QNetworkReply *reply = network.post(request, QJsonDocument(body).toJson(QJsonDocument::Compact));
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    loop.exec();
+    reply->deleteLater();
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const QJsonObject answer = QJsonDocument::fromJson(reply->readAll()).object();
+    if (status == 0) {
+        std::fprintf(
+            stderr,
+            "paydesk-server: admin create: cannot reach admin-service at %s: %s (is the server running?)\n",
+            qPrintable(url.toString()), qPrintable(reply->errorString()));
+        return 1;
+    }
+    if (status != 201) {
+        std::fprintf(stderr, "paydesk-server: admin create: %d %s: %s\n", status,
+                     qPrintable(answer.value(QStringLiteral("code")).toString()),
+                     qPrintable(answer.value(QStringLiteral("detail")).toString()));
+        return 1;
+    }
+    say(QStringLiteral("Created super admin '%1'.").arg(username));
+    if (answer.contains(QStringLiteral("password")))
+        say(QStringLiteral("Password: %1 (shown once; change it at first login)")
+                .arg(answer.value(QStringLiteral("password")).toString()));
     return 0;
 }
 

@@ -10,7 +10,9 @@ namespace paydesk::app {
 
 struct CommandLine
 {
-    QString command; // run | start | status | stop
+    QString command;    // run | start | status | stop | admin
+    QString subcommand; // admin: create
+    QHash<QString, QString> commandOptions; // admin: username, password (not config keys)
     QHash<QString, QString> flags;
     bool json = false;
     bool printConfig = false;

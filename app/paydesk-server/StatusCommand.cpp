@@ -95,9 +95,11 @@ QSslConfiguration probeTls(const Config &config)
 {
     QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
     const QString ca = config.value(QStringLiteral("tls_ca_file"));
-    tls.setCaCertificates(QSslCertificate::fromPath(ca.isEmpty() ? config.value(QStringLiteral("tls_cert_file")) : ca));
+    tls.setCaCertificates(
+        QSslCertificate::fromPath(ca.isEmpty() ? config.value(QStringLiteral("tls_cert_file")) : ca));
     if (config.boolValue(QStringLiteral("enable_mtls"))) {
-        tls.setLocalCertificateChain(QSslCertificate::fromPath(config.value(QStringLiteral("tls_cert_file"))));
+        tls.setLocalCertificateChain(
+            QSslCertificate::fromPath(config.value(QStringLiteral("tls_cert_file"))));
         QFile keyFile(config.value(QStringLiteral("tls_key_file")));
         if (keyFile.open(QIODevice::ReadOnly)) {
             const QByteArray pem = keyFile.readAll();

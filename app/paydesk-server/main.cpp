@@ -42,6 +42,8 @@ int main(int argc, char *argv[])
         return app::runServer(config);
     if (line.command == QStringLiteral("start"))
         return app::startServer(config, line);
+    if (line.command == QStringLiteral("admin"))
+        return app::adminCommand(config, line);
     if (line.command == QStringLiteral("status"))
         return app::showStatus(config, line.json);
     return app::stopServer(config);

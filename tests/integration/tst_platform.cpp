@@ -214,6 +214,41 @@ private Q_SLOTS:
         QVERIFY(body.value("parent_span_id").toString() != QStringLiteral("00f067aa0ba902b7"));
     }
 
+    void spansLinkCallerCallAndCallee()
+    {
+        const QByteArray traceId = TraceContext::randomHex(16);
+        const QByteArray incoming = "00-" + traceId + "-00f067aa0ba902b7-01";
+        const HttpResult result = httpRequest("GET", url(40101, "/api/v1/ask/whoami?timeout_ms=2000"), {},
+                                              {{"traceparent", incoming}});
+        QCOMPARE(result.status, 200);
+        const QHash<QByteArray, QByteArray> admin{
+            {"Authorization", "Bearer " + adminToken(m_dir.path(), {"system.view"})}};
+        const QJsonArray alphaSpans =
+            httpRequest("GET", url(40101, "/admin/v1/spans?trace_id=" + traceId), {}, admin)
+                .json()
+                .value("items")
+                .toArray();
+        const QJsonArray betaSpans =
+            httpRequest("GET", url(40102, "/admin/v1/spans?trace_id=" + traceId), {}, admin)
+                .json()
+                .value("items")
+                .toArray();
+        QCOMPARE(alphaSpans.size(), 2); // its server span and its client span
+        QCOMPARE(betaSpans.size(), 1);
+        QJsonObject server, client;
+        for (const QJsonValue &span : alphaSpans)
+            (span.toObject().value("kind").toString() == "server" ? server : client) = span.toObject();
+        QCOMPARE(server.value("parent_span_id").toString(), QStringLiteral("00f067aa0ba902b7"));
+        QCOMPARE(server.value("operation").toString(), QStringLiteral("GET /api/v1/ask/{path}"));
+        QCOMPARE(client.value("parent_span_id").toString(), server.value("span_id").toString());
+        QCOMPARE(client.value("operation").toString(), QStringLiteral("call beta GET /api/v1/whoami"));
+        const QJsonObject callee = betaSpans.first().toObject();
+        QCOMPARE(callee.value("parent_span_id").toString(), client.value("span_id").toString());
+        QCOMPARE(result.json().value("parent_span_id").toString(), client.value("span_id").toString());
+        QVERIFY(client.value("duration_us").toInteger() >= callee.value("duration_us").toInteger());
+        QCOMPARE(httpRequest("GET", url(40101, "/admin/v1/spans")).status, 401);
+    }
+
     void internalRoutesAcceptServicesOnly()
     {
         QCOMPARE(httpRequest("GET", url(40102, "/internal/v1/ping")).status, 403);
@@ -264,7 +299,10 @@ private Q_SLOTS:
 
         // Internal routes of a remote service accept the installation's token, and only that.
         QCOMPARE(client.callSync("beta", "GET", "/internal/v1/ping", {}, options).status, 200);
-        QCOMPARE(ServiceClient(directory, "outsider").callSync("beta", "GET", "/internal/v1/ping", {}, options).status, 403);
+        QCOMPARE(ServiceClient(directory, "outsider")
+                     .callSync("beta", "GET", "/internal/v1/ping", {}, options)
+                     .status,
+                 403);
 
         options.timeoutMs = 100;
         response = client.callSync("beta", "GET", "/api/v1/slow", {}, options);

@@ -6,7 +6,10 @@
 #include "platform/http/Problem.h"
 #include "platform/observe/JsonLog.h"
 #include "platform/observe/Metrics.h"
+#include "platform/observe/SpanStore.h"
+
 #include "platform/security/Audit.h"
+#include <QJsonArray>
 
 namespace paydesk::platform {
 
@@ -101,6 +104,33 @@ void ServiceRuntime::registerPlatformRoutes()
                   .summary = QStringLiteral("Change the log level at run time"),
                   .requestSchema = objectSchema({{"level", "string"}}),
                   .responseSchema = objectSchema({{"level", "string"}})});
+    m_router.add(
+        {.method = "GET",
+         .pattern = QStringLiteral("/admin/v1/spans"),
+         .handler = [this](const HttpRequest &request) { return findSpans(request); },
+         .execution = Execution::ServiceThread,
+         .access = Access::Admin,
+         .permission = QStringLiteral("system.view"),
+         .summary = QStringLiteral("Recent spans of this service, newest first: ?trace_id= &operation= "
+                                   "&min_duration_ms= &from_us= &to_us= &errors=true &limit="),
+         .responseSchema = objectSchema({{"items", "array"}})});
+}
+
+HttpResponse ServiceRuntime::findSpans(const HttpRequest &request)
+{
+    SpanQuery query;
+    query.traceId = request.query.queryItemValue(QStringLiteral("trace_id")).toLatin1();
+    query.operation = request.query.queryItemValue(QStringLiteral("operation"), QUrl::FullyDecoded);
+    query.minDurationUs = request.query.queryItemValue(QStringLiteral("min_duration_ms")).toLongLong() * 1000;
+    query.fromUnixUs = request.query.queryItemValue(QStringLiteral("from_us")).toLongLong();
+    query.toUnixUs = request.query.queryItemValue(QStringLiteral("to_us")).toLongLong();
+    query.errorsOnly = request.query.queryItemValue(QStringLiteral("errors")) == QStringLiteral("true");
+    const QString limit = request.query.queryItemValue(QStringLiteral("limit"));
+    query.limit = limit.isEmpty() ? 100 : limit.toInt();
+    QJsonArray items;
+    for (const Span &span : m_spans->find(query))
+        items.append(span.toJson());
+    return HttpResponse::json(QJsonObject{{QStringLiteral("items"), items}});
 }
 
 HttpResponse ServiceRuntime::setLogLevel(const HttpRequest &request)

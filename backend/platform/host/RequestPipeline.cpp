@@ -7,12 +7,14 @@
 #include "platform/http/Problem.h"
 #include "platform/observe/JsonLog.h"
 #include "platform/observe/Metrics.h"
+#include "platform/observe/SpanStore.h"
 #include "platform/rpc/ServiceClient.h"
 
 #include <QJsonArray>
 #include <QJsonParseError>
 
 #include <algorithm>
+#include <chrono>
 
 namespace paydesk::platform {
 
@@ -101,12 +103,40 @@ std::optional<HttpResponse> parseJsonBody(const Route &route, HttpRequest &reque
             .toResponse(traceId);
     return std::nullopt;
 }
+// One server span per request (probes and scrapes excepted: they would crowd out real traffic).
+void recordServerSpan(SpanStore &spans, const QString &service, const HttpRequest &request,
+                      const HttpResponse &response, qint64 startUnixUs, qint64 durationUs)
+{
+    Span span;
+    span.traceId = request.trace.traceId;
+    span.spanId = request.trace.spanId;
+    span.parentSpanId = request.trace.parentSpanId;
+    span.service = service;
+    span.operation = QString::fromLatin1(request.method) + u' ' +
+                     (request.routePattern.isEmpty() ? QStringLiteral("(unmatched)") : request.routePattern);
+    span.kind = QStringLiteral("server");
+    span.startUnixUs = startUnixUs;
+    span.durationUs = durationUs;
+    span.status = response.status;
+    span.error = response.status >= 500;
+    span.attributes = {{QStringLiteral("http.target"), request.path},
+                       {QStringLiteral("request_id"), request.requestId},
+                       {QStringLiteral("in_process"), request.inProcess}};
+    if (!response.problemCode.isEmpty())
+        span.attributes.insert(QStringLiteral("problem.code"), response.problemCode);
+    if (request.principal.kind != Principal::Kind::Anonymous)
+        span.attributes.insert(QStringLiteral("principal"), request.principal.name);
+    spans.record(std::move(span));
+}
 } // namespace
 
 void ServiceRuntime::dispatch(HttpRequest request, std::function<void(HttpResponse)> done)
 {
     QElapsedTimer clock;
     clock.start();
+    const qint64 startUnixUs = std::chrono::duration_cast<std::chrono::microseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count();
     request.trace = TraceContext::childOf(TraceContext::parse(request.header("traceparent")));
     request.requestId = requestIdFrom(request.header("x-request-id"));
     if (!request.inProcess && request.headers.contains("x-paydesk-deadline-ms")) {
@@ -117,7 +147,8 @@ void ServiceRuntime::dispatch(HttpRequest request, std::function<void(HttpRespon
     }
     ++m_inFlight;
 
-    auto finish = [this, clock, done = std::move(done)](const HttpRequest &req, HttpResponse response) {
+    auto finish = [this, clock, startUnixUs, done = std::move(done)](const HttpRequest &req,
+                                                                     HttpResponse response) {
         --m_inFlight;
         response.setHeader("traceparent", req.trace.toTraceparent());
         response.setHeader("X-Request-ID", req.requestId.toLatin1());
@@ -143,6 +174,8 @@ void ServiceRuntime::dispatch(HttpRequest request, std::function<void(HttpRespon
                                : response.status >= 400 ? LogLevel::Warn
                                : probe                  ? LogLevel::Debug
                                                         : LogLevel::Info;
+        if (!probe)
+            recordServerSpan(*m_spans, m_name, req, response, startUnixUs, elapsedNs / 1000);
         if (m_log->enabled(level)) {
             QJsonObject fields{
                 {QStringLiteral("trace_id"), QString::fromLatin1(req.trace.traceId)},

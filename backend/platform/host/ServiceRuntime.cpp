@@ -7,6 +7,7 @@
 #include "platform/http/HttpListener.h"
 #include "platform/observe/JsonLog.h"
 #include "platform/observe/Metrics.h"
+#include "platform/observe/SpanStore.h"
 #include "platform/rpc/ServiceClient.h"
 
 #include <QDir>
@@ -40,7 +41,9 @@ ServiceRuntime::ServiceRuntime(std::unique_ptr<Service> service, const HostEnvir
     m_database =
         std::make_unique<Database>(m_name, environment.database, m_service->descriptor().database, m_metrics);
     m_redis = std::make_unique<RedisConnection>(environment.redis, 1000);
-    m_client = std::make_unique<ServiceClient>(*environment.directory, m_name, environment.secrets.internalToken());
+    m_spans = std::make_shared<SpanStore>();
+    m_client = std::make_unique<ServiceClient>(*environment.directory, m_name,
+                                               environment.secrets.internalToken(), m_spans);
 
     const int workers = config.intValue(QStringLiteral("workers_per_service"));
     m_workers.setMaxThreadCount(workers);

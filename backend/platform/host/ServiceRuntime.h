@@ -29,6 +29,7 @@ class JsonLog;
 class RedisConnection;
 class ServiceClient;
 class ServiceMetrics;
+class SpanStore;
 
 class ServiceRuntime : public QObject
 {
@@ -51,6 +52,7 @@ public:
     JsonLog &log() { return *m_log; }
     ServiceMetrics &metrics() { return *m_metrics; }
     ServiceClient &client() { return *m_client; }
+    SpanStore &spans() { return *m_spans; }
     const HostEnvironment &environment() const { return m_environment; }
     const Router &router() const { return m_router; }
 
@@ -70,6 +72,7 @@ Q_SIGNALS:
 private:
     void registerPlatformRoutes();
     HttpResponse setLogLevel(const HttpRequest &request);
+    HttpResponse findSpans(const HttpRequest &request);
     void scheduleReadinessCheck();
     void applyReadiness(QList<HealthCheck> checks, bool ready, QString error, bool fatal);
     void scheduleOutboxRelay();
@@ -83,6 +86,7 @@ private:
     const qint64 m_bodyLimitBytes;
 
     std::shared_ptr<ServiceMetrics> m_metrics;
+    std::shared_ptr<SpanStore> m_spans;
     std::unique_ptr<JsonLog> m_log;
     std::unique_ptr<Database> m_database;
     std::unique_ptr<RedisConnection> m_redis; // readiness worker only (one check at a time)

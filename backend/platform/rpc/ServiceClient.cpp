@@ -2,6 +2,7 @@
 
 #include "platform/host/ServiceRuntime.h"
 #include "platform/http/Problem.h"
+#include "platform/observe/SpanStore.h"
 #include "platform/rpc/ServiceDirectory.h"
 
 #include <QEventLoop>
@@ -12,6 +13,9 @@
 #include <QTimer>
 #include <QUrl>
 
+#include <QElapsedTimer>
+
+#include <chrono>
 #include <memory>
 
 namespace paydesk::platform {
@@ -42,14 +46,55 @@ QNetworkAccessManager &threadNetwork()
 }
 } // namespace
 
-ServiceClient::ServiceClient(const ServiceDirectory &directory, QString callerName, QByteArray internalToken)
-    : m_directory(directory), m_caller(std::move(callerName)), m_internalToken(std::move(internalToken))
+ServiceClient::ServiceClient(const ServiceDirectory &directory, QString callerName, QByteArray internalToken,
+                             std::shared_ptr<SpanStore> spans)
+    : m_directory(directory), m_caller(std::move(callerName)), m_internalToken(std::move(internalToken)),
+      m_spans(std::move(spans))
 {
 }
 
+// Wraps the call in a client span: a child of the caller's span whose id travels as the callee's
+// parent, so a trace shows caller → call → callee.
 QFuture<HttpResponse> ServiceClient::call(const QString &service, const QByteArray &method,
                                           const QString &pathAndQuery, const QByteArray &body,
                                           const CallOptions &options) const
+{
+    if (!m_spans || !options.parent.isValid())
+        return dispatch(service, method, pathAndQuery, body, options);
+    const TraceContext clientSpan = TraceContext::childOf(options.parent);
+    CallOptions forwarded = options;
+    forwarded.parent = clientSpan;
+    const qint64 startUs = std::chrono::duration_cast<std::chrono::microseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+    QElapsedTimer clock;
+    clock.start();
+    Span span;
+    span.traceId = clientSpan.traceId;
+    span.spanId = clientSpan.spanId;
+    span.parentSpanId = options.parent.spanId;
+    span.service = m_caller;
+    span.operation =
+        QStringLiteral("call %1 %2 %3").arg(service, QString::fromLatin1(method), QUrl(pathAndQuery).path());
+    span.kind = QStringLiteral("client");
+    span.startUnixUs = startUs;
+    span.attributes = {{QStringLiteral("peer.service"), service}};
+    return dispatch(service, method, pathAndQuery, body, forwarded)
+        .then(QtFuture::Launch::Sync, [spans = m_spans, span, clock](HttpResponse response) mutable {
+            span.durationUs = clock.nsecsElapsed() / 1000;
+            span.status = response.status;
+            span.error = response.status >= 500;
+            if (!response.problemCode.isEmpty() || response.status >= 400)
+                span.attributes.insert(QStringLiteral("problem.code"),
+                                       response.jsonObject().value(QStringLiteral("code")));
+            spans->record(span);
+            return response;
+        });
+}
+
+QFuture<HttpResponse> ServiceClient::dispatch(const QString &service, const QByteArray &method,
+                                              const QString &pathAndQuery, const QByteArray &body,
+                                              const CallOptions &options) const
 {
     const ServiceDirectory::Target target = m_directory.find(service);
     if (!target.isValid()) {

@@ -8,9 +8,12 @@
 
 #include <QFuture>
 
+#include <memory>
+
 namespace paydesk::platform {
 
 class ServiceDirectory;
+class SpanStore;
 
 struct CallOptions
 {
@@ -24,7 +27,9 @@ class ServiceClient
 public:
     // `internalToken` (ServerSecrets::internalToken) goes with remote calls so that Internal routes
     // of services in other processes accept them; in-process calls need none.
-    ServiceClient(const ServiceDirectory &directory, QString callerName, QByteArray internalToken = {});
+    // `spans`, when given, receives a client span per call (the callee's span is its child).
+    ServiceClient(const ServiceDirectory &directory, QString callerName, QByteArray internalToken = {},
+                  std::shared_ptr<SpanStore> spans = {});
 
     // Any thread. The future always completes: with the answer, a 503 when the service is
     // unknown or unreachable, or a 504 past the deadline.
@@ -38,9 +43,13 @@ public:
 private:
     QFuture<HttpResponse> callRemote(const QUrl &base, const QByteArray &method, const QString &pathAndQuery,
                                      const QByteArray &body, const CallOptions &options) const;
+    QFuture<HttpResponse> dispatch(const QString &service, const QByteArray &method,
+                                   const QString &pathAndQuery, const QByteArray &body,
+                                   const CallOptions &options) const;
     const ServiceDirectory &m_directory;
     const QString m_caller;
     const QByteArray m_internalToken;
+    const std::shared_ptr<SpanStore> m_spans;
 };
 
 } // namespace paydesk::platform

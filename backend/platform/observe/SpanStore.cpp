@@ -1,0 +1,64 @@
+#include "platform/observe/SpanStore.h"
+
+namespace paydesk::platform {
+
+QJsonObject Span::toJson() const
+{
+    QJsonObject object{
+        {QStringLiteral("trace_id"), QString::fromLatin1(traceId)},
+        {QStringLiteral("span_id"), QString::fromLatin1(spanId)},
+        {QStringLiteral("service"), service},
+        {QStringLiteral("operation"), operation},
+        {QStringLiteral("kind"), kind},
+        {QStringLiteral("start_unix_us"), startUnixUs},
+        {QStringLiteral("duration_us"), durationUs},
+        {QStringLiteral("status"), status},
+        {QStringLiteral("error"), error},
+        {QStringLiteral("attributes"), attributes},
+    };
+    if (!parentSpanId.isEmpty())
+        object.insert(QStringLiteral("parent_span_id"), QString::fromLatin1(parentSpanId));
+    return object;
+}
+
+SpanStore::SpanStore(int capacity) : m_ring(static_cast<size_t>(capacity))
+{
+    Q_ASSERT(capacity > 0);
+}
+
+void SpanStore::record(Span span)
+{
+    QMutexLocker lock(&m_mutex);
+    m_ring[static_cast<size_t>(m_next)] = std::move(span);
+    m_next = (m_next + 1) % static_cast<int>(m_ring.size());
+    m_count = qMin(m_count + 1, static_cast<int>(m_ring.size()));
+}
+
+int SpanStore::size() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_count;
+}
+
+QList<Span> SpanStore::find(const SpanQuery &query) const
+{
+    const int limit = qBound(1, query.limit, 1000);
+    QList<Span> result;
+    QMutexLocker lock(&m_mutex);
+    const int capacity = static_cast<int>(m_ring.size());
+    for (int i = 1; i <= m_count && result.size() < limit; ++i) {
+        const Span &span = m_ring[static_cast<size_t>((m_next - i + capacity) % capacity)];
+        if (!query.traceId.isEmpty() && span.traceId != query.traceId)
+            continue;
+        if (!query.operation.isEmpty() && !span.operation.contains(query.operation, Qt::CaseInsensitive))
+            continue;
+        if (span.durationUs < query.minDurationUs || (query.errorsOnly && !span.error))
+            continue;
+        if (span.startUnixUs < query.fromUnixUs || (query.toUnixUs > 0 && span.startUnixUs > query.toUnixUs))
+            continue;
+        result.append(span);
+    }
+    return result;
+}
+
+} // namespace paydesk::platform
