@@ -20,7 +20,7 @@ Infrastructure::Infrastructure() : m_dir(QStringLiteral("/tmp/paydesk-test-XXXXX
 Infrastructure::~Infrastructure()
 {
     m_redis->stop();
-    m_postgres->stop();
+    m_postgres->stop(90000);
 }
 
 bool Infrastructure::start(QString *error)

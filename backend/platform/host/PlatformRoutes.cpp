@@ -5,6 +5,7 @@
 #include "platform/http/OpenApi.h"
 #include "platform/http/Problem.h"
 #include "platform/observe/JsonLog.h"
+#include "platform/observe/LogSearch.h"
 #include "platform/observe/Metrics.h"
 #include "platform/observe/SpanStore.h"
 
@@ -114,6 +115,42 @@ void ServiceRuntime::registerPlatformRoutes()
          .summary = QStringLiteral("Recent spans of this service, newest first: ?trace_id= &operation= "
                                    "&min_duration_ms= &from_us= &to_us= &errors=true &limit="),
          .responseSchema = objectSchema({{"items", "array"}})});
+    m_router.add(
+        {.method = "GET",
+         .pattern = QStringLiteral("/admin/v1/logs"),
+         .handler = [this](const HttpRequest &request) { return findLogLines(request); },
+         .execution = Execution::Worker,
+         .access = Access::Admin,
+         .permission = QStringLiteral("system.view"),
+         .summary = QStringLiteral("This service's log lines, newest first: ?level= (minimum) &q= &trace_id= "
+                                   "&since= &until= (ISO 8601) &limit="),
+         .responseSchema = objectSchema({{"items", "array"}, {"truncated", "boolean"}})});
+}
+
+HttpResponse ServiceRuntime::findLogLines(const HttpRequest &request)
+{
+    LogQuery query;
+    query.minLevel = request.query.queryItemValue(QStringLiteral("level"));
+    query.text = request.query.queryItemValue(QStringLiteral("q"), QUrl::FullyDecoded);
+    query.traceId = request.query.queryItemValue(QStringLiteral("trace_id"));
+    query.since = QDateTime::fromString(
+        request.query.queryItemValue(QStringLiteral("since"), QUrl::FullyDecoded), Qt::ISODate);
+    query.until = QDateTime::fromString(
+        request.query.queryItemValue(QStringLiteral("until"), QUrl::FullyDecoded), Qt::ISODate);
+    const QString limit = request.query.queryItemValue(QStringLiteral("limit"));
+    query.limit = limit.isEmpty() ? 200 : limit.toInt();
+    if (!query.minLevel.isEmpty() &&
+        !QStringList{"DEBUG", "INFO", "WARN", "ERROR"}.contains(query.minLevel.toUpper()))
+        return Problem::validation(QStringLiteral("level must be one of debug, info, warn, error"))
+            .toResponse(request.trace.traceId);
+    const LogSearchResult found =
+        searchLog(m_log->filePath(), m_environment.config.intValue(QStringLiteral("log_max_files")), query);
+    QJsonArray items;
+    for (const QJsonObject &line : found.lines)
+        items.append(line);
+    return HttpResponse::json(QJsonObject{{QStringLiteral("items"), items},
+                                          {QStringLiteral("truncated"), found.truncated},
+                                          {QStringLiteral("scanned_bytes"), found.scannedBytes}});
 }
 
 HttpResponse ServiceRuntime::findSpans(const HttpRequest &request)

@@ -73,6 +73,7 @@ private:
     void registerPlatformRoutes();
     HttpResponse setLogLevel(const HttpRequest &request);
     HttpResponse findSpans(const HttpRequest &request);
+    HttpResponse findLogLines(const HttpRequest &request);
     void scheduleReadinessCheck();
     void applyReadiness(QList<HealthCheck> checks, bool ready, QString error, bool fatal);
     void scheduleOutboxRelay();
