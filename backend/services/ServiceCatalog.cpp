@@ -1,5 +1,7 @@
 #include "services/ServiceCatalog.h"
 
+#include "services/merchant-auth-service/MerchantAuthService.h"
+
 namespace paydesk::services {
 
 using platform::Service;
@@ -12,6 +14,13 @@ namespace {
 ServiceCatalogEntry platformOnly(ServiceDescriptor descriptor)
 {
     return {descriptor, [descriptor](const QString &) { return std::make_unique<Service>(descriptor); }};
+}
+
+// Services with their own domain code: `create` builds the Service subclass for `descriptor`.
+ServiceCatalogEntry hosted(ServiceDescriptor descriptor,
+                           std::unique_ptr<Service> (*create)(const ServiceDescriptor &))
+{
+    return {descriptor, [descriptor, create](const QString &) { return create(descriptor); }};
 }
 } // namespace
 
@@ -32,8 +41,8 @@ QList<ServiceCatalogEntry> catalog()
         platformOnly({"analytics-service", 40009, "payment_analytics", "Volumes, success rates and revenue"}),
         platformOnly(
             {"config-service", 40010, "payment_config", "Dynamic config, feature flags, service registry"}),
-        platformOnly(
-            {"merchant-auth-service", 40011, "payment_merchant_auth", "API keys and request signatures"}),
+        hosted({"merchant-auth-service", 40011, "payment_merchant_auth", "API keys and request signatures"},
+               merchantauth::createMerchantAuthService),
         platformOnly(
             {"settlement-service", 40013, "payment_settlement", "Settlement cycles, fees and statements"}),
         platformOnly(

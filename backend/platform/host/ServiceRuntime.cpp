@@ -49,7 +49,10 @@ ServiceRuntime::ServiceRuntime(std::unique_ptr<Service> service, const HostEnvir
     m_workers.setMaxThreadCount(workers);
     m_workers.setExpiryTimeout(-1); // keep threads, and so their database connections, warm
     m_workers.setObjectName(m_name + QStringLiteral("-workers"));
-    m_metrics->dbPoolMax().Set(workers);
+    m_internalWorkers.setMaxThreadCount(workers);
+    m_internalWorkers.setExpiryTimeout(-1);
+    m_internalWorkers.setObjectName(m_name + QStringLiteral("-internal-workers"));
+    m_metrics->dbPoolMax().Set(2 * workers);
     m_health.service = m_name;
     m_health.port = port;
 
@@ -68,6 +71,7 @@ ServiceRuntime::ServiceRuntime(std::unique_ptr<Service> service, const HostEnvir
 ServiceRuntime::~ServiceRuntime()
 {
     m_workers.waitForDone();
+    m_internalWorkers.waitForDone();
 }
 
 HealthSnapshot ServiceRuntime::health() const
@@ -317,6 +321,7 @@ void ServiceRuntime::finishStop()
         m_log->write(LogLevel::Warn,
                      QStringLiteral("shutdown timeout: %1 requests abandoned").arg(m_inFlight.load()));
     m_workers.waitForDone();
+    m_internalWorkers.waitForDone();
     delete m_listener;
     m_listener = nullptr;
     updateHealth([](HealthSnapshot &h) { h.state = ServiceState::Stopped; });

@@ -96,6 +96,10 @@ private:
     HttpListener *m_listener = nullptr; // owned, deleted on the service thread
     // Parented so that moveToThread takes them along to the service thread.
     QThreadPool m_workers{this};
+    // Worker-executed Access::Internal routes run here, never queued behind requests that are
+    // themselves blocked waiting for them (a service's own Merchant routes wait on its own
+    // /internal/v1/signatures/verify in merchant-auth-service).
+    QThreadPool m_internalWorkers{this};
     QTimer m_readinessTimer{this};
     QTimer m_outboxTimer{this};
     QTimer m_drainTimer{this};
