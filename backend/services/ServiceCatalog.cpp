@@ -1,6 +1,11 @@
 #include "services/ServiceCatalog.h"
 
+#include "services/admin-service/AdminService.h"
+#include "services/config-service/ConfigService.h"
+#include "services/kyc-service/KycService.h"
 #include "services/merchant-auth-service/MerchantAuthService.h"
+#include "services/merchant-limit-service/MerchantLimitService.h"
+#include "services/merchant-service/MerchantService.h"
 
 namespace paydesk::services {
 
@@ -27,10 +32,10 @@ ServiceCatalogEntry hosted(ServiceDescriptor descriptor,
 QList<ServiceCatalogEntry> catalog()
 {
     return {
-        platformOnly(
-            {"admin-service", 40001, "payment_admin", "Admin users, roles and permissions, audit log"}),
-        platformOnly(
-            {"merchant-service", 40002, "payment_merchant", "Merchant master data, tiers and status"}),
+        hosted({"admin-service", 40001, "payment_admin", "Admin users, roles and permissions, audit log"},
+               admin::createAdminService),
+        hosted({"merchant-service", 40002, "payment_merchant", "Merchant master data, tiers and status"},
+               merchant::createMerchantService),
         platformOnly({"payment-gateway", 40003, "payment_gateway", "Signed merchant payment and refund API"}),
         platformOnly({"order-service", 40004, "payment_order", "Order lifecycle"}),
         platformOnly({"channel-adapter", 40005, "payment_channel", "Payment channel plugins and routing"}),
@@ -39,21 +44,23 @@ QList<ServiceCatalogEntry> catalog()
         platformOnly(
             {"notification-service", 40008, "payment_notify", "Merchant webhooks and notifications"}),
         platformOnly({"analytics-service", 40009, "payment_analytics", "Volumes, success rates and revenue"}),
-        platformOnly(
-            {"config-service", 40010, "payment_config", "Dynamic config, feature flags, service registry"}),
+        hosted({"config-service", 40010, "payment_config", "Dynamic config, feature flags, service registry"},
+               config::createConfigService),
         hosted({"merchant-auth-service", 40011, "payment_merchant_auth", "API keys and request signatures"},
                merchantauth::createMerchantAuthService),
         platformOnly(
             {"settlement-service", 40013, "payment_settlement", "Settlement cycles, fees and statements"}),
         platformOnly(
             {"withdrawal-service", 40014, "payment_withdrawal", "Withdrawals with approvals and payouts"}),
-        platformOnly({"kyc-service", 40015, "payment_kyc", "KYC documents, review and levels"}),
+        hosted({"kyc-service", 40015, "payment_kyc", "KYC documents, review and levels"},
+               kyc::createKycService),
         platformOnly({"cashier-service", 40016, "payment_cashier", "Hosted checkout sessions"}),
         platformOnly(
             {"reconciliation-service", 40020, "payment_reconciliation", "Channel statement reconciliation"}),
         platformOnly({"dispute-service", 40021, "payment_dispute", "Chargebacks, evidence and outcomes"}),
-        platformOnly({"merchant-limit-service", 40022, "payment_merchant_limit",
-                      "Per-merchant amount and count limits"}),
+        hosted({"merchant-limit-service", 40022, "payment_merchant_limit",
+                "Per-merchant amount and count limits"},
+               limits::createMerchantLimitService),
     };
 }
 

@@ -53,14 +53,6 @@ std::optional<HttpResponse> preflight(const Router &router, HttpRequest &request
         return Problem::unavailable(QStringLiteral("SHUTTING_DOWN"),
                                     QStringLiteral("the service is shutting down"))
             .toResponse(traceId);
-    // In-process callers are sibling services whose own edge enforced the limit; the signature
-    // verifier receives a merchant body base64-encoded (4/3 larger) inside JSON.
-    const qint64 limit = request.inProcess ? 2 * bodyLimit : bodyLimit;
-    const qint64 declared = request.header("content-length").toLongLong();
-    if (request.body.size() > limit || declared > limit)
-        return Problem::payloadTooLarge(bodyLimit, qMax<qint64>(declared, request.body.size()))
-            .toResponse(traceId);
-
     const RouteMatch match = router.match(request.method, request.path);
     if (match.kind == RouteMatch::Kind::NotFound)
         return Problem::notFound(QStringLiteral("no route for %1").arg(request.path)).toResponse(traceId);
@@ -74,6 +66,13 @@ std::optional<HttpResponse> preflight(const Router &router, HttpRequest &request
         return response;
     }
     const Route &route = *match.route;
+    // The limit protects the edge. In-process callers are sibling services whose own edge already
+    // enforced it (the signature verifier, say, receives an upload base64-encoded inside JSON).
+    const qint64 routeLimit = route.bodyLimitBytes > 0 ? route.bodyLimitBytes : bodyLimit;
+    const qint64 declared = request.header("content-length").toLongLong();
+    if (!request.inProcess && (request.body.size() > routeLimit || declared > routeLimit))
+        return Problem::payloadTooLarge(routeLimit, qMax<qint64>(declared, request.body.size()))
+            .toResponse(traceId);
     request.routePattern = route.pattern;
     request.pathParams = match.params;
     if (request.deadline.hasExpired())

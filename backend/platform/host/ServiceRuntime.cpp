@@ -9,6 +9,7 @@
 #include "platform/observe/Metrics.h"
 #include "platform/observe/SpanStore.h"
 #include "platform/rpc/ServiceClient.h"
+#include "platform/rpc/ServiceDirectory.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -25,6 +26,7 @@ constexpr int kOutboxIntervalMs = 1000; // safety net; commits kick the relay di
 constexpr int kOutboxBatchMax = 200;
 constexpr int kOutboxAckTimeoutMs = 10000;
 constexpr int kDrainPollMs = 20;
+constexpr int kRegistryHeartbeatMs = 30000; // config-service registry: last_seen
 } // namespace
 
 ServiceRuntime::ServiceRuntime(std::unique_ptr<Service> service, const HostEnvironment &environment,
@@ -61,6 +63,8 @@ ServiceRuntime::ServiceRuntime(std::unique_ptr<Service> service, const HostEnvir
     m_drainTimer.setInterval(kDrainPollMs);
     connect(&m_readinessTimer, &QTimer::timeout, this, &ServiceRuntime::scheduleReadinessCheck);
     connect(&m_outboxTimer, &QTimer::timeout, this, &ServiceRuntime::scheduleOutboxRelay);
+    m_registryTimer.setInterval(kRegistryHeartbeatMs);
+    connect(&m_registryTimer, &QTimer::timeout, this, &ServiceRuntime::announceToRegistry);
     connect(&m_drainTimer, &QTimer::timeout, this, [this] {
         const qint64 limitMs = m_environment.config.int64Value(QStringLiteral("shutdown_timeout_ms"));
         if (m_inFlight == 0 || m_drainClock.elapsed() > limitMs)
@@ -251,7 +255,31 @@ void ServiceRuntime::applyReadiness(QList<HealthCheck> checks, bool ready, QStri
         m_everReady = true;
         m_service->onReady(*this);
         scheduleOutboxRelay();
+        announceToRegistry();
+        m_registryTimer.start();
     }
+}
+
+// Tells config-service's registry that this service is up, then again every
+// kRegistryHeartbeatMs (its last_seen; and a config-service that started after us still learns
+// of us). Fire and forget: the registry is informational, a failed call is retried by the next beat.
+void ServiceRuntime::announceToRegistry()
+{
+    static const QString kRegistry = QStringLiteral("config-service");
+    if (!m_environment.directory || !m_environment.directory->find(kRegistry).isValid())
+        return;
+    const QJsonObject body{
+        {QStringLiteral("name"), m_name},
+        {QStringLiteral("url"), QStringLiteral("http://%1:%2")
+                                    .arg(m_environment.config.value(QStringLiteral("bind_address")))
+                                    .arg(m_port)},
+        {QStringLiteral("version"), QStringLiteral(PAYDESK_VERSION)},
+        {QStringLiteral("port"), m_port},
+    };
+    CallOptions options;
+    options.timeoutMs = 3000;
+    m_client->call(kRegistry, "POST", QStringLiteral("/internal/v1/registry"),
+                   QJsonDocument(body).toJson(QJsonDocument::Compact), options);
 }
 
 void ServiceRuntime::kickOutbox()
@@ -306,6 +334,7 @@ void ServiceRuntime::beginStop()
         m_listener->stopAccepting();
     m_readinessTimer.stop();
     m_outboxTimer.stop();
+    m_registryTimer.stop();
     m_log->write(LogLevel::Info,
                  QStringLiteral("stopping: draining %1 in-flight requests").arg(m_inFlight.load()));
     m_drainClock.start();

@@ -77,6 +77,7 @@ private:
     void scheduleReadinessCheck();
     void applyReadiness(QList<HealthCheck> checks, bool ready, QString error, bool fatal);
     void scheduleOutboxRelay();
+    void announceToRegistry();
     void finishStop();
     void updateHealth(const std::function<void(HealthSnapshot &)> &change);
 
@@ -102,6 +103,7 @@ private:
     QThreadPool m_internalWorkers{this};
     QTimer m_readinessTimer{this};
     QTimer m_outboxTimer{this};
+    QTimer m_registryTimer{this};
     QTimer m_drainTimer{this};
     QElapsedTimer m_drainClock;
 

@@ -40,6 +40,7 @@ struct Route
     QJsonObject requestSchema;  // OpenAPI schema of the body, when jsonBody
     QJsonObject responseSchema; // OpenAPI schema of the 2xx body
     int successStatus = 200;
+    qint64 bodyLimitBytes = 0; // 0: the service's body_limit_bytes; more for uploads (KYC documents)
 };
 
 struct RouteMatch

@@ -1,0 +1,21 @@
+#pragma once
+// Parameterised statements for admin-service's own database (payment_admin).
+
+#include <QDateTime>
+#include <QJsonValue>
+#include <QSqlQuery>
+#include <QVariantList>
+
+namespace paydesk::services::admin::sql {
+
+// Prepares `statement`, binds `values` in order and executes it; false with *error otherwise.
+bool exec(QSqlQuery &query, const QString &statement, const QVariantList &values, QString *error);
+
+// A timestamptz column as ISO 8601 UTC, or JSON null.
+QJsonValue timestamp(const QVariant &value);
+// A jsonb column read as text, parsed; null stays null.
+QJsonValue json(const QVariant &value);
+// Binds a JSON value for a `?::jsonb` placeholder (null → SQL NULL).
+QVariant jsonParameter(const QJsonValue &value);
+
+} // namespace paydesk::services::admin::sql
