@@ -308,7 +308,8 @@ int config(Context &c)
         if (int e = needs(c, 4, QStringLiteral("value")); e >= 0)
             return e;
         return report(c.client.setConfigValue(c.operand(2), jsonOrString(c.operand(3)),
-                                              c.args.has(QStringLiteral("secret"))),
+                                              c.args.has(QStringLiteral("secret")) ? std::optional<bool>(true)
+                                                                                   : std::nullopt),
                       c.json, keyValues);
     }
     return usageError(QStringLiteral("config: get KEY | set KEY VALUE [--secret]"));
@@ -328,7 +329,18 @@ int flags(Context &c)
     if (action == QStringLiteral("set")) {
         if (int e = needs(c, 3, QStringLiteral("flag name")); e >= 0)
             return e;
-        QJsonObject flag;
+        // PUT replaces the flag: start from its current state so unnamed fields (rollout,
+        // allow and deny lists) are kept.
+        const api::ApiResult current = c.client.flag(c.operand(2));
+        if (!current.ok() && current.status != 404)
+            return report(current, c.json, keyValues);
+        QJsonObject flag{{QStringLiteral("enabled"), false}, {QStringLiteral("rollout_percent"), 0}};
+        for (const char *field :
+             {"enabled", "rollout_percent", "allow_merchants", "deny_merchants", "description"}) {
+            const QString name = QString::fromLatin1(field);
+            if (current.ok() && current.object().contains(name))
+                flag.insert(name, current.object().value(name));
+        }
         if (c.args.options.contains(QStringLiteral("enabled")))
             flag.insert(QStringLiteral("enabled"),
                         c.args.option(QStringLiteral("enabled")) == QStringLiteral("true"));

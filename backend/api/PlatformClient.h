@@ -13,6 +13,8 @@
 #include <QObject>
 #include <QSslConfiguration>
 
+#include <optional>
+
 class QNetworkAccessManager;
 
 namespace paydesk::api {
@@ -79,8 +81,10 @@ public:
 
     // config-service
     ApiResult configValue(const QString &key);
-    ApiResult setConfigValue(const QString &key, const QJsonValue &value, bool secret);
+    // `secret` unset keeps the key's current secrecy (a secret stays sealed).
+    ApiResult setConfigValue(const QString &key, const QJsonValue &value, std::optional<bool> secret = {});
     ApiResult flags();
+    ApiResult flag(const QString &name);
     ApiResult setFlag(const QString &name, const QJsonObject &flag);
 
 private:

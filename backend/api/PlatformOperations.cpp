@@ -137,11 +137,20 @@ ApiResult PlatformClient::configValue(const QString &key)
                     QStringLiteral("/api/v1/configs/") + segment(key));
 }
 
-ApiResult PlatformClient::setConfigValue(const QString &key, const QJsonValue &value, bool secret)
+ApiResult PlatformClient::setConfigValue(const QString &key, const QJsonValue &value,
+                                         std::optional<bool> secret)
 {
+    QJsonObject body{{QStringLiteral("value"), value}};
+    if (secret)
+        body.insert(QStringLiteral("is_secret"), *secret);
     return sendSync(QStringLiteral("config-service"), "PUT",
-                    QStringLiteral("/api/v1/configs/") + segment(key),
-                    {{QStringLiteral("value"), value}, {QStringLiteral("is_secret"), secret}});
+                    QStringLiteral("/api/v1/configs/") + segment(key), body);
+}
+
+ApiResult PlatformClient::flag(const QString &name)
+{
+    return sendSync(QStringLiteral("config-service"), "GET",
+                    QStringLiteral("/api/v1/flags/") + segment(name));
 }
 
 ApiResult PlatformClient::flags()

@@ -155,6 +155,35 @@ private Q_SLOTS:
         QCOMPARE(signedGet("sk_test_wrong").status, 401);
         QCOMPARE(httpRequest("GET", m_server->url(40002, "/api/v1/me")).status, 401);
 
+        // KYC reviewed in the console, the merchant activated; a suspension stops its key at once
+        // (without revoking it) and re-activation restores it.
+        const QByteArray png = QByteArray("\x89PNG\r\n\x1a\n", 8) + QByteArray(56, 'p');
+        const HttpResult uploaded =
+            httpRequest("POST", m_server->url(40015, "/api/v1/merchants/" + m_merchantId + "/kyc/documents"),
+                        QJsonDocument(QJsonObject{{"type", "id_card"},
+                                                  {"content_type", "image/png"},
+                                                  {"file_name", "id.png"},
+                                                  {"content_base64", QString::fromLatin1(png.toBase64())}})
+                            .toJson(),
+                        {{"Authorization", "Bearer " + adminToken(m_server->dataDir(), {"kyc.review"})}});
+        QCOMPARE(uploaded.status, 201);
+        const QString caseId = uploaded.json().value("case").toObject().value("id").toString();
+        QVERIFY(payctl({"kyc", "queue"}).out.contains(caseId.toLatin1()));
+        const Run approved = payctl({"kyc", "approve", caseId, "--reason", "passport matches"});
+        QVERIFY2(approved.exitCode == 0, approved.err.constData());
+        // kyc.events reach merchant-service through the outbox: wait for kyc_status, then activate.
+        QTRY_COMPARE_WITH_TIMEOUT(
+            payctl({"merchants", "show", m_merchantId, "--json"}).json().value("kyc_status").toString(),
+            QStringLiteral("verified"), 10000);
+        const Run activated = payctl({"merchants", "activate", m_merchantId, "--reason", "KYC approved"});
+        QVERIFY2(activated.exitCode == 0, activated.err.constData());
+        QVERIFY2(payctl({"merchants", "suspend", m_merchantId, "--reason", "chargeback spike"}).exitCode == 0,
+                 "suspend");
+        QTRY_COMPARE_WITH_TIMEOUT(signedGet(secret).status, 403, 10000);
+        QCOMPARE(signedGet(secret).json().value("code").toString(), QStringLiteral("MERCHANT_NOT_ACTIVE"));
+        QVERIFY(payctl({"merchants", "activate", m_merchantId, "--reason", "resolved"}).exitCode == 0);
+        QTRY_COMPARE_WITH_TIMEOUT(signedGet(secret).status, 200, 10000);
+
         const Run revoked = payctl({"keys", "revoke", QString::fromLatin1(keyId), "--reason", "test over"});
         QVERIFY2(revoked.exitCode == 0, revoked.err.constData());
         QCOMPARE(signedGet(secret).status, 401);

@@ -15,6 +15,7 @@
 #include "services/admin-service/domain/Totp.h"
 #include "support/Infrastructure.h"
 #include "support/ServerProcess.h"
+#include "support/ServiceDatabase.h"
 #include "support/TestSupport.h"
 
 #include <QFile>
@@ -134,19 +135,7 @@ class AdminServiceTest : public QObject
 
     QSqlDatabase db()
     {
-        const QString name = QStringLiteral("admin-test");
-        if (!QSqlDatabase::contains(name)) {
-            QString error;
-            const DatabaseUrl server = DatabaseUrl::parse(m_infra.databaseUrl(), &error);
-            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
-            db.setHostName(server.host);
-            db.setPort(server.port);
-            db.setUserName(server.user);
-            db.setPassword(server.password);
-            db.setDatabaseName(QStringLiteral("payment_admin"));
-            db.open();
-        }
-        return QSqlDatabase::database(name);
+        return serviceDatabase(m_infra, QStringLiteral("admin-test"), QStringLiteral("payment_admin"));
     }
     // Runs `statement`; returns the first column of the first row, or the error text in *error.
     QVariant sql(const QString &statement, const QVariantList &values = {}, QString *error = nullptr)
@@ -536,8 +525,9 @@ private Q_SLOTS:
                  200);
         QCOMPARE(call("DELETE", "/api/v1/roles/" + id, {}, m_rootToken).status, 204);
         QCOMPARE(call("GET", "/api/v1/roles/" + id, {}, m_rootToken).status, 404);
+        // 22 seeded by migration 0001, compliance.override by 0002.
         QCOMPARE(call("GET", "/api/v1/permissions", {}, m_rootToken).json().value("items").toArray().size(),
-                 22);
+                 23);
     }
 
     void anAdminCannotRemoveTheirOwnLastSuperRoleOrDisableThemselves()
@@ -589,7 +579,8 @@ private Q_SLOTS:
                 codes << q.value(0).toString();
             return codes;
         }();
-        QCOMPARE(allPermissions.size(), 22);
+        QCOMPARE(allPermissions.size(), 23);
+        QVERIFY(allPermissions.contains("compliance.override"));
         m_matrixId = createAdmin("matrix", {}, &m_matrixName);
         // The intended permission of each route, so that a route guarded by the wrong one fails too.
         const QHash<QString, QString> expectedPermission{

@@ -16,6 +16,7 @@
 #include "platform/rpc/ServiceClient.h"
 #include "support/Infrastructure.h"
 #include "support/ServerProcess.h"
+#include "support/ServiceDatabase.h"
 #include "support/TestSupport.h"
 
 #include <QJsonArray>
@@ -183,22 +184,7 @@ class LimitConfigTest : public QObject
         }
         return {};
     }
-    QSqlDatabase database(const QString &name)
-    {
-        const QString connection = "test-" + name;
-        if (QSqlDatabase::contains(connection))
-            return QSqlDatabase::database(connection);
-        QString error;
-        const DatabaseUrl server = DatabaseUrl::parse(m_infra.databaseUrl(), &error);
-        QSqlDatabase db = QSqlDatabase::addDatabase("QPSQL", connection);
-        db.setHostName(server.host);
-        db.setPort(server.port);
-        db.setUserName(server.user);
-        db.setPassword(server.password);
-        db.setDatabaseName(name);
-        db.open();
-        return db;
-    }
+    QSqlDatabase database(const QString &name) { return serviceDatabase(m_infra, "test-" + name, name); }
     QList<QJsonObject> auditEvents(const QString &databaseName)
     {
         QSqlQuery q(database(databaseName));

@@ -14,18 +14,19 @@
 #include "platform/security/Crypto.h"
 #include "support/Infrastructure.h"
 #include "support/ServerProcess.h"
+#include "support/ServiceDatabase.h"
 #include "support/TestSupport.h"
 
 #include <QJsonArray>
-#include <QThreadPool>
-#include <QtConcurrent>
 #include <QMessageAuthenticationCode>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
+#include <QThreadPool>
 #include <QUuid>
+#include <QtConcurrent>
 
 using namespace paydesk::platform;
 using namespace paydesk::testing;
@@ -168,23 +169,7 @@ class MerchantAuthServiceTest : public QObject
         QCOMPARE(result.json().value("code").toString(), QString::fromLatin1(code));
     }
 
-    QSqlDatabase authDb()
-    {
-        QSqlDatabase db = QSqlDatabase::database("mauth-test", false);
-        if (db.isValid() && db.isOpen())
-            return db;
-        QString error;
-        const DatabaseUrl server = DatabaseUrl::parse(m_infra.databaseUrl(), &error);
-        db = QSqlDatabase::addDatabase("QPSQL", "mauth-test");
-        db.setHostName(server.host);
-        db.setPort(server.port);
-        db.setUserName(server.user);
-        db.setPassword(server.password);
-        db.setDatabaseName("payment_merchant_auth");
-        if (!db.open())
-            qWarning() << db.lastError().text();
-        return db;
-    }
+    QSqlDatabase authDb() { return serviceDatabase(m_infra, "mauth-test", "payment_merchant_auth"); }
 
     RedisConnection &redis()
     {

@@ -91,4 +91,11 @@ Problem Problem::internal(const QString &detail)
     return make(500, "INTERNAL_ERROR", "Internal error", detail);
 }
 
+HttpResponse notFound(const HttpRequest &request, const QString &code, const QString &detail)
+{
+    Problem problem = Problem::notFound(detail);
+    problem.code = code;
+    return respond(request, problem);
+}
+
 } // namespace paydesk::platform

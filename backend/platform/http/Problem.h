@@ -34,4 +34,13 @@ struct Problem
     static Problem internal(const QString &detail);
 };
 
+// `problem` as the response to `request` (its trace id in the body).
+inline HttpResponse respond(const HttpRequest &request, const Problem &problem)
+{
+    return problem.toResponse(request.trace.traceId);
+}
+
+// 404 with a service's own code (e.g. MERCHANT_NOT_FOUND) instead of the generic NOT_FOUND.
+HttpResponse notFound(const HttpRequest &request, const QString &code, const QString &detail);
+
 } // namespace paydesk::platform

@@ -2,6 +2,12 @@
 
 #include "services/merchant-auth-service/routes/ApiKeyRoutes.h"
 #include "services/merchant-auth-service/routes/SignatureRoutes.h"
+#include "services/merchant-auth-service/store/ApiKeyStore.h"
+
+#include "platform/bus/EventBus.h"
+#include "platform/db/Database.h"
+#include "platform/host/ServiceRuntime.h"
+#include "platform/observe/JsonLog.h"
 
 namespace paydesk::services::merchantauth {
 
@@ -18,6 +24,38 @@ void MerchantAuthService::registerRoutes(platform::Router &router, platform::Ser
     m_signatures = std::make_unique<SignatureRoutes>(runtime);
     m_apiKeys->registerRoutes(router);
     m_signatures->registerRoutes(router);
+}
+
+namespace {
+const QString kMerchantEvents = QStringLiteral("merchant.events");
+const QString kStandingGroup = QStringLiteral("merchant-auth-service-standing");
+} // namespace
+
+QList<QPair<QString, QString>> MerchantAuthService::consumedTopics() const
+{
+    return {{kMerchantEvents, kStandingGroup}};
+}
+
+void MerchantAuthService::onReady(platform::ServiceRuntime &runtime)
+{
+    // Every merchant event carries the merchant's current status; applying it is idempotent and
+    // events arrive in the producer's order, so redelivery cannot move a merchant backwards.
+    runtime.environment().bus->subscribe(
+        kMerchantEvents, kStandingGroup, &runtime, [&runtime](const platform::Event &event) {
+            const QString merchantId = event.payload.value(QStringLiteral("merchant_id")).toString();
+            const QString status = event.payload.value(QStringLiteral("status")).toString();
+            if (merchantId.isEmpty() || status.isEmpty())
+                return true; // nothing to learn from this event
+            QString error;
+            QSqlDatabase db = runtime.database().connection(&error);
+            platform::Database::Use use(runtime.database());
+            if (!db.isOpen() || !store::setMerchantStanding(db, merchantId, status, &error)) {
+                runtime.log().write(platform::LogLevel::Warn,
+                                    QStringLiteral("cannot record merchant standing: %1").arg(error));
+                return false; // redelivered later
+            }
+            return true;
+        });
 }
 
 std::unique_ptr<platform::Service> createMerchantAuthService(const platform::ServiceDescriptor &descriptor)

@@ -20,6 +20,9 @@ public:
     ~MerchantAuthService() override;
 
     void registerRoutes(platform::Router &router, platform::ServiceRuntime &runtime) override;
+    // merchant.events keep merchant_standing current: suspended or rejected merchants' keys fail.
+    QList<QPair<QString, QString>> consumedTopics() const override;
+    void onReady(platform::ServiceRuntime &runtime) override;
 
 private:
     std::unique_ptr<ApiKeyRoutes> m_apiKeys;

@@ -4,6 +4,7 @@
 #include "../store/AdminStore.h"
 
 #include "platform/db/Database.h"
+#include "platform/host/Transaction.h"
 #include "platform/security/Crypto.h"
 
 #include <QJsonArray>
@@ -37,22 +38,19 @@ HttpResponse RouteContext::read(const HttpRequest &request, const Work &work) co
 
 HttpResponse RouteContext::run(const HttpRequest &request, const Work &work, bool transaction) const
 {
-    QString error;
-    QSqlDatabase db = runtime.database().connection(&error);
-    if (!db.isOpen())
-        return Problem::unavailable(QStringLiteral("DATABASE_UNAVAILABLE"), error)
-            .toResponse(request.trace.traceId);
-    platform::Database::Use use(runtime.database());
-    HttpResponse response;
-    response.status = -1; // "not set": a failed `work` without a problem is a 500
-    const bool ok = transaction ? platform::inTransaction(
-                                      db, [&](QString *why) { return work(db, &response, why); }, &error)
-                                : work(db, &response, &error);
-    if (!ok)
-        return failure(request, response, response.status != -1, error);
-    if (transaction)
-        runtime.kickOutbox();
-    return response;
+    return platform::withConnection(runtime, request, [&](QSqlDatabase &db) {
+        QString error;
+        HttpResponse response;
+        response.status = -1; // "not set": a failed `work` without a problem is a 500
+        const bool ok = transaction ? platform::inTransaction(
+                                          db, [&](QString *why) { return work(db, &response, why); }, &error)
+                                    : work(db, &response, &error);
+        if (!ok)
+            return failure(request, response, response.status != -1, error);
+        if (transaction)
+            runtime.kickOutbox();
+        return response;
+    });
 }
 
 bool RouteContext::audit(QSqlDatabase &db, const HttpRequest &request, const platform::audit::Change &change,

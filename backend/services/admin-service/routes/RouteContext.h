@@ -25,7 +25,8 @@ struct RouteContext
 
     // Runs `work` in one transaction on this worker's connection. `work` fills *response and
     // returns true to commit; returning false rolls back and answers *response when it was set
-    // (a problem), else 500 with *why.
+    // (a problem), else 500 with *why. Unlike platform::transact, a refusal can be committed: a
+    // failed login is counted and a reused refresh token revokes its family before the 401.
     using Work = std::function<bool(QSqlDatabase &db, platform::HttpResponse *response, QString *why)>;
     platform::HttpResponse transact(const platform::HttpRequest &request, const Work &work) const;
 

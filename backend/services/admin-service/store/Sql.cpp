@@ -3,24 +3,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSqlError>
 
 namespace paydesk::services::admin::sql {
-
-bool exec(QSqlQuery &query, const QString &statement, const QVariantList &values, QString *error)
-{
-    if (!query.prepare(statement)) {
-        *error = query.lastError().text();
-        return false;
-    }
-    for (const QVariant &value : values)
-        query.addBindValue(value);
-    if (!query.exec()) {
-        *error = query.lastError().text();
-        return false;
-    }
-    return true;
-}
 
 QJsonValue timestamp(const QVariant &value)
 {

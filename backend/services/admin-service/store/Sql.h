@@ -1,6 +1,8 @@
 #pragma once
 // Parameterised statements for admin-service's own database (payment_admin).
 
+#include "platform/db/Sql.h"
+
 #include <QDateTime>
 #include <QJsonValue>
 #include <QSqlQuery>
@@ -8,8 +10,7 @@
 
 namespace paydesk::services::admin::sql {
 
-// Prepares `statement`, binds `values` in order and executes it; false with *error otherwise.
-bool exec(QSqlQuery &query, const QString &statement, const QVariantList &values, QString *error);
+using platform::sql::exec;
 
 // A timestamptz column as ISO 8601 UTC, or JSON null.
 QJsonValue timestamp(const QVariant &value);

@@ -115,15 +115,14 @@ HttpResponse put(ServiceRuntime &runtime, const HttpRequest &request)
     if (!body.ok())
         return body.problem();
     const HttpResponse response =
-        transact(runtime, request, [&](QSqlDatabase &db, QString *why, std::optional<HttpResponse> *out) {
+        transact(runtime, request, [&](QSqlDatabase &db, QString *why) -> std::optional<HttpResponse> {
             int current = 0;
             std::optional<store::ConfigVersion> before;
             if (!store::lockKey(db, key, &current, why) ||
                 !store::loadVersion(db, runtime.environment().secrets.masterKey, key, current, &before, why))
-                return false;
+                return std::nullopt;
             if (hasExpected && expected != current) {
-                *out = conflict(request, expected, current);
-                return false;
+                return conflict(request, expected, current);
             }
             store::ConfigVersion next;
             next.key = key;
@@ -136,14 +135,11 @@ HttpResponse put(ServiceRuntime &runtime, const HttpRequest &request)
             next.createdBy = request.principal.id;
             next.createdAt = QDateTime::currentDateTimeUtc();
             if (!writeVersion(runtime, request, db, before, next, why))
-                return false;
+                return std::nullopt;
             HttpResponse ok = HttpResponse::json(next.toJson(true), current == 0 ? 201 : 200);
             ok.audited = true;
-            *out = ok;
-            return true;
+            return ok;
         });
-    if (response.isSuccess())
-        runtime.kickOutbox();
     return response;
 }
 
@@ -162,21 +158,19 @@ HttpResponse rollback(ServiceRuntime &runtime, const HttpRequest &request)
         return body.problem();
     const QByteArray &masterKey = runtime.environment().secrets.masterKey;
     const HttpResponse response =
-        transact(runtime, request, [&](QSqlDatabase &db, QString *why, std::optional<HttpResponse> *out) {
+        transact(runtime, request, [&](QSqlDatabase &db, QString *why) -> std::optional<HttpResponse> {
             int current = 0;
             std::optional<store::ConfigVersion> before;
             std::optional<store::ConfigVersion> old;
             if (!store::lockKey(db, key, &current, why) ||
                 !store::loadVersion(db, masterKey, key, current, &before, why) ||
                 !store::loadVersion(db, masterKey, key, target, &old, why))
-                return false;
+                return std::nullopt;
             if (!old) {
-                *out = versionNotFound(request, key, target);
-                return false;
+                return versionNotFound(request, key, target);
             }
             if (hasExpected && expected != current) {
-                *out = conflict(request, expected, current);
-                return false;
+                return conflict(request, expected, current);
             }
             store::ConfigVersion next = *old;
             next.version = current + 1;
@@ -185,14 +179,11 @@ HttpResponse rollback(ServiceRuntime &runtime, const HttpRequest &request)
             next.createdBy = request.principal.id;
             next.createdAt = QDateTime::currentDateTimeUtc();
             if (!writeVersion(runtime, request, db, before, next, why))
-                return false;
+                return std::nullopt;
             HttpResponse ok = HttpResponse::json(next.toJson(true));
             ok.audited = true;
-            *out = ok;
-            return true;
+            return ok;
         });
-    if (response.isSuccess())
-        runtime.kickOutbox();
     return response;
 }
 
@@ -207,12 +198,11 @@ HttpResponse get(ServiceRuntime &runtime, const HttpRequest &request, bool inter
             return *refused;
     }
     const QString key = request.pathParam(QStringLiteral("key"));
-    return transact(runtime, request, [&](QSqlDatabase &db, QString *why, std::optional<HttpResponse> *out) {
+    return transact(runtime, request, [&](QSqlDatabase &db, QString *why) -> std::optional<HttpResponse> {
         std::optional<store::ConfigVersion> current;
         if (!store::loadVersion(db, runtime.environment().secrets.masterKey, key, 0, &current, why))
-            return false;
-        *out = current ? HttpResponse::json(current->toJson(!reveal)) : versionNotFound(request, key, 0);
-        return current.has_value();
+            return std::nullopt;
+        return current ? HttpResponse::json(current->toJson(!reveal)) : versionNotFound(request, key, 0);
     });
 }
 
@@ -224,20 +214,18 @@ HttpResponse historyOf(ServiceRuntime &runtime, const HttpRequest &request)
     if (auto refused = revealRefused(request, &reveal))
         return *refused;
     const QString key = request.pathParam(QStringLiteral("key"));
-    return transact(runtime, request, [&](QSqlDatabase &db, QString *why, std::optional<HttpResponse> *out) {
+    return transact(runtime, request, [&](QSqlDatabase &db, QString *why) -> std::optional<HttpResponse> {
         QList<store::ConfigVersion> versions;
         if (!store::history(db, runtime.environment().secrets.masterKey, key, &versions, why))
-            return false;
+            return std::nullopt;
         if (versions.isEmpty()) {
-            *out = versionNotFound(request, key, 0);
-            return false;
+            return versionNotFound(request, key, 0);
         }
         QJsonArray items;
         for (const store::ConfigVersion &v : std::as_const(versions))
             items.append(v.toJson(!reveal));
-        *out = HttpResponse::json(
+        return HttpResponse::json(
             QJsonObject{{QStringLiteral("key"), key}, {QStringLiteral("versions"), items}});
-        return true;
     });
 }
 
@@ -245,36 +233,19 @@ HttpResponse list(ServiceRuntime &runtime, const HttpRequest &request)
 {
     const PageRequest page = PageRequest::fromQuery(request.query);
     const QString prefix = request.query.queryItemValue(QStringLiteral("prefix"));
-    return transact(runtime, request, [&](QSqlDatabase &db, QString *why, std::optional<HttpResponse> *out) {
+    return transact(runtime, request, [&](QSqlDatabase &db, QString *why) -> std::optional<HttpResponse> {
         QList<store::ConfigVersion> versions;
         qint64 total = 0;
         if (!store::listCurrent(db, runtime.environment().secrets.masterKey, prefix, page.offset(),
                                 page.pageSize, &versions, &total, why))
-            return false;
+            return std::nullopt;
         QJsonArray items;
         for (const store::ConfigVersion &v : std::as_const(versions))
             items.append(v.toJson(true));
-        *out = HttpResponse::json(page.wrap(items, total));
-        return true;
+        return HttpResponse::json(page.wrap(items, total));
     });
 }
 } // namespace config_routes
-
-HttpResponse transact(ServiceRuntime &runtime, const HttpRequest &request, const TransactionWork &work)
-{
-    QString error;
-    QSqlDatabase db = runtime.database().connection(&error);
-    if (!db.isOpen())
-        return Problem::unavailable(QStringLiteral("DATABASE_UNAVAILABLE"), error)
-            .toResponse(request.trace.traceId);
-    Database::Use use(runtime.database());
-    std::optional<HttpResponse> response;
-    const bool committed = inTransaction(
-        db, [&](QString *why) { return work(db, why, &response) && response; }, &error);
-    if (response && (committed || !response->isSuccess()))
-        return *response;
-    return Problem::internal(error).toResponse(request.trace.traceId);
-}
 
 void addConfigRoutes(Router &router, ServiceRuntime &runtime)
 {

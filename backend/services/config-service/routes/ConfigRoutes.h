@@ -4,6 +4,7 @@
 #include "services/config-service/ConfigClient.h"
 
 #include "platform/host/ServiceRuntime.h"
+#include "platform/host/Transaction.h"
 #include "platform/http/HttpTypes.h"
 
 #include <QSqlDatabase>
@@ -13,18 +14,13 @@
 
 namespace paydesk::services::config {
 
+using platform::transact;
+
 // /api/v1/configs… (admin) and GET /internal/v1/configs/{key} (services).
 void addConfigRoutes(platform::Router &router, platform::ServiceRuntime &runtime);
 // /api/v1/flags… (admin) and GET /internal/v1/flags/{name}/evaluate (services).
 void addFlagRoutes(platform::Router &router, platform::ServiceRuntime &runtime);
 // POST /internal/v1/registry (services announce themselves) and GET /api/v1/registry (admin).
 void addRegistryRoutes(platform::Router &router, platform::ServiceRuntime &runtime);
-
-// Runs `work` in one transaction on this worker's connection. `work` sets the response; returning
-// false rolls back (a problem response set before that is returned as is, anything else is a 500).
-using TransactionWork =
-    std::function<bool(QSqlDatabase &, QString *why, std::optional<platform::HttpResponse> *out)>;
-platform::HttpResponse transact(platform::ServiceRuntime &runtime, const platform::HttpRequest &request,
-                                const TransactionWork &work);
 
 } // namespace paydesk::services::config

@@ -67,11 +67,11 @@ HttpResponse put(ServiceRuntime &runtime, const HttpRequest &request)
     if (!body.ok())
         return body.problem();
     const HttpResponse response =
-        transact(runtime, request, [&](QSqlDatabase &db, QString *why, std::optional<HttpResponse> *out) {
+        transact(runtime, request, [&](QSqlDatabase &db, QString *why) -> std::optional<HttpResponse> {
             std::optional<FeatureFlag> before;
             if (!store::loadFlag(db, flag.name, &before, why) ||
                 !store::saveFlag(db, flag, request.principal.id, why))
-                return false;
+                return std::nullopt;
             Event event;
             event.eventId = QUuid::createUuid();
             event.topic = kConfigTopic;
@@ -83,14 +83,11 @@ HttpResponse put(ServiceRuntime &runtime, const HttpRequest &request)
             const audit::Change change{QStringLiteral("flag.set"), QStringLiteral("feature_flag"), flag.name,
                                        before ? QJsonValue(before->toJson()) : QJsonValue(), flag.toJson()};
             if (outbox::append(db, event, why) < 0 || !audit::append(db, request, kServiceName, change, why))
-                return false;
+                return std::nullopt;
             HttpResponse ok = HttpResponse::json(flag.toJson(), before ? 200 : 201);
             ok.audited = true;
-            *out = ok;
-            return true;
+            return ok;
         });
-    if (response.isSuccess())
-        runtime.kickOutbox();
     return response;
 }
 
@@ -99,26 +96,24 @@ HttpResponse get(ServiceRuntime &runtime, const HttpRequest &request)
     if (auto bad = badName(request))
         return *bad;
     const QString name = request.pathParam(QStringLiteral("name"));
-    return transact(runtime, request, [&](QSqlDatabase &db, QString *why, std::optional<HttpResponse> *out) {
+    return transact(runtime, request, [&](QSqlDatabase &db, QString *why) -> std::optional<HttpResponse> {
         std::optional<FeatureFlag> flag;
         if (!store::loadFlag(db, name, &flag, why))
-            return false;
-        *out = flag ? HttpResponse::json(flag->toJson()) : flagNotFound(request, name);
-        return flag.has_value();
+            return std::nullopt;
+        return flag ? HttpResponse::json(flag->toJson()) : flagNotFound(request, name);
     });
 }
 
 HttpResponse list(ServiceRuntime &runtime, const HttpRequest &request)
 {
-    return transact(runtime, request, [&](QSqlDatabase &db, QString *why, std::optional<HttpResponse> *out) {
+    return transact(runtime, request, [&](QSqlDatabase &db, QString *why) -> std::optional<HttpResponse> {
         QList<FeatureFlag> flags;
         if (!store::listFlags(db, &flags, why))
-            return false;
+            return std::nullopt;
         QJsonArray items;
         for (const FeatureFlag &flag : std::as_const(flags))
             items.append(flag.toJson());
-        *out = HttpResponse::json(QJsonObject{{QStringLiteral("items"), items}});
-        return true;
+        return HttpResponse::json(QJsonObject{{QStringLiteral("items"), items}});
     });
 }
 
@@ -131,21 +126,19 @@ HttpResponse evaluate(ServiceRuntime &runtime, const HttpRequest &request)
     if (merchantId.isEmpty() || merchantId.size() > 64)
         return Problem::validation(QStringLiteral("merchant_id (1-64 characters) is required"))
             .toResponse(request.trace.traceId);
-    return transact(runtime, request, [&](QSqlDatabase &db, QString *why, std::optional<HttpResponse> *out) {
+    return transact(runtime, request, [&](QSqlDatabase &db, QString *why) -> std::optional<HttpResponse> {
         std::optional<FeatureFlag> flag;
         if (!store::loadFlag(db, name, &flag, why))
-            return false;
+            return std::nullopt;
         if (!flag) {
-            *out = flagNotFound(request, name);
-            return false;
+            return flagNotFound(request, name);
         }
         const FlagDecision decision = evaluateFlag(*flag, merchantId);
-        *out = HttpResponse::json(QJsonObject{{QStringLiteral("name"), name},
+        return HttpResponse::json(QJsonObject{{QStringLiteral("name"), name},
                                               {QStringLiteral("merchant_id"), merchantId},
                                               {QStringLiteral("enabled"), decision.enabled},
                                               {QStringLiteral("reason"), decision.reason},
                                               {QStringLiteral("bucket"), decision.bucket}});
-        return true;
     });
 }
 } // namespace flag_routes

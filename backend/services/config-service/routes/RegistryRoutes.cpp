@@ -21,25 +21,23 @@ HttpResponse announce(ServiceRuntime &runtime, const HttpRequest &request)
     r.port = static_cast<int>(body.int64(QStringLiteral("port"), {.required = true, .min = 1, .max = 65535}));
     if (!body.ok())
         return body.problem();
-    return transact(runtime, request, [&](QSqlDatabase &db, QString *why, std::optional<HttpResponse> *out) {
+    return transact(runtime, request, [&](QSqlDatabase &db, QString *why) -> std::optional<HttpResponse> {
         if (!store::registerService(db, r, why))
-            return false;
-        *out = HttpResponse::empty(204);
-        return true;
+            return std::nullopt;
+        return HttpResponse::empty(204);
     });
 }
 
 HttpResponse list(ServiceRuntime &runtime, const HttpRequest &request)
 {
-    return transact(runtime, request, [&](QSqlDatabase &db, QString *why, std::optional<HttpResponse> *out) {
+    return transact(runtime, request, [&](QSqlDatabase &db, QString *why) -> std::optional<HttpResponse> {
         QList<store::Registration> all;
         if (!store::listRegistrations(db, &all, why))
-            return false;
+            return std::nullopt;
         QJsonArray items;
         for (const store::Registration &r : std::as_const(all))
             items.append(r.toJson());
-        *out = HttpResponse::json(QJsonObject{{QStringLiteral("items"), items}});
-        return true;
+        return HttpResponse::json(QJsonObject{{QStringLiteral("items"), items}});
     });
 }
 } // namespace registry_routes

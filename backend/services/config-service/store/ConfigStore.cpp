@@ -1,25 +1,15 @@
 #include "services/config-service/store/ConfigStore.h"
 
+#include "platform/db/Sql.h"
 #include "platform/security/Crypto.h"
 
 #include <QJsonDocument>
-#include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
 
 namespace paydesk::services::config::store {
 
 namespace config_store {
-bool run(QSqlQuery &query, const QVariantList &values, QString *error)
-{
-    for (const QVariant &value : values)
-        query.addBindValue(value);
-    if (query.exec())
-        return true;
-    *error = query.lastError().text();
-    return false;
-}
-
 const char *const kVersionColumns =
     "key, version, value::text, value_sealed, is_secret, description, change_type, COALESCE(rollback_of, 0), "
     "created_at, created_by";
@@ -70,8 +60,6 @@ QStringList stringList(const QVariant &jsonText)
 }
 } // namespace config_store
 
-using config_store::run;
-
 QJsonObject ConfigVersion::toJson(bool masked) const
 {
     const bool hide = masked && isSecret;
@@ -92,11 +80,11 @@ bool lockKey(QSqlDatabase &db, const QString &key, int *currentVersion, QString 
     QSqlQuery create(db);
     create.prepare(QStringLiteral(
         "INSERT INTO config_keys (key, current_version) VALUES (?, 0) ON CONFLICT DO NOTHING"));
-    if (!run(create, {key}, error))
+    if (!platform::sql::exec(create, {key}, error))
         return false;
     QSqlQuery q(db);
     q.prepare(QStringLiteral("SELECT current_version FROM config_keys WHERE key = ? FOR UPDATE"));
-    if (!run(q, {key}, error))
+    if (!platform::sql::exec(q, {key}, error))
         return false;
     if (!q.next()) {
         *error = QStringLiteral("config key %1 vanished while locked").arg(key);
@@ -117,16 +105,17 @@ bool insertVersion(QSqlDatabase &db, const QByteArray &masterKey, const ConfigVe
     const QVariant nullText(QMetaType(QMetaType::QString));
     const QVariant nullBytes(QMetaType(QMetaType::QByteArray));
     const QVariant nullInt(QMetaType(QMetaType::Int));
-    if (!run(q,
-             {v.key, v.version, v.isSecret ? nullText : QVariant(QString::fromUtf8(text)),
-              v.isSecret ? QVariant(platform::crypto::encrypt(masterKey, text)) : nullBytes, v.isSecret,
-              v.description, v.changeType, v.rollbackOf > 0 ? QVariant(v.rollbackOf) : nullInt, v.createdBy},
-             error))
+    if (!platform::sql::exec(q,
+                             {v.key, v.version, v.isSecret ? nullText : QVariant(QString::fromUtf8(text)),
+                              v.isSecret ? QVariant(platform::crypto::encrypt(masterKey, text)) : nullBytes,
+                              v.isSecret, v.description, v.changeType,
+                              v.rollbackOf > 0 ? QVariant(v.rollbackOf) : nullInt, v.createdBy},
+                             error))
         return false;
     QSqlQuery current(db);
     current.prepare(
         QStringLiteral("UPDATE config_keys SET current_version = ?, updated_at = now() WHERE key = ?"));
-    return run(current, {v.version, v.key}, error);
+    return platform::sql::exec(current, {v.version, v.key}, error);
 }
 
 bool loadVersion(QSqlDatabase &db, const QByteArray &masterKey, const QString &key, int version,
@@ -136,7 +125,7 @@ bool loadVersion(QSqlDatabase &db, const QByteArray &masterKey, const QString &k
     q.prepare(QStringLiteral("SELECT ") + QLatin1String(config_store::kVersionColumns) +
               QStringLiteral(" FROM config_versions WHERE key = ? AND version = CASE WHEN ? > 0 THEN ? ELSE "
                              "(SELECT current_version FROM config_keys WHERE key = ?) END"));
-    if (!run(q, {key, version, version, key}, error))
+    if (!platform::sql::exec(q, {key, version, version, key}, error))
         return false;
     out->reset();
     if (!q.next())
@@ -154,7 +143,7 @@ bool history(QSqlDatabase &db, const QByteArray &masterKey, const QString &key, 
     QSqlQuery q(db);
     q.prepare(QStringLiteral("SELECT ") + QLatin1String(config_store::kVersionColumns) +
               QStringLiteral(" FROM config_versions WHERE key = ? ORDER BY version DESC LIMIT 1000"));
-    if (!run(q, {key}, error))
+    if (!platform::sql::exec(q, {key}, error))
         return false;
     return config_store::readVersions(q, masterKey, out, error);
 }
@@ -166,7 +155,7 @@ bool listCurrent(QSqlDatabase &db, const QByteArray &masterKey, const QString &p
     QSqlQuery count(db);
     count.prepare(
         QStringLiteral("SELECT count(*) FROM config_keys WHERE current_version > 0 AND starts_with(key, ?)"));
-    if (!run(count, {prefix}, error) || !count.next())
+    if (!platform::sql::exec(count, {prefix}, error) || !count.next())
         return false;
     *total = count.value(0).toLongLong();
     QSqlQuery q(db);
@@ -175,7 +164,7 @@ bool listCurrent(QSqlDatabase &db, const QByteArray &masterKey, const QString &p
         QStringLiteral(
             " FROM config_versions v WHERE (key, version) IN (SELECT key, current_version FROM "
             "config_keys WHERE current_version > 0 AND starts_with(key, ?)) ORDER BY key OFFSET ? LIMIT ?"));
-    if (!run(q, {prefix, offset, limit}, error))
+    if (!platform::sql::exec(q, {prefix, offset, limit}, error))
         return false;
     return config_store::readVersions(q, masterKey, out, error);
 }
@@ -185,7 +174,7 @@ bool loadFlag(QSqlDatabase &db, const QString &name, std::optional<FeatureFlag> 
     QSqlQuery q(db);
     q.prepare(QStringLiteral("SELECT enabled, rollout_percent, allow_merchants::text, deny_merchants::text "
                              "FROM feature_flags WHERE name = ?"));
-    if (!run(q, {name}, error))
+    if (!platform::sql::exec(q, {name}, error))
         return false;
     flag->reset();
     if (q.next())
@@ -208,10 +197,10 @@ bool saveFlag(QSqlDatabase &db, const FeatureFlag &flag, const QString &actor, Q
         return QString::fromUtf8(
             QJsonDocument(QJsonArray::fromStringList(list)).toJson(QJsonDocument::Compact));
     };
-    return run(q,
-               {flag.name, flag.enabled, flag.rolloutPercent, json(flag.allowMerchants),
-                json(flag.denyMerchants), actor},
-               error);
+    return platform::sql::exec(q,
+                               {flag.name, flag.enabled, flag.rolloutPercent, json(flag.allowMerchants),
+                                json(flag.denyMerchants), actor},
+                               error);
 }
 
 bool listFlags(QSqlDatabase &db, QList<FeatureFlag> *flags, QString *error)
@@ -220,7 +209,7 @@ bool listFlags(QSqlDatabase &db, QList<FeatureFlag> *flags, QString *error)
     q.prepare(
         QStringLiteral("SELECT name, enabled, rollout_percent, allow_merchants::text, deny_merchants::text "
                        "FROM feature_flags ORDER BY name LIMIT 1000"));
-    if (!run(q, {}, error))
+    if (!platform::sql::exec(q, {}, error))
         return false;
     flags->clear();
     while (q.next())
@@ -246,7 +235,7 @@ bool registerService(QSqlDatabase &db, const Registration &r, QString *error)
         "INSERT INTO service_registry (name, url, version, port) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO "
         "UPDATE "
         "SET url = EXCLUDED.url, version = EXCLUDED.version, port = EXCLUDED.port, last_seen = now()"));
-    return run(q, {r.name, r.url, r.version, r.port}, error);
+    return platform::sql::exec(q, {r.name, r.url, r.version, r.port}, error);
 }
 
 bool listRegistrations(QSqlDatabase &db, QList<Registration> *out, QString *error)
@@ -254,7 +243,7 @@ bool listRegistrations(QSqlDatabase &db, QList<Registration> *out, QString *erro
     QSqlQuery q(db);
     q.prepare(QStringLiteral("SELECT name, url, version, port, registered_at, last_seen FROM "
                              "service_registry ORDER BY name LIMIT 1000"));
-    if (!run(q, {}, error))
+    if (!platform::sql::exec(q, {}, error))
         return false;
     out->clear();
     while (q.next())

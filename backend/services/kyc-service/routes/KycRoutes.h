@@ -4,6 +4,7 @@
 
 #include "platform/bus/EventBus.h"
 #include "platform/host/ServiceRuntime.h"
+#include "platform/host/Transaction.h"
 #include "platform/http/Problem.h"
 #include "platform/http/Router.h"
 
@@ -41,18 +42,9 @@ int expireDueCases(const KycContext &context, int batchMax, QString *error);
 
 // --- shared by the route files ---
 
-// `work` returns the response, or nullopt with *why set on a database error (→ 500). A response
-// that is not 2xx rolls the transaction back; after a committed change the outbox relay is kicked.
-using TransactionWork = std::function<std::optional<platform::HttpResponse>(QSqlDatabase &db, QString *why)>;
-platform::HttpResponse transact(platform::ServiceRuntime &runtime, const platform::HttpRequest &request,
-                                const TransactionWork &work);
-
-inline platform::HttpResponse respond(const platform::HttpRequest &request, const platform::Problem &problem)
-{
-    return problem.toResponse(request.trace.traceId);
-}
-platform::HttpResponse notFound(const platform::HttpRequest &request, const QString &code,
-                                const QString &detail);
+using platform::notFound;
+using platform::respond;
+using platform::transact;
 bool isUuid(const QString &text);
 QString actorOf(const platform::HttpRequest &request);
 

@@ -1,6 +1,7 @@
 #include "services/kyc-service/store/KycStore.h"
 
-#include <QSqlError>
+#include "platform/db/Sql.h"
+
 #include <QSqlQuery>
 #include <QVariant>
 
@@ -46,14 +47,6 @@ DocumentRecord readDocument(const QSqlQuery &q)
     r.uploadedBy = q.value(10).toString();
     r.createdAt = q.value(11).toDateTime().toUTC();
     return r;
-}
-
-bool run(QSqlQuery &query, QString *error)
-{
-    if (query.exec())
-        return true;
-    *error = query.lastError().text();
-    return false;
 }
 
 QVariant nullable(const QString &text)
@@ -114,7 +107,7 @@ std::optional<CaseRecord> findCase(QSqlDatabase &db, const QString &id, bool for
     query.prepare(QStringLiteral("SELECT %1 FROM kyc_cases c WHERE c.id = ?::uuid%2")
                       .arg(kCaseColumns, forUpdate ? QStringLiteral(" FOR UPDATE") : QString()));
     query.addBindValue(id);
-    if (!run(query, error) || !query.next())
+    if (!platform::sql::exec(query, error) || !query.next())
         return std::nullopt;
     return readCase(query);
 }
@@ -127,7 +120,7 @@ std::optional<CaseRecord> findPendingCase(QSqlDatabase &db, const QString &merch
                        " FOR UPDATE")
             .arg(kCaseColumns));
     query.addBindValue(merchantId);
-    if (!run(query, error) || !query.next())
+    if (!platform::sql::exec(query, error) || !query.next())
         return std::nullopt;
     return readCase(query);
 }
@@ -140,7 +133,7 @@ bool insertCase(QSqlDatabase &db, CaseRecord *record, bool *inserted, QString *e
                                  " RETURNING id::text, created_at"));
     query.addBindValue(record->merchantId);
     query.addBindValue(record->targetLevel);
-    if (!run(query, error))
+    if (!platform::sql::exec(query, error))
         return false;
     *inserted = query.next();
     if (!*inserted)
@@ -163,7 +156,7 @@ bool updateCase(QSqlDatabase &db, const CaseRecord &record, QString *error)
     query.addBindValue(nullable(record.approvedAt));
     query.addBindValue(nullable(record.expiredAt));
     query.addBindValue(record.id);
-    return run(query, error);
+    return platform::sql::exec(query, error);
 }
 
 bool queue(QSqlDatabase &db, const QString &status, int limit, int offset, QList<CaseRecord> *cases,
@@ -172,7 +165,7 @@ bool queue(QSqlDatabase &db, const QString &status, int limit, int offset, QList
     QSqlQuery count(db);
     count.prepare(QStringLiteral("SELECT count(*) FROM kyc_cases WHERE status = ?"));
     count.addBindValue(status);
-    if (!run(count, error) || !count.next())
+    if (!platform::sql::exec(count, error) || !count.next())
         return false;
     *total = count.value(0).toLongLong();
     // Oldest first: the review queue is worked in arrival order.
@@ -184,7 +177,7 @@ bool queue(QSqlDatabase &db, const QString &status, int limit, int offset, QList
     query.addBindValue(status);
     query.addBindValue(limit);
     query.addBindValue(offset);
-    if (!run(query, error))
+    if (!platform::sql::exec(query, error))
         return false;
     while (query.next()) {
         CaseRecord record = readCase(query);
@@ -201,7 +194,7 @@ bool casesOfMerchant(QSqlDatabase &db, const QString &merchantId, QList<CaseReco
         QStringLiteral("SELECT %1 FROM kyc_cases c WHERE c.merchant_id = ?::uuid ORDER BY c.created_at, c.id")
             .arg(kCaseColumns));
     query.addBindValue(merchantId);
-    if (!run(query, error))
+    if (!platform::sql::exec(query, error))
         return false;
     while (query.next())
         cases->append(readCase(query));
@@ -219,7 +212,7 @@ bool approvedBefore(QSqlDatabase &db, const QDateTime &cutoff, int limit, QList<
             .arg(kCaseColumns));
     query.addBindValue(nullable(cutoff));
     query.addBindValue(limit);
-    if (!run(query, error))
+    if (!platform::sql::exec(query, error))
         return false;
     while (query.next())
         cases->append(readCase(query));
@@ -232,7 +225,7 @@ bool currentLevel(QSqlDatabase &db, const QString &merchantId, KycLevel *level, 
     query.prepare(QStringLiteral("SELECT DISTINCT target_level FROM kyc_cases WHERE merchant_id = ?::uuid"
                                  " AND status = 'approved'"));
     query.addBindValue(merchantId);
-    if (!run(query, error))
+    if (!platform::sql::exec(query, error))
         return false;
     *level = KycLevel::Basic;
     while (query.next())
@@ -252,7 +245,7 @@ bool insertDocument(QSqlDatabase &db, DocumentRecord *record, QString *error)
         query.addBindValue(value);
     query.addBindValue(record->sizeBytes);
     query.addBindValue(record->uploadedBy);
-    if (!run(query, error) || !query.next())
+    if (!platform::sql::exec(query, error) || !query.next())
         return false;
     record->id = query.value(0).toString();
     record->createdAt = query.value(1).toDateTime().toUTC();
@@ -264,7 +257,7 @@ std::optional<DocumentRecord> findDocument(QSqlDatabase &db, const QString &id, 
     QSqlQuery query(db);
     query.prepare(QStringLiteral("SELECT %1 FROM kyc_documents WHERE id = ?::uuid").arg(kDocumentColumns));
     query.addBindValue(id);
-    if (!run(query, error) || !query.next())
+    if (!platform::sql::exec(query, error) || !query.next())
         return std::nullopt;
     return readDocument(query);
 }
@@ -277,7 +270,7 @@ bool documentsOfCase(QSqlDatabase &db, const QString &caseId, QList<DocumentReco
         QStringLiteral("SELECT %1 FROM kyc_documents WHERE case_id = ?::uuid ORDER BY created_at, id")
             .arg(kDocumentColumns));
     query.addBindValue(caseId);
-    if (!run(query, error))
+    if (!platform::sql::exec(query, error))
         return false;
     while (query.next())
         documents->append(readDocument(query));
@@ -290,7 +283,7 @@ bool setDocumentsStatus(QSqlDatabase &db, const QString &caseId, const QString &
     query.prepare(QStringLiteral("UPDATE kyc_documents SET status = ? WHERE case_id = ?::uuid"));
     query.addBindValue(status);
     query.addBindValue(caseId);
-    return run(query, error);
+    return platform::sql::exec(query, error);
 }
 
 bool approvedDocumentTypes(QSqlDatabase &db, const QString &merchantId, QSet<DocumentType> *types,
@@ -301,7 +294,7 @@ bool approvedDocumentTypes(QSqlDatabase &db, const QString &merchantId, QSet<Doc
         "SELECT DISTINCT d.document_type FROM kyc_documents d JOIN kyc_cases c ON c.id = d.case_id"
         " WHERE d.merchant_id = ?::uuid AND d.status = 'approved' AND c.status = 'approved'"));
     query.addBindValue(merchantId);
-    if (!run(query, error))
+    if (!platform::sql::exec(query, error))
         return false;
     while (query.next()) {
         if (const auto type = documentTypeFrom(query.value(0).toString()))

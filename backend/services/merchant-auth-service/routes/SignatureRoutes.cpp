@@ -33,7 +33,14 @@ struct SignatureRoutes::Ask
 
 struct SignatureRoutes::Outcome
 {
-    enum class Verdict { Accepted, Rejected, IpDenied, Unavailable, Broken } verdict = Verdict::Rejected;
+    enum class Verdict {
+        Accepted,
+        Rejected,
+        IpDenied,
+        MerchantInactive,
+        Unavailable,
+        Broken
+    } verdict = Verdict::Rejected;
     QString reason; // for the log only
     ApiKey key;
 };
@@ -156,6 +163,14 @@ HttpResponse SignatureRoutes::verify(const HttpRequest &request)
                        QStringLiteral("this API key may not be used from this address"),
                        {}}
             .toResponse(request.trace.traceId);
+    case Verdict::MerchantInactive:
+        logRejection(request, ask, outcome.reason, 403);
+        return Problem{403,
+                       QStringLiteral("MERCHANT_NOT_ACTIVE"),
+                       QStringLiteral("Merchant not active"),
+                       QStringLiteral("this merchant is suspended or rejected; its API keys do not work"),
+                       {}}
+            .toResponse(request.trace.traceId);
     case Verdict::Accepted:
         break;
     }
@@ -218,6 +233,13 @@ SignatureRoutes::Outcome SignatureRoutes::check(const Ask &ask, RedisConnection 
     if (!platform::crypto::constantTimeEquals(signatureHex(secret.toLatin1(), canonical),
                                               ask.signature.toLatin1()))
         return verdict(Verdict::Rejected, QStringLiteral("signature mismatch"));
+
+    // Authentic, but the merchant may have been suspended since the key was issued.
+    QString standing;
+    if (!store::merchantStanding(db, outcome.key.merchantId, &standing, &error))
+        return verdict(Verdict::Unavailable, error);
+    if (standing == QStringLiteral("suspended") || standing == QStringLiteral("rejected"))
+        return verdict(Verdict::MerchantInactive, QStringLiteral("merchant is %1").arg(standing));
 
     QList<QPair<int, QString>> ignored; // stored entries are canonical
     if (!IpAllowlist::parse(outcome.key.ipAllowlist, &ignored).allows(normalizeClientAddress(ask.clientIp)))

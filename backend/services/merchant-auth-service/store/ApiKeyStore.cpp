@@ -1,8 +1,9 @@
 #include "services/merchant-auth-service/store/ApiKeyStore.h"
 
+#include "platform/db/Sql.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
 
@@ -61,9 +62,9 @@ QString allowlistJson(const QStringList &allowlist)
 
 bool exec(QSqlQuery &query, const char *what, QString *error)
 {
-    if (query.exec())
+    if (platform::sql::exec(query, error))
         return true;
-    *error = QStringLiteral("%1: %2").arg(QString::fromLatin1(what), query.lastError().text());
+    *error = QStringLiteral("%1: %2").arg(QString::fromLatin1(what), *error);
     return false;
 }
 
@@ -212,6 +213,28 @@ bool touchLastUsed(QSqlDatabase &db, const QString &keyId, const QDateTime &now,
     query.addBindValue(keyId);
     query.addBindValue(now.toMSecsSinceEpoch());
     return exec(query, "touch api key", error);
+}
+
+bool setMerchantStanding(QSqlDatabase &db, const QString &merchantId, const QString &status, QString *error)
+{
+    QSqlQuery query(db);
+    query.prepare(QStringLiteral(
+        "INSERT INTO merchant_standing (merchant_id, status) VALUES (?, ?)"
+        " ON CONFLICT (merchant_id) DO UPDATE SET status = EXCLUDED.status, updated_at = now()"));
+    query.addBindValue(merchantId);
+    query.addBindValue(status);
+    return exec(query, "record merchant standing", error);
+}
+
+bool merchantStanding(QSqlDatabase &db, const QString &merchantId, QString *status, QString *error)
+{
+    QSqlQuery query(db);
+    query.prepare(QStringLiteral("SELECT status FROM merchant_standing WHERE merchant_id = ?"));
+    query.addBindValue(merchantId);
+    if (!exec(query, "read merchant standing", error))
+        return false;
+    *status = query.next() ? query.value(0).toString() : QString();
+    return true;
 }
 
 } // namespace paydesk::services::merchantauth::store

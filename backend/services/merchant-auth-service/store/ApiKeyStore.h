@@ -37,4 +37,9 @@ bool setAllowlist(QSqlDatabase &db, const QString &keyId, const QStringList &all
 // lock) the same row, serialising a merchant's concurrent requests on it.
 bool touchLastUsed(QSqlDatabase &db, const QString &keyId, const QDateTime &now, QString *error);
 
+// merchant_standing (migrations/0002): the last status merchant-service announced.
+bool setMerchantStanding(QSqlDatabase &db, const QString &merchantId, const QString &status, QString *error);
+// Empty when the merchant was never announced.
+bool merchantStanding(QSqlDatabase &db, const QString &merchantId, QString *status, QString *error);
+
 } // namespace paydesk::services::merchantauth::store

@@ -4,7 +4,7 @@
 #include "services/merchant-limit-service/routes/LimitRoutes.h"
 #include "services/merchant-limit-service/store/LimitStore.h"
 
-#include "platform/db/Database.h"
+#include "platform/host/Transaction.h"
 #include "platform/http/Problem.h"
 #include "platform/http/RequestBody.h"
 #include "platform/security/Audit.h"
@@ -87,25 +87,6 @@ std::optional<HttpResponse> badMerchantId(const HttpRequest &request)
     return std::nullopt;
 }
 
-// Runs `work` in a transaction on this worker's connection; maps failures to problems.
-HttpResponse
-transact(ServiceRuntime &runtime, const HttpRequest &request,
-         const std::function<bool(QSqlDatabase &, QString *, std::optional<HttpResponse> *)> &work)
-{
-    QString error;
-    QSqlDatabase db = runtime.database().connection(&error);
-    if (!db.isOpen())
-        return Problem::unavailable(QStringLiteral("DATABASE_UNAVAILABLE"), error)
-            .toResponse(request.trace.traceId);
-    Database::Use use(runtime.database());
-    std::optional<HttpResponse> response;
-    const bool committed = inTransaction(
-        db, [&](QString *why) { return work(db, why, &response) && response; }, &error);
-    if (response && (committed || !response->isSuccess()))
-        return *response;
-    return Problem::internal(error).toResponse(request.trace.traceId);
-}
-
 HttpResponse view(ServiceRuntime &runtime, const HttpRequest &request)
 {
     if (auto bad = badMerchantId(request))
@@ -115,29 +96,28 @@ HttpResponse view(ServiceRuntime &runtime, const HttpRequest &request)
     if (!asked.isEmpty() && !kCurrency.match(asked).hasMatch())
         return Problem::validation(QStringLiteral("currency must be an ISO 4217 code"))
             .toResponse(request.trace.traceId);
-    return transact(runtime, request, [&](QSqlDatabase &db, QString *why, std::optional<HttpResponse> *out) {
+    return transact(runtime, request, [&](QSqlDatabase &db, QString *why) -> std::optional<HttpResponse> {
         store::MerchantProfile profile;
         QStringList currencies;
         const QDateTime now = QDateTime::currentDateTimeUtc();
         if (!store::loadProfile(db, merchantId, &profile, why) ||
             !store::knownCurrencies(db, merchantId, windowStart(Window::Day, now),
                                     windowStart(Window::Month, now), &currencies, why))
-            return false;
+            return std::nullopt;
         if (!asked.isEmpty() && !currencies.contains(asked))
             currencies.append(asked);
         QJsonArray limits;
         for (const QString &currency : std::as_const(currencies)) {
             QJsonObject entry;
             if (!currencyView(db, merchantId, currency, profile, &entry, why))
-                return false;
+                return std::nullopt;
             limits.append(entry);
         }
         QJsonObject result = profileJson(merchantId, profile);
         result.insert(QStringLiteral("defaults"),
                       effectiveLimits(profile.tier, profile.kycLevel, {}).limits.toJson());
         result.insert(QStringLiteral("limits"), limits);
-        *out = HttpResponse::json(result);
-        return true;
+        return HttpResponse::json(result);
     });
 }
 
@@ -162,7 +142,7 @@ HttpResponse putOverride(ServiceRuntime &runtime, const HttpRequest &request)
         body.fail(QStringLiteral("single_max_minor"), QStringLiteral("at least one limit field is required"));
     if (!body.ok())
         return body.problem();
-    return transact(runtime, request, [&](QSqlDatabase &db, QString *why, std::optional<HttpResponse> *out) {
+    return transact(runtime, request, [&](QSqlDatabase &db, QString *why) -> std::optional<HttpResponse> {
         std::optional<LimitOverride> before;
         store::MerchantProfile profile;
         QJsonObject view;
@@ -170,16 +150,15 @@ HttpResponse putOverride(ServiceRuntime &runtime, const HttpRequest &request)
             !store::saveOverride(db, merchantId, currency, override, request.principal.id, why) ||
             !store::loadProfile(db, merchantId, &profile, why) ||
             !currencyView(db, merchantId, currency, profile, &view, why))
-            return false;
+            return std::nullopt;
         const audit::Change change{QStringLiteral("limit.override.set"), QStringLiteral("merchant_limit"),
                                    merchantId + u'/' + currency,
                                    before ? QJsonValue(before->toJson()) : QJsonValue(), override.toJson()};
         if (!audit::append(db, request, kServiceName, change, why))
-            return false;
+            return std::nullopt;
         HttpResponse response = HttpResponse::json(view);
         response.audited = true;
-        *out = response;
-        return true;
+        return response;
     });
 }
 
@@ -192,26 +171,24 @@ HttpResponse deleteOverride(ServiceRuntime &runtime, const HttpRequest &request)
     if (!kCurrency.match(currency).hasMatch())
         return Problem::validation(QStringLiteral("currency must be an ISO 4217 code"))
             .toResponse(request.trace.traceId);
-    return transact(runtime, request, [&](QSqlDatabase &db, QString *why, std::optional<HttpResponse> *out) {
+    return transact(runtime, request, [&](QSqlDatabase &db, QString *why) -> std::optional<HttpResponse> {
         std::optional<LimitOverride> before;
         bool existed = false;
         if (!store::loadOverride(db, merchantId, currency, &before, why) ||
             !store::deleteOverride(db, merchantId, currency, &existed, why))
-            return false;
+            return std::nullopt;
         if (!existed) {
-            *out =
-                Problem::notFound(QStringLiteral("merchant %1 has no %2 override").arg(merchantId, currency))
-                    .toResponse(request.trace.traceId);
-            return false;
+            return Problem::notFound(
+                       QStringLiteral("merchant %1 has no %2 override").arg(merchantId, currency))
+                .toResponse(request.trace.traceId);
         }
         const audit::Change change{QStringLiteral("limit.override.delete"), QStringLiteral("merchant_limit"),
                                    merchantId + u'/' + currency, before->toJson(), QJsonValue()};
         if (!audit::append(db, request, kServiceName, change, why))
-            return false;
+            return std::nullopt;
         HttpResponse response = HttpResponse::empty(204);
         response.audited = true;
-        *out = response;
-        return true;
+        return response;
     });
 }
 
@@ -231,22 +208,21 @@ HttpResponse putProfile(ServiceRuntime &runtime, const HttpRequest &request)
         body.fail(QStringLiteral("tier"), QStringLiteral("tier or kyc_level is required"));
     if (!body.ok())
         return body.problem();
-    return transact(runtime, request, [&](QSqlDatabase &db, QString *why, std::optional<HttpResponse> *out) {
+    return transact(runtime, request, [&](QSqlDatabase &db, QString *why) -> std::optional<HttpResponse> {
         store::MerchantProfile before;
         store::MerchantProfile after;
         if (!store::loadProfile(db, merchantId, &before, why) ||
             !store::saveProfile(db, merchantId, tier, level, why) ||
             !store::loadProfile(db, merchantId, &after, why))
-            return false;
+            return std::nullopt;
         const audit::Change change{QStringLiteral("limit.profile.set"),
                                    QStringLiteral("merchant_limit_profile"), merchantId,
                                    profileJson(merchantId, before), profileJson(merchantId, after)};
         if (!audit::append(db, request, kServiceName, change, why))
-            return false;
+            return std::nullopt;
         HttpResponse response = HttpResponse::json(profileJson(merchantId, after));
         response.audited = true;
-        *out = response;
-        return true;
+        return response;
     });
 }
 } // namespace admin_limit_routes

@@ -1,22 +1,13 @@
 #include "services/merchant-limit-service/store/LimitStore.h"
 
-#include <QSqlError>
+#include "platform/db/Sql.h"
+
 #include <QSqlQuery>
 #include <QVariant>
 
 namespace paydesk::services::limits::store {
 
 namespace limit_store {
-bool run(QSqlQuery &query, const QVariantList &values, QString *error)
-{
-    for (const QVariant &value : values)
-        query.addBindValue(value);
-    if (query.exec())
-        return true;
-    *error = query.lastError().text();
-    return false;
-}
-
 QVariant optional(const std::optional<qint64> &value)
 {
     return value ? QVariant(*value) : QVariant(QMetaType(QMetaType::LongLong));
@@ -36,13 +27,11 @@ const char *const kWindowWhere =
     "merchant_id = ? AND currency = ? AND window_kind = ? AND window_start = ?::date";
 } // namespace limit_store
 
-using limit_store::run;
-
 bool loadProfile(QSqlDatabase &db, const QString &merchantId, MerchantProfile *profile, QString *error)
 {
     QSqlQuery q(db);
     q.prepare(QStringLiteral("SELECT tier, kyc_level FROM merchant_profiles WHERE merchant_id = ?"));
-    if (!run(q, {merchantId}, error))
+    if (!platform::sql::exec(q, {merchantId}, error))
         return false;
     *profile = {};
     if (q.next()) {
@@ -61,8 +50,8 @@ bool saveProfile(QSqlDatabase &db, const QString &merchantId, const std::optiona
         "ON CONFLICT (merchant_id) DO UPDATE SET tier = COALESCE(EXCLUDED.tier, merchant_profiles.tier), "
         "kyc_level = COALESCE(EXCLUDED.kyc_level, merchant_profiles.kyc_level), updated_at = now()"));
     const QVariant nullText(QMetaType(QMetaType::QString));
-    return run(q, {merchantId, tier ? QVariant(*tier) : nullText, kycLevel ? QVariant(*kycLevel) : nullText},
-               error);
+    return platform::sql::exec(
+        q, {merchantId, tier ? QVariant(*tier) : nullText, kycLevel ? QVariant(*kycLevel) : nullText}, error);
 }
 
 bool loadOverride(QSqlDatabase &db, const QString &merchantId, const QString &currency,
@@ -72,7 +61,7 @@ bool loadOverride(QSqlDatabase &db, const QString &merchantId, const QString &cu
     q.prepare(
         QStringLiteral("SELECT single_max_minor, daily_max_minor, monthly_max_minor, daily_count_max, "
                        "monthly_count_max FROM limit_overrides WHERE merchant_id = ? AND currency = ?"));
-    if (!run(q, {merchantId, currency}, error))
+    if (!platform::sql::exec(q, {merchantId, currency}, error))
         return false;
     override->reset();
     if (q.next()) {
@@ -96,10 +85,11 @@ bool saveOverride(QSqlDatabase &db, const QString &merchantId, const QString &cu
         "daily_count_max = EXCLUDED.daily_count_max, monthly_count_max = EXCLUDED.monthly_count_max, "
         "updated_by = EXCLUDED.updated_by, updated_at = now()"));
     using limit_store::optional;
-    return run(q,
-               {merchantId, currency, optional(o.singleMaxMinor), optional(o.dailyMaxMinor),
-                optional(o.monthlyMaxMinor), optional(o.dailyCountMax), optional(o.monthlyCountMax), actor},
-               error);
+    return platform::sql::exec(q,
+                               {merchantId, currency, optional(o.singleMaxMinor), optional(o.dailyMaxMinor),
+                                optional(o.monthlyMaxMinor), optional(o.dailyCountMax),
+                                optional(o.monthlyCountMax), actor},
+                               error);
 }
 
 bool deleteOverride(QSqlDatabase &db, const QString &merchantId, const QString &currency, bool *existed,
@@ -107,7 +97,7 @@ bool deleteOverride(QSqlDatabase &db, const QString &merchantId, const QString &
 {
     QSqlQuery q(db);
     q.prepare(QStringLiteral("DELETE FROM limit_overrides WHERE merchant_id = ? AND currency = ?"));
-    if (!run(q, {merchantId, currency}, error))
+    if (!platform::sql::exec(q, {merchantId, currency}, error))
         return false;
     *existed = q.numRowsAffected() > 0;
     return true;
@@ -121,8 +111,9 @@ bool knownCurrencies(QSqlDatabase &db, const QString &merchantId, const QDate &d
                              "SELECT currency FROM limit_usage WHERE merchant_id = ? AND ((window_kind = "
                              "'day' AND window_start = ?::date) "
                              "OR (window_kind = 'month' AND window_start = ?::date)) ORDER BY 1"));
-    if (!run(q, {merchantId, merchantId, dayStart.toString(Qt::ISODate), monthStart.toString(Qt::ISODate)},
-             error))
+    if (!platform::sql::exec(
+            q, {merchantId, merchantId, dayStart.toString(Qt::ISODate), monthStart.toString(Qt::ISODate)},
+            error))
         return false;
     currencies->clear();
     while (q.next())
@@ -135,7 +126,7 @@ bool loadUsage(QSqlDatabase &db, const WindowKey &key, Usage *usage, QString *er
     QSqlQuery q(db);
     q.prepare(QStringLiteral("SELECT used_minor, used_count, warned_level FROM limit_usage WHERE ") +
               QLatin1String(limit_store::kWindowWhere));
-    if (!run(q, limit_store::keyValues(key), error))
+    if (!platform::sql::exec(q, limit_store::keyValues(key), error))
         return false;
     *usage = {};
     if (q.next())
@@ -150,7 +141,7 @@ bool addUsage(QSqlDatabase &db, const WindowKey &key, qint64 amountMinor, qint64
     ensure.prepare(
         QStringLiteral("INSERT INTO limit_usage (merchant_id, currency, window_kind, window_start) "
                        "VALUES (?, ?, ?, ?::date) ON CONFLICT DO NOTHING"));
-    if (!run(ensure, limit_store::keyValues(key), error))
+    if (!platform::sql::exec(ensure, limit_store::keyValues(key), error))
         return false;
     // Compared as "limit - used >= amount" so that the sum cannot overflow bigint.
     QSqlQuery q(db);
@@ -162,7 +153,7 @@ bool addUsage(QSqlDatabase &db, const WindowKey &key, qint64 amountMinor, qint64
     QVariantList values{amountMinor};
     values += limit_store::keyValues(key);
     values += QVariantList{maxMinor, amountMinor, countMax};
-    if (!run(q, values, error))
+    if (!platform::sql::exec(q, values, error))
         return false;
     *accepted = q.next();
     if (*accepted)
@@ -178,7 +169,7 @@ bool subtractUsage(QSqlDatabase &db, const WindowKey &key, qint64 amountMinor, Q
               QLatin1String(limit_store::kWindowWhere));
     QVariantList values{amountMinor};
     values += limit_store::keyValues(key);
-    return run(q, values, error);
+    return platform::sql::exec(q, values, error);
 }
 
 bool setWarnedLevel(QSqlDatabase &db, const WindowKey &key, int level, QString *error)
@@ -188,7 +179,7 @@ bool setWarnedLevel(QSqlDatabase &db, const WindowKey &key, int level, QString *
               QLatin1String(limit_store::kWindowWhere));
     QVariantList values{level};
     values += limit_store::keyValues(key);
-    return run(q, values, error);
+    return platform::sql::exec(q, values, error);
 }
 
 QJsonObject Consumption::toJson() const
@@ -208,11 +199,11 @@ bool insertConsumption(QSqlDatabase &db, const Consumption &c, bool *inserted, Q
                              "amount_minor, consumed_at, day_start, "
                              "month_start) VALUES (?, ?, ?, ?, ?::timestamptz, ?::date, ?::date) ON CONFLICT "
                              "(reference) DO NOTHING"));
-    if (!run(q,
-             {c.reference, c.merchantId, c.currency, c.amountMinor,
-              c.consumedAt.toUTC().toString(Qt::ISODateWithMs), c.dayStart.toString(Qt::ISODate),
-              c.monthStart.toString(Qt::ISODate)},
-             error))
+    if (!platform::sql::exec(q,
+                             {c.reference, c.merchantId, c.currency, c.amountMinor,
+                              c.consumedAt.toUTC().toString(Qt::ISODateWithMs),
+                              c.dayStart.toString(Qt::ISODate), c.monthStart.toString(Qt::ISODate)},
+                             error))
         return false;
     *inserted = q.numRowsAffected() == 1;
     return true;
@@ -225,7 +216,7 @@ bool loadConsumption(QSqlDatabase &db, const QString &reference, std::optional<C
     q.prepare(
         QStringLiteral("SELECT merchant_id, currency, amount_minor, consumed_at, day_start, month_start, "
                        "released_at IS NOT NULL FROM limit_consumptions WHERE reference = ?"));
-    if (!run(q, {reference}, error))
+    if (!platform::sql::exec(q, {reference}, error))
         return false;
     consumption->reset();
     if (q.next()) {
@@ -246,7 +237,7 @@ bool markReleased(QSqlDatabase &db, const QString &reference, bool *marked, QStr
     QSqlQuery q(db);
     q.prepare(QStringLiteral(
         "UPDATE limit_consumptions SET released_at = now() WHERE reference = ? AND released_at IS NULL"));
-    if (!run(q, {reference}, error))
+    if (!platform::sql::exec(q, {reference}, error))
         return false;
     *marked = q.numRowsAffected() == 1;
     return true;
@@ -258,7 +249,7 @@ bool markProcessed(QSqlDatabase &db, const QString &consumer, const QUuid &event
     QSqlQuery q(db);
     q.prepare(QStringLiteral("INSERT INTO processed_events (consumer, event_id) VALUES (?, ?::uuid) "
                              "ON CONFLICT DO NOTHING"));
-    if (!run(q, {consumer, eventId.toString(QUuid::WithoutBraces)}, error))
+    if (!platform::sql::exec(q, {consumer, eventId.toString(QUuid::WithoutBraces)}, error))
         return false;
     *first = q.numRowsAffected() == 1;
     return true;

@@ -28,7 +28,7 @@ QStringList kycStatusNames();
 
 // The permission that lets an admin activate a merchant whose KYC is not verified. Deliberately
 // not implied by merchant.update: bypassing KYC is a separate, rarer grant (merchant.* has it).
-inline const QString kForceActivatePermission = QStringLiteral("merchant.force_activate");
+inline const QString kForceActivatePermission = QStringLiteral("compliance.override");
 
 enum class TransitionVerdict {
     Allowed,

@@ -19,10 +19,8 @@ namespace bank_account_routes {
 
 HttpResponse accountNotFound(const HttpRequest &request, const QString &id)
 {
-    Problem problem =
-        Problem::notFound(QStringLiteral("bank account %1 does not exist for this merchant").arg(id));
-    problem.code = QStringLiteral("BANK_ACCOUNT_NOT_FOUND");
-    return respond(request, problem);
+    return notFound(request, QStringLiteral("BANK_ACCOUNT_NOT_FOUND"),
+                    QStringLiteral("bank account %1 does not exist for this merchant").arg(id));
 }
 
 // Reads the fields present in the body into `account`. A new number comes as `iban`, or as

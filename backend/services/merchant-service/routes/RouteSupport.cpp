@@ -1,8 +1,8 @@
 #include "services/merchant-service/routes/RouteSupport.h"
 
-#include "platform/db/Database.h"
-#include "platform/observe/JsonLog.h"
 #include "services/merchant-service/store/MerchantStore.h"
+
+#include "platform/security/Actor.h"
 
 #include <QUuid>
 
@@ -10,38 +10,10 @@ namespace paydesk::services::merchant {
 
 using namespace platform;
 
-HttpResponse transact(ServiceRuntime &runtime, const HttpRequest &request, const TransactionWork &work)
-{
-    QString error;
-    QSqlDatabase db = runtime.database().connection(&error);
-    if (!db.isOpen())
-        return respond(request, Problem::unavailable(QStringLiteral("DATABASE_UNAVAILABLE"), error));
-    Database::Use use(runtime.database());
-    std::optional<HttpResponse> response;
-    const bool committed = inTransaction(
-        db,
-        [&](QString *why) {
-            response = work(db, why);
-            return response.has_value() && response->isSuccess();
-        },
-        &error);
-    if (response && !response->isSuccess())
-        return *response;
-    if (!committed || !response) {
-        runtime.log().write(LogLevel::Error, QStringLiteral("transaction failed: %1").arg(error),
-                            {{QStringLiteral("route"), request.routePattern}});
-        return respond(request, Problem::internal(QStringLiteral("the change could not be stored")));
-    }
-    if (request.method != "GET" && request.method != "HEAD")
-        runtime.kickOutbox(); // a change may have appended events: relay them now
-    return *response;
-}
-
 HttpResponse merchantNotFound(const HttpRequest &request, const QString &id)
 {
-    Problem problem = Problem::notFound(QStringLiteral("merchant %1 does not exist").arg(id));
-    problem.code = QStringLiteral("MERCHANT_NOT_FOUND");
-    return respond(request, problem);
+    return notFound(request, QStringLiteral("MERCHANT_NOT_FOUND"),
+                    QStringLiteral("merchant %1 does not exist").arg(id));
 }
 
 bool isUuid(const QString &text)
@@ -51,18 +23,7 @@ bool isUuid(const QString &text)
 
 QString actorOf(const HttpRequest &request)
 {
-    const Principal &principal = request.principal;
-    switch (principal.kind) {
-    case Principal::Kind::Admin:
-        return QStringLiteral("admin:") + principal.id;
-    case Principal::Kind::Merchant:
-        return QStringLiteral("merchant:") + principal.merchantId;
-    case Principal::Kind::Service:
-        return QStringLiteral("service:") + principal.id;
-    case Principal::Kind::Anonymous:
-        break;
-    }
-    return QStringLiteral("public");
+    return platform::actorOf(request.principal, QStringLiteral("public"));
 }
 
 Event merchantEvent(const QString &type, const MerchantRecord &merchant, const HttpRequest &request,

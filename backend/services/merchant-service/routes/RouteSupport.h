@@ -5,6 +5,7 @@
 
 #include "platform/bus/EventBus.h"
 #include "platform/host/ServiceRuntime.h"
+#include "platform/host/Transaction.h"
 #include "platform/http/Problem.h"
 
 #include <QSqlDatabase>
@@ -19,17 +20,9 @@ struct MerchantRecord;
 inline const QString kServiceName = QStringLiteral("merchant-service");
 inline const QString kMerchantEventsTopic = QStringLiteral("merchant.events");
 
-// `work` returns the response, or nullopt with *why set on a database error (→ 500). A response
-// that is not 2xx rolls the transaction back, so a refused request changes nothing; after a
-// committed change the outbox relay is kicked.
-using TransactionWork = std::function<std::optional<platform::HttpResponse>(QSqlDatabase &db, QString *why)>;
-platform::HttpResponse transact(platform::ServiceRuntime &runtime, const platform::HttpRequest &request,
-                                const TransactionWork &work);
+using platform::respond;
+using platform::transact;
 
-inline platform::HttpResponse respond(const platform::HttpRequest &request, const platform::Problem &problem)
-{
-    return problem.toResponse(request.trace.traceId);
-}
 platform::HttpResponse merchantNotFound(const platform::HttpRequest &request, const QString &id);
 
 bool isUuid(const QString &text);

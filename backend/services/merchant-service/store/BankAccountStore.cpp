@@ -1,6 +1,7 @@
 #include "services/merchant-service/store/BankAccountStore.h"
 
-#include <QSqlError>
+#include "platform/db/Sql.h"
+
 #include <QSqlQuery>
 #include <QVariant>
 
@@ -26,14 +27,6 @@ BankAccountRecord read(const QSqlQuery &query)
     r.createdAt = query.value(9).toDateTime().toUTC();
     r.updatedAt = query.value(10).toDateTime().toUTC();
     return r;
-}
-
-bool run(QSqlQuery &query, QString *error)
-{
-    if (query.exec())
-        return true;
-    *error = query.lastError().text();
-    return false;
 }
 
 // account_holder, scheme, account_number_encrypted, account_number_masked, bank_code, currency,
@@ -62,7 +55,7 @@ bool clearDefault(QSqlDatabase &db, const BankAccountRecord &keep, QString *erro
     const QVariant id = keep.id.isEmpty() ? QVariant() : QVariant(keep.id);
     query.addBindValue(id);
     query.addBindValue(id);
-    return run(query, error);
+    return platform::sql::exec(query, error);
 }
 } // namespace bank_account_sql
 
@@ -95,7 +88,7 @@ std::optional<BankAccountRecord> find(QSqlDatabase &db, const QString &merchantI
             .arg(kColumns));
     query.addBindValue(id);
     query.addBindValue(merchantId);
-    if (!run(query, error) || !query.next())
+    if (!platform::sql::exec(query, error) || !query.next())
         return std::nullopt;
     return read(query);
 }
@@ -107,7 +100,7 @@ bool list(QSqlDatabase &db, const QString &merchantId, QList<BankAccountRecord> 
                                  " ORDER BY created_at, id")
                       .arg(kColumns));
     query.addBindValue(merchantId);
-    if (!run(query, error))
+    if (!platform::sql::exec(query, error))
         return false;
     while (query.next())
         accounts->append(read(query));
@@ -125,7 +118,7 @@ bool insert(QSqlDatabase &db, BankAccountRecord *record, QString *error)
         " RETURNING id::text, created_at, updated_at"));
     query.addBindValue(record->merchantId);
     bindColumns(query, *record);
-    if (!run(query, error) || !query.next())
+    if (!platform::sql::exec(query, error) || !query.next())
         return false;
     record->id = query.value(0).toString();
     record->createdAt = query.value(1).toDateTime().toUTC();
@@ -144,7 +137,7 @@ bool update(QSqlDatabase &db, BankAccountRecord *record, QString *error)
         " WHERE id = ?::uuid RETURNING updated_at"));
     bindColumns(query, *record);
     query.addBindValue(record->id);
-    if (!run(query, error) || !query.next())
+    if (!platform::sql::exec(query, error) || !query.next())
         return false;
     record->updatedAt = query.value(0).toDateTime().toUTC();
     return true;
@@ -155,7 +148,7 @@ bool remove(QSqlDatabase &db, const QString &id, QString *error)
     QSqlQuery query(db);
     query.prepare(QStringLiteral("DELETE FROM merchant_bank_accounts WHERE id = ?::uuid"));
     query.addBindValue(id);
-    return run(query, error);
+    return platform::sql::exec(query, error);
 }
 
 } // namespace bank_account_store

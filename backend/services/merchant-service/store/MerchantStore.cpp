@@ -1,6 +1,7 @@
 #include "services/merchant-service/store/MerchantStore.h"
 
-#include <QSqlError>
+#include "platform/db/Sql.h"
+
 #include <QSqlQuery>
 #include <QSqlRecord>
 #include <QVariant>
@@ -38,13 +39,6 @@ QVariant nullable(const QString &text)
     return text.isEmpty() ? QVariant() : QVariant(text);
 }
 
-bool run(QSqlQuery &query, QString *error)
-{
-    if (query.exec())
-        return true;
-    *error = query.lastError().text();
-    return false;
-}
 } // namespace merchant_store_sql
 
 using namespace merchant_store_sql;
@@ -78,7 +72,7 @@ std::optional<MerchantRecord> find(QSqlDatabase &db, const QString &id, bool for
     query.prepare(QStringLiteral("SELECT %1 FROM merchants WHERE id = ?::uuid%2")
                       .arg(kColumns, forUpdate ? QStringLiteral(" FOR UPDATE") : QString()));
     query.addBindValue(id);
-    if (!run(query, error) || !query.next())
+    if (!platform::sql::exec(query, error) || !query.next())
         return std::nullopt;
     return read(query);
 }
@@ -91,7 +85,7 @@ bool emailTaken(QSqlDatabase &db, const QString &email, const QString &exceptId,
     query.addBindValue(email);
     query.addBindValue(nullable(exceptId));
     query.addBindValue(nullable(exceptId));
-    if (!run(query, error) || !query.next())
+    if (!platform::sql::exec(query, error) || !query.next())
         return false;
     *taken = query.value(0).toLongLong() > 0;
     return true;
@@ -110,7 +104,7 @@ bool insert(QSqlDatabase &db, MerchantRecord *record, bool *inserted, QString *e
                                  record->status, record->kycStatus, record->kycLevel})
         query.addBindValue(nullable(value));
     query.addBindValue(record->isTestMode);
-    if (!run(query, error))
+    if (!platform::sql::exec(query, error))
         return false;
     *inserted = query.next();
     if (!*inserted)
@@ -135,7 +129,7 @@ bool update(QSqlDatabase &db, MerchantRecord *record, QString *error)
         query.addBindValue(nullable(value));
     query.addBindValue(record->isTestMode);
     query.addBindValue(record->id);
-    if (!run(query, error))
+    if (!platform::sql::exec(query, error))
         return false;
     if (!query.next()) {
         *error = QStringLiteral("merchant %1 vanished during the update").arg(record->id);
@@ -170,7 +164,7 @@ bool list(QSqlDatabase &db, const MerchantFilter &filter, int limit, int offset,
     QSqlQuery count(db);
     count.prepare(QStringLiteral("SELECT count(*) FROM merchants") + where);
     bindFilter(count);
-    if (!run(count, error) || !count.next())
+    if (!platform::sql::exec(count, error) || !count.next())
         return false;
     *total = count.value(0).toLongLong();
     QSqlQuery query(db);
@@ -179,7 +173,7 @@ bool list(QSqlDatabase &db, const MerchantFilter &filter, int limit, int offset,
     bindFilter(query);
     query.addBindValue(limit);
     query.addBindValue(offset);
-    if (!run(query, error))
+    if (!platform::sql::exec(query, error))
         return false;
     while (query.next())
         page->append(read(query));
@@ -198,7 +192,7 @@ bool appendHistory(QSqlDatabase &db, const StatusChange &change, QString *error)
     query.addBindValue(change.reason);
     query.addBindValue(change.actor);
     query.addBindValue(change.forced);
-    return run(query, error);
+    return platform::sql::exec(query, error);
 }
 
 bool history(QSqlDatabase &db, const QString &merchantId, QJsonArray *entries, QString *error)
@@ -208,7 +202,7 @@ bool history(QSqlDatabase &db, const QString &merchantId, QJsonArray *entries, Q
         QStringLiteral("SELECT from_status, to_status, reason, actor, forced, at FROM merchant_status_history"
                        " WHERE merchant_id = ?::uuid ORDER BY id"));
     query.addBindValue(merchantId);
-    if (!run(query, error))
+    if (!platform::sql::exec(query, error))
         return false;
     while (query.next()) {
         entries->append(QJsonObject{
@@ -232,7 +226,7 @@ bool markProcessed(QSqlDatabase &db, const QString &consumer, const QString &eve
                                  " ON CONFLICT DO NOTHING"));
     query.addBindValue(consumer);
     query.addBindValue(eventId);
-    if (!run(query, error))
+    if (!platform::sql::exec(query, error))
         return false;
     *first = query.numRowsAffected() == 1;
     return true;
