@@ -21,7 +21,8 @@ QJsonObject Span::toJson() const
     return object;
 }
 
-SpanStore::SpanStore(int capacity) : m_ring(static_cast<size_t>(capacity))
+// The ring grows as spans arrive (an idle service holds none) and is overwritten once full.
+SpanStore::SpanStore(int capacity) : m_capacity(capacity)
 {
     Q_ASSERT(capacity > 0);
 }
@@ -29,9 +30,12 @@ SpanStore::SpanStore(int capacity) : m_ring(static_cast<size_t>(capacity))
 void SpanStore::record(Span span)
 {
     QMutexLocker lock(&m_mutex);
-    m_ring[static_cast<size_t>(m_next)] = std::move(span);
-    m_next = (m_next + 1) % static_cast<int>(m_ring.size());
-    m_count = qMin(m_count + 1, static_cast<int>(m_ring.size()));
+    if (static_cast<int>(m_ring.size()) < m_capacity)
+        m_ring.push_back(std::move(span));
+    else
+        m_ring[static_cast<size_t>(m_next)] = std::move(span);
+    m_next = (m_next + 1) % m_capacity;
+    m_count = qMin(m_count + 1, m_capacity);
 }
 
 int SpanStore::size() const
@@ -45,9 +49,8 @@ QList<Span> SpanStore::find(const SpanQuery &query) const
     const int limit = qBound(1, query.limit, 1000);
     QList<Span> result;
     QMutexLocker lock(&m_mutex);
-    const int capacity = static_cast<int>(m_ring.size());
     for (int i = 1; i <= m_count && result.size() < limit; ++i) {
-        const Span &span = m_ring[static_cast<size_t>((m_next - i + capacity) % capacity)];
+        const Span &span = m_ring[static_cast<size_t>((m_next - i + m_capacity) % m_capacity)];
         if (!query.traceId.isEmpty() && span.traceId != query.traceId)
             continue;
         if (!query.operation.isEmpty() && !span.operation.contains(query.operation, Qt::CaseInsensitive))

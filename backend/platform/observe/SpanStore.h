@@ -43,13 +43,15 @@ struct SpanQuery
 class SpanStore
 {
 public:
-    explicit SpanStore(int capacity = 20000);
+    // 5,000 spans of ~0.5 KiB: at most a few MB per service, ~45 MB for all 18 when busy.
+    explicit SpanStore(int capacity = 5000);
     void record(Span span);
     QList<Span> find(const SpanQuery &query) const;
     int size() const;
 
 private:
     mutable QMutex m_mutex; // held for one push or one scan; the ring is the only shared state
+    const int m_capacity;
     std::vector<Span> m_ring;
     int m_next = 0;
     int m_count = 0;
