@@ -10,8 +10,8 @@ namespace paydesk::app {
 
 struct CommandLine
 {
-    QString command;    // run | start | status | stop | admin
-    QString subcommand; // admin: create
+    QString command;                        // run | start | status | stop | admin
+    QString subcommand;                     // admin: create
     QHash<QString, QString> commandOptions; // admin: username, password (not config keys)
     QHash<QString, QString> flags;
     bool json = false;
