@@ -9,6 +9,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
@@ -20,6 +21,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -191,8 +193,15 @@ int runServer(const Config &config)
     });
     readyWatch.start();
     const int code = QCoreApplication::exec();
+    // Everything that holds data is stopped by now: services drained, PostgreSQL and Redis shut
+    // down, logs flushed on every line. Leave without running static destructors of libraries
+    // (Qt plugins, driver registries), whose order at exit we do not control; the pid file's lock
+    // goes with the process.
+    server.stop();
+    QFile::remove(pidPath(config));
     say(QStringLiteral("Stopped."));
-    return code;
+    std::fflush(nullptr);
+    std::_Exit(code);
 }
 
 int startServer(const Config &config, const CommandLine &line)

@@ -279,7 +279,11 @@ private Q_SLOTS:
 
     void sigtermStopsGracefully()
     {
-        QCOMPARE(m_server->stop(), 0);
+        const int exitCode = m_server->stop();
+        QVERIFY2(
+            exitCode == 0,
+            qPrintable(
+                QStringLiteral("exit %1; output:\n%2").arg(exitCode).arg(m_server->output().right(3000))));
         QVERIFY2(m_server->output().contains("Stopped."), qPrintable(m_server->output().right(1000)));
         QTcpSocket socket;
         socket.connectToHost("127.0.0.1", m_server->port(kGateway));
