@@ -1,11 +1,18 @@
 #include "services/ServiceCatalog.h"
 
+#include "services/accounting-service/AccountingService.h"
 #include "services/admin-service/AdminService.h"
+#include "services/cashier-service/CashierService.h"
+#include "services/channel-adapter/ChannelAdapterService.h"
 #include "services/config-service/ConfigService.h"
 #include "services/kyc-service/KycService.h"
 #include "services/merchant-auth-service/MerchantAuthService.h"
 #include "services/merchant-limit-service/MerchantLimitService.h"
 #include "services/merchant-service/MerchantService.h"
+#include "services/notification-service/NotificationService.h"
+#include "services/order-service/OrderService.h"
+#include "services/payment-gateway/PaymentGatewayService.h"
+#include "services/risk-service/RiskService.h"
 
 namespace paydesk::services {
 
@@ -36,13 +43,17 @@ QList<ServiceCatalogEntry> catalog()
                admin::createAdminService),
         hosted({"merchant-service", 40002, "payment_merchant", "Merchant master data, tiers and status"},
                merchant::createMerchantService),
-        platformOnly({"payment-gateway", 40003, "payment_gateway", "Signed merchant payment and refund API"}),
-        platformOnly({"order-service", 40004, "payment_order", "Order lifecycle"}),
-        platformOnly({"channel-adapter", 40005, "payment_channel", "Payment channel plugins and routing"}),
-        platformOnly({"risk-service", 40006, "payment_risk", "Risk scoring, rules and blacklist"}),
-        platformOnly({"accounting-service", 40007, "payment_accounting", "Double-entry ledger and balances"}),
-        platformOnly(
-            {"notification-service", 40008, "payment_notify", "Merchant webhooks and notifications"}),
+        hosted({"payment-gateway", 40003, "payment_gateway", "Signed merchant payment and refund API"},
+               gateway::createPaymentGatewayService),
+        hosted({"order-service", 40004, "payment_order", "Order lifecycle"}, orders::createOrderService),
+        hosted({"channel-adapter", 40005, "payment_channel", "Payment channel plugins and routing"},
+               channels::createChannelAdapterService),
+        hosted({"risk-service", 40006, "payment_risk", "Risk scoring, rules and blacklist"},
+               risk::createRiskService),
+        hosted({"accounting-service", 40007, "payment_accounting", "Double-entry ledger and balances"},
+               accounting::createAccountingService),
+        hosted({"notification-service", 40008, "payment_notify", "Merchant webhooks and notifications"},
+               notification::createNotificationService),
         platformOnly({"analytics-service", 40009, "payment_analytics", "Volumes, success rates and revenue"}),
         hosted({"config-service", 40010, "payment_config", "Dynamic config, feature flags, service registry"},
                config::createConfigService),
@@ -54,7 +65,8 @@ QList<ServiceCatalogEntry> catalog()
             {"withdrawal-service", 40014, "payment_withdrawal", "Withdrawals with approvals and payouts"}),
         hosted({"kyc-service", 40015, "payment_kyc", "KYC documents, review and levels"},
                kyc::createKycService),
-        platformOnly({"cashier-service", 40016, "payment_cashier", "Hosted checkout sessions"}),
+        hosted({"cashier-service", 40016, "payment_cashier", "Hosted checkout sessions"},
+               cashier::createCashierService),
         platformOnly(
             {"reconciliation-service", 40020, "payment_reconciliation", "Channel statement reconciliation"}),
         platformOnly({"dispute-service", 40021, "payment_dispute", "Chargebacks, evidence and outcomes"}),

@@ -1,0 +1,19 @@
+#pragma once
+// accounting-service: double-entry ledger and balances. See README.md in this folder.
+
+#include "platform/host/Service.h"
+
+#include <memory>
+
+namespace paydesk::services::accounting {
+
+class AccountingService : public platform::Service
+{
+public:
+    explicit AccountingService(platform::ServiceDescriptor descriptor) : Service(std::move(descriptor)) {}
+    void registerRoutes(platform::Router &router, platform::ServiceRuntime &runtime) override;
+};
+
+std::unique_ptr<platform::Service> createAccountingService(const platform::ServiceDescriptor &descriptor);
+
+} // namespace paydesk::services::accounting

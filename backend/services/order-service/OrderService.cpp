@@ -1,0 +1,20 @@
+#include "services/order-service/OrderService.h"
+
+#include "platform/host/ServiceRuntime.h"
+
+namespace paydesk::services::orders {
+
+using namespace platform;
+
+void OrderService::registerRoutes(Router &router, ServiceRuntime &runtime)
+{
+    Q_UNUSED(router);
+    Q_UNUSED(runtime);
+}
+
+std::unique_ptr<Service> createOrderService(const ServiceDescriptor &descriptor)
+{
+    return std::make_unique<OrderService>(descriptor);
+}
+
+} // namespace paydesk::services::orders
