@@ -6,7 +6,9 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QRandomGenerator>
+#include <QMessageAuthenticationCode>
 #include <QTcpServer>
+#include <QUuid>
 
 namespace paydesk::testing {
 
@@ -54,6 +56,28 @@ QByteArray adminToken(const QString &dataDir, const QStringList &permissions, in
                                 {"iat", now},
                                 {"exp", now + ttlSeconds}},
                                key);
+}
+
+} // namespace paydesk::testing
+
+namespace paydesk::testing {
+
+QHash<QByteArray, QByteArray> signedHeaders(const QByteArray &apiKey, const QByteArray &secret,
+                                            const QByteArray &method, const QByteArray &pathAndQuery,
+                                            const QByteArray &body, bool v2)
+{
+    const QByteArray timestamp = QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toLatin1();
+    const QByteArray nonce = QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
+    const QByteArray path = pathAndQuery.section('?', 0, 0);
+    const QByteArray canonical = v2 ? method + path + timestamp + nonce + body : timestamp + nonce + body;
+    QHash<QByteArray, QByteArray> headers{
+        {"X-API-Key", apiKey},
+        {"X-Timestamp", timestamp},
+        {"X-Nonce", nonce},
+        {"X-Signature", QMessageAuthenticationCode::hash(canonical, secret, QCryptographicHash::Sha256).toHex()}};
+    if (v2)
+        headers.insert("X-Signature-Version", "v2");
+    return headers;
 }
 
 } // namespace paydesk::testing
