@@ -5,8 +5,8 @@
 #include <QDateTime>
 #include <QFile>
 #include <QJsonArray>
-#include <QRandomGenerator>
 #include <QMessageAuthenticationCode>
+#include <QRandomGenerator>
 #include <QTcpServer>
 #include <QUuid>
 
@@ -68,13 +68,15 @@ QHash<QByteArray, QByteArray> signedHeaders(const QByteArray &apiKey, const QByt
 {
     const QByteArray timestamp = QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toLatin1();
     const QByteArray nonce = QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
-    const QByteArray path = pathAndQuery.section('?', 0, 0);
+    const QByteArray path =
+        pathAndQuery.left(pathAndQuery.indexOf('?') < 0 ? pathAndQuery.size() : pathAndQuery.indexOf('?'));
     const QByteArray canonical = v2 ? method + path + timestamp + nonce + body : timestamp + nonce + body;
     QHash<QByteArray, QByteArray> headers{
         {"X-API-Key", apiKey},
         {"X-Timestamp", timestamp},
         {"X-Nonce", nonce},
-        {"X-Signature", QMessageAuthenticationCode::hash(canonical, secret, QCryptographicHash::Sha256).toHex()}};
+        {"X-Signature",
+         QMessageAuthenticationCode::hash(canonical, secret, QCryptographicHash::Sha256).toHex()}};
     if (v2)
         headers.insert("X-Signature-Version", "v2");
     return headers;
