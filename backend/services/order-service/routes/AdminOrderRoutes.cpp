@@ -17,10 +17,10 @@ HttpResponse list(ServiceRuntime &runtime, const HttpRequest &request)
 {
     const PageRequest page = PageRequest::fromQuery(request.query);
     store::OrderFilter filter;
-    filter.merchantId = request.query.queryItemValue(QStringLiteral("merchant_id"));
-    filter.status = request.query.queryItemValue(QStringLiteral("status"));
-    filter.payStatus = request.query.queryItemValue(QStringLiteral("pay_status"));
-    filter.q = request.query.queryItemValue(QStringLiteral("q")).trimmed();
+    filter.merchantId = request.query.queryItemValue(QStringLiteral("merchant_id"), QUrl::FullyDecoded);
+    filter.status = request.query.queryItemValue(QStringLiteral("status"), QUrl::FullyDecoded);
+    filter.payStatus = request.query.queryItemValue(QStringLiteral("pay_status"), QUrl::FullyDecoded);
+    filter.q = request.query.queryItemValue(QStringLiteral("q"), QUrl::FullyDecoded).trimmed();
     QStringList errors;
     if (!filter.status.isEmpty() && !orderStatuses().contains(filter.status))
         errors.append(QStringLiteral("status must be one of %1").arg(orderStatuses().join(u',')));
@@ -32,7 +32,7 @@ HttpResponse list(ServiceRuntime &runtime, const HttpRequest &request)
         QDateTime *out;
     } times[] = {{"from", &filter.from}, {"to", &filter.to}};
     for (const auto &t : times) {
-        const QString value = request.query.queryItemValue(QLatin1String(t.name));
+        const QString value = request.query.queryItemValue(QLatin1String(t.name), QUrl::FullyDecoded);
         if (value.isEmpty())
             continue;
         // A date alone means its first instant (UTC); `to` is exclusive.

@@ -264,10 +264,10 @@ HttpResponse listBlacklist(ServiceRuntime &runtime, const HttpRequest &request)
 {
     const PageRequest page = PageRequest::fromQuery(request.query);
     store::BlacklistFilter filter;
-    filter.entityType = request.query.queryItemValue(QStringLiteral("entity_type"));
-    filter.entityValue =
-        normaliseValue(filter.entityType, request.query.queryItemValue(QStringLiteral("entity_value")));
-    filter.status = request.query.queryItemValue(QStringLiteral("status"));
+    filter.entityType = request.query.queryItemValue(QStringLiteral("entity_type"), QUrl::FullyDecoded);
+    filter.entityValue = normaliseValue(
+        filter.entityType, request.query.queryItemValue(QStringLiteral("entity_value"), QUrl::FullyDecoded));
+    filter.status = request.query.queryItemValue(QStringLiteral("status"), QUrl::FullyDecoded);
     if (!filter.entityType.isEmpty() && !blacklistTypes().contains(filter.entityType))
         return Problem::validation(
                    QStringLiteral("entity_type must be one of %1").arg(blacklistTypes().join(u',')))
@@ -293,8 +293,9 @@ HttpResponse listBlacklist(ServiceRuntime &runtime, const HttpRequest &request)
 
 HttpResponse checkBlacklist(ServiceRuntime &runtime, const HttpRequest &request)
 {
-    const QString type = request.query.queryItemValue(QStringLiteral("entity_type"));
-    const QString value = normaliseValue(type, request.query.queryItemValue(QStringLiteral("entity_value")));
+    const QString type = request.query.queryItemValue(QStringLiteral("entity_type"), QUrl::FullyDecoded);
+    const QString value = normaliseValue(
+        type, request.query.queryItemValue(QStringLiteral("entity_value"), QUrl::FullyDecoded));
     if (!blacklistTypes().contains(type) || value.isEmpty())
         return Problem::validation(QStringLiteral("entity_type (one of %1) and entity_value are required")
                                        .arg(blacklistTypes().join(u',')))
@@ -318,9 +319,9 @@ HttpResponse listChecks(ServiceRuntime &runtime, const HttpRequest &request)
 {
     const PageRequest page = PageRequest::fromQuery(request.query);
     store::CheckFilter filter;
-    filter.merchantId = request.query.queryItemValue(QStringLiteral("merchant_id"));
-    filter.decision = request.query.queryItemValue(QStringLiteral("decision"));
-    filter.paymentNo = request.query.queryItemValue(QStringLiteral("payment_no"));
+    filter.merchantId = request.query.queryItemValue(QStringLiteral("merchant_id"), QUrl::FullyDecoded);
+    filter.decision = request.query.queryItemValue(QStringLiteral("decision"), QUrl::FullyDecoded);
+    filter.paymentNo = request.query.queryItemValue(QStringLiteral("payment_no"), QUrl::FullyDecoded);
     if (!filter.decision.isEmpty() &&
         !QStringList{QStringLiteral("pass"), QStringLiteral("review"), QStringLiteral("reject")}.contains(
             filter.decision))

@@ -97,6 +97,19 @@ QJsonObject checkFrom(const QSqlQuery &q)
                                           {QStringLiteral("name"), q.value(12).toString()}}));
     return o;
 }
+// "WHERE a = ? AND b = ?" over the filters that are set (an absent query parameter is a null
+// QString, which would bind as NULL), their values appended to *values.
+QString whereEquals(const QList<QPair<const char *, QString>> &filters, QVariantList *values)
+{
+    QStringList terms{QStringLiteral("TRUE")};
+    for (const auto &[column, value] : filters) {
+        if (value.isEmpty())
+            continue;
+        terms.append(QLatin1String(column) + QStringLiteral(" = ?"));
+        values->append(value);
+    }
+    return QStringLiteral("WHERE ") + terms.join(QStringLiteral(" AND "));
+}
 } // namespace risk_store
 
 using namespace risk_store;
@@ -327,10 +340,10 @@ bool removeBlacklist(QSqlDatabase &db, qint64 id, const QString &actor, bool *re
 bool listBlacklist(QSqlDatabase &db, const BlacklistFilter &filter, QList<BlacklistEntry> *entries,
                    qint64 *total, QString *error)
 {
-    const QString where = QStringLiteral("WHERE (? = '' OR entity_type = ?) AND (? = '' OR entity_value = ?) "
-                                         "AND (? = '' OR status = ?)");
-    const QVariantList values{filter.entityType,  filter.entityType, filter.entityValue,
-                              filter.entityValue, filter.status,     filter.status};
+    QVariantList values;
+    const QString where = whereEquals(
+        {{"entity_type", filter.entityType}, {"entity_value", filter.entityValue}, {"status", filter.status}},
+        &values);
     QSqlQuery q(db);
     if (!exec(q, QStringLiteral("SELECT count(*) FROM blacklist ") + where, values, error))
         return false;
@@ -399,10 +412,11 @@ bool loadCheck(QSqlDatabase &db, const QUuid &id, std::optional<QJsonObject> *ch
 bool listChecks(QSqlDatabase &db, const CheckFilter &filter, QJsonArray *checks, qint64 *total,
                 QString *error)
 {
-    const QString where = QStringLiteral("WHERE (? = '' OR c.merchant_id = ?) AND (? = '' OR c.decision = ?) "
-                                         "AND (? = '' OR c.payment_no = ?)");
-    const QVariantList values{filter.merchantId, filter.merchantId, filter.decision,
-                              filter.decision,   filter.paymentNo,  filter.paymentNo};
+    QVariantList values;
+    const QString where = whereEquals({{"c.merchant_id", filter.merchantId},
+                                       {"c.decision", filter.decision},
+                                       {"c.payment_no", filter.paymentNo}},
+                                      &values);
     QSqlQuery q(db);
     if (!exec(q, QStringLiteral("SELECT count(*) FROM risk_checks c ") + where, values, error))
         return false;
