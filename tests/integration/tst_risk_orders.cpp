@@ -8,6 +8,7 @@
 #include "services/risk-service/RiskService.h"
 
 #include "platform/bus/InProcessEventBus.h"
+#include "platform/cache/RedisConnection.h"
 #include "platform/db/Database.h"
 #include "platform/host/ServiceHost.h"
 #include "platform/host/ServiceRuntime.h"
@@ -302,6 +303,14 @@ private Q_SLOTS:
         QCOMPARE(reasons(eleventh), QStringList{"velocity_ip"});
         QCOMPARE(eleventh.value("risk_score").toInt(), 15);
         QCOMPARE(eleventh.value("decision").toString(), QStringLiteral("pass")); // 15 is still low
+        QString error;
+        RedisConnection redis(RedisUrl::parse(m_infra.redisUrl(), &error));
+        QVariant ttl;
+        QVERIFY2(redis.command({"TTL", "risk:freq:ip:198.51.100.77"}, &ttl, &error), qPrintable(error));
+        QVERIFY2(ttl.toLongLong() >= 1 && ttl.toLongLong() <= 60, qPrintable(ttl.toString())); // the window
+        QVariant hits;
+        QVERIFY(redis.command({"GET", "risk:freq:ip:198.51.100.77"}, &hits, &error));
+        QCOMPARE(hits.toString(), QStringLiteral("11"));
         // E-mail: more than 5 per 10 minutes, on top of a large amount → 35, medium, review.
         for (int i = 1; i <= 5; ++i)
             QVERIFY(!reasons(check({{"merchant_id", "m-vel2"}, {"customer_email", "fast@example.com"}}))
@@ -325,6 +334,42 @@ private Q_SLOTS:
             {{"merchant_id", "m-dev"}, {"device_id", "dev-1"}, {"customer_email", "user6@example.com"}});
         QCOMPARE(reasons(sixth), QStringList{"device_many_emails"});
         QCOMPARE(sixth.value("risk_score").toInt(), 10);
+    }
+
+    void oneDeviceSeenFromManyIpsIsAnAnomaly()
+    {
+        for (int i = 1; i <= 20; ++i)
+            QVERIFY(!reasons(check({{"merchant_id", "m-dev2"},
+                                    {"device_id", "dev-2"},
+                                    {"customer_ip", QString("192.0.2.%1").arg(i)}}))
+                         .contains("device_many_ips"));
+        const QJsonObject next =
+            check({{"merchant_id", "m-dev2"}, {"device_id", "dev-2"}, {"customer_ip", "192.0.2.21"}});
+        QCOMPARE(reasons(next), QStringList{"device_many_ips"});
+    }
+
+    void thresholdsChangeThroughSettingsAtOnce()
+    {
+        QCOMPARE(riskAdmin("PUT", "/api/v1/risk/settings", {{"velocity_ip_max", 2}}).status, 200);
+        QCOMPARE(riskAdmin("PUT", "/api/v1/risk/settings", {{"velocity_typo_max", 2}}).status, 422);
+        QCOMPARE(riskAdmin("PUT", "/api/v1/risk/settings", {{"velocity_ip_window_s", 0}}).status, 422);
+        QCOMPARE(riskAdmin("PUT", "/api/v1/risk/settings", {{"velocity_ip_max", -1}}).status, 422);
+        for (int i = 1; i <= 2; ++i)
+            QVERIFY(reasons(check({{"merchant_id", "m-set"}, {"customer_ip", "198.51.100.200"}})).isEmpty());
+        QCOMPARE(reasons(check({{"merchant_id", "m-set"}, {"customer_ip", "198.51.100.200"}})),
+                 QStringList{"velocity_ip"});
+        QCOMPARE(riskAdmin("PUT", "/api/v1/risk/settings", {{"velocity_ip_max", 10}}).status, 200);
+        QVERIFY(reasons(check({{"merchant_id", "m-set"}, {"customer_ip", "198.51.100.200"}}))
+                    .isEmpty()); // 4th of 10
+        bool found = false;
+        for (const QJsonValue &setting :
+             riskAdmin("GET", "/api/v1/risk/settings").json().value("items").toArray()) {
+            if (setting.toObject().value("name").toString() == "velocity_ip_max") {
+                QCOMPARE(setting.toObject().value("value").toInteger(), 10);
+                found = true;
+            }
+        }
+        QVERIFY(found);
     }
 
     void geographyAddsTenOnce()
@@ -685,7 +730,7 @@ private Q_SLOTS:
                 ++checked;
             }
         }
-        QCOMPARE(checked, 13 + 2); // 13 risk + 2 order routes: a new route must be counted here
+        QCOMPARE(checked, 15 + 2); // 15 risk + 2 order routes: a new route must be counted here
     }
 
     void everyRiskMutationLeavesAnAuditEvent()
@@ -704,6 +749,7 @@ private Q_SLOTS:
         QCOMPARE(actions.count("risk.rule.enable"), 1);
         QCOMPARE(actions.count("risk.rule.update"), 1);
         QCOMPARE(actions.count("risk.rule.delete"), 2);
+        QCOMPARE(actions.count("risk.settings.update"), 2);
     }
 
     void cleanupTestCase()

@@ -313,6 +313,55 @@ HttpResponse checkBlacklist(ServiceRuntime &runtime, const HttpRequest &request)
     });
 }
 
+// ---- thresholds ----
+
+HttpResponse listSettings(ServiceRuntime &runtime, const HttpRequest &request)
+{
+    return withConnection(runtime, request, [&](QSqlDatabase &db) {
+        QJsonArray items;
+        QString why;
+        if (!store::listSettings(db, &items, &why))
+            return Problem::internal(why).toResponse(request.trace.traceId);
+        return HttpResponse::json(QJsonObject{{QStringLiteral("items"), items}});
+    });
+}
+
+// Body {name: value, ...}: every name must exist, every value an integer >= 0 (a window or TTL >= 1).
+HttpResponse putSettings(ServiceRuntime &runtime, const HttpRequest &request)
+{
+    BodyReader body(request);
+    QHash<QString, qint64> values;
+    const QJsonObject object = request.json.object();
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        const bool duration = it.key().endsWith(QLatin1String("_s"));
+        values.insert(it.key(), body.int64(it.key(), {.required = true, .min = duration ? 1 : 0}));
+    }
+    if (values.isEmpty())
+        body.fail(QStringLiteral("body"), QStringLiteral("at least one setting is required"));
+    if (!body.ok())
+        return body.problem();
+    return transact(runtime, request, [&](QSqlDatabase &db, QString *why) -> std::optional<HttpResponse> {
+        QJsonArray before;
+        QJsonArray after;
+        QStringList unknown;
+        if (!store::listSettings(db, &before, why) || !store::saveSettings(db, values, &unknown, why))
+            return std::nullopt;
+        if (!unknown.isEmpty()) {
+            BodyReader refusal(request);
+            for (const QString &name : std::as_const(unknown))
+                refusal.fail(name, QStringLiteral("unknown setting"));
+            return refusal.problem();
+        }
+        if (!store::listSettings(db, &after, why))
+            return std::nullopt;
+        const audit::Change change{QStringLiteral("risk.settings.update"), QStringLiteral("risk_settings"),
+                                   QStringLiteral("thresholds"), before, after};
+        if (!audit::append(db, request, kServiceName, change, why))
+            return std::nullopt;
+        return audited(HttpResponse::json(QJsonObject{{QStringLiteral("items"), after}}));
+    });
+}
+
 // ---- checks ----
 
 HttpResponse listChecks(ServiceRuntime &runtime, const HttpRequest &request)
@@ -419,6 +468,14 @@ void addAdminRiskRoutes(Router &router, ServiceRuntime &runtime)
         "DELETE", QStringLiteral("/api/v1/risk/blacklist/{id}"), kManage,
         [&rt](const HttpRequest &r) { return removeBlacklist(rt, r); },
         QStringLiteral("Remove an active blacklist entry (kept as history)"), 204);
+    add(
+        "GET", QStringLiteral("/api/v1/risk/settings"), kView,
+        [&rt](const HttpRequest &r) { return listSettings(rt, r); },
+        QStringLiteral("Scoring thresholds (velocity limits and windows, device set sizes, large amount)"));
+    add(
+        "PUT", QStringLiteral("/api/v1/risk/settings"), kManage,
+        [&rt](const HttpRequest &r) { return putSettings(rt, r); },
+        QStringLiteral("Change thresholds {name: value, ...}; applies to the next check"));
     add(
         "GET", QStringLiteral("/api/v1/risk/checks"), kView,
         [&rt](const HttpRequest &r) { return listChecks(rt, r); },

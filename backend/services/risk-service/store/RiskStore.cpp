@@ -156,6 +156,35 @@ bool loadSettings(QSqlDatabase &db, QHash<QString, qint64> *settings, QString *e
     return true;
 }
 
+bool listSettings(QSqlDatabase &db, QJsonArray *settings, QString *error)
+{
+    QSqlQuery q(db);
+    if (!exec(
+            q,
+            QStringLiteral("SELECT name, value, COALESCE(description, '') FROM risk_settings ORDER BY name"),
+            {}, error))
+        return false;
+    while (q.next())
+        settings->append(QJsonObject{{QStringLiteral("name"), q.value(0).toString()},
+                                     {QStringLiteral("value"), q.value(1).toLongLong()},
+                                     {QStringLiteral("description"), q.value(2).toString()}});
+    return true;
+}
+
+bool saveSettings(QSqlDatabase &db, const QHash<QString, qint64> &values, QStringList *unknown,
+                  QString *error)
+{
+    QSqlQuery q(db);
+    for (auto it = values.begin(); it != values.end(); ++it) {
+        if (!exec(q, QStringLiteral("UPDATE risk_settings SET value = ? WHERE name = ?"),
+                  {it.value(), it.key()}, error))
+            return false;
+        if (q.numRowsAffected() == 0)
+            unknown->append(it.key());
+    }
+    return true;
+}
+
 // ---- rules ----
 
 QJsonObject RuleRow::toJson() const

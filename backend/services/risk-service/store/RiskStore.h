@@ -18,6 +18,11 @@ namespace paydesk::services::risk::store {
 bool loadConfigVersion(QSqlDatabase &db, qint64 *version, QString *error);
 bool loadEnabledRules(QSqlDatabase &db, QList<Rule> *rules, QString *error);
 bool loadSettings(QSqlDatabase &db, QHash<QString, qint64> *settings, QString *error);
+// Settings with their descriptions, by name (admin view).
+bool listSettings(QSqlDatabase &db, QJsonArray *settings, QString *error);
+// Updates existing settings only; *unknown lists names that are not rows of risk_settings.
+bool saveSettings(QSqlDatabase &db, const QHash<QString, qint64> &values, QStringList *unknown,
+                  QString *error);
 
 // ---- rules (admin) ----
 struct RuleRow
