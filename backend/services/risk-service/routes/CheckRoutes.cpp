@@ -1,6 +1,7 @@
 // POST /internal/v1/risk/check: the pre-payment risk check of payment-gateway (contract
 // docs/contracts/payment-flow.md). Few queries per check: the config version (rules and thresholds
-// are cached per worker thread), one blacklist lookup, one insert; velocity lives in Redis.
+// are cached per worker thread), one blacklist lookup, one insert; velocity and device sets live in
+// Redis and take one script call.
 
 #include "services/risk-service/routes/RiskRoutes.h"
 #include "services/risk-service/store/RiskStore.h"
@@ -75,53 +76,44 @@ bool currentConfig(const ServiceRuntime &runtime, QSqlDatabase &db, const Config
     return true;
 }
 
-// Redis commands of one check; after the first failure the rest are skipped (one connect attempt
-// per check while Redis is down, never a blocked payment).
-class Counters
+// All velocity counters and device sets of one check in one atomic round trip. KEYS: the velocity
+// counters, then the device sets; ARGV[1]: how many counters; then each counter's window and each
+// set's member and lifetime. Returns the counts, then the set sizes, in KEYS order. A counter gets
+// its window when created, in the same atomic step, so no key is ever left without one.
+const QByteArray kCountersScript = R"lua(
+local counters = tonumber(ARGV[1])
+local arg = 2
+local out = {}
+for i = 1, counters do
+  local count = redis.call('INCR', KEYS[i])
+  if count == 1 then redis.call('EXPIRE', KEYS[i], ARGV[arg]) end
+  arg = arg + 1
+  out[#out + 1] = count
+end
+for i = counters + 1, #KEYS do
+  redis.call('SADD', KEYS[i], ARGV[arg])
+  redis.call('EXPIRE', KEYS[i], ARGV[arg + 1])
+  arg = arg + 2
+  out[#out + 1] = redis.call('SCARD', KEYS[i])
+end
+return out
+)lua";
+
+// Velocity (risk:freq:*) and device anomalies (risk:device:*). When Redis cannot answer, both are
+// skipped and the check goes on (`velocity_unavailable`); *error says why.
+void velocityAndDevice(RedisConnection &redis, const CheckInput &in, const Thresholds &t, Factors *factors,
+                       QString *error)
 {
-public:
-    explicit Counters(RedisConnection &redis) : m_redis(redis) {}
-    bool down() const { return m_down; }
-    std::optional<qint64> integer(const QList<QByteArray> &args)
+    struct Probe
     {
-        if (m_down)
-            return std::nullopt;
-        QVariant reply;
-        QString error;
-        if (!m_redis.command(args, &reply, &error)) {
-            m_down = true;
-            m_error = error;
-            return std::nullopt;
-        }
-        return reply.toLongLong();
-    }
-    const QString &error() const { return m_error; }
-
-    // INCR with the window set by the call that created the key; true when above `max`.
-    bool overLimit(const QByteArray &key, qint64 max, qint64 windowS)
-    {
-        const auto count = integer({"INCR", key});
-        if (count && *count == 1)
-            integer({"EXPIRE", key, QByteArray::number(windowS)});
-        return count && *count > max;
-    }
-    // Adds `member` to the set (refreshing its lifetime); true when the set now has more than `max`.
-    bool setOverLimit(const QByteArray &key, const QByteArray &member, qint64 max, qint64 ttlS)
-    {
-        integer({"SADD", key, member});
-        integer({"EXPIRE", key, QByteArray::number(ttlS)});
-        const auto size = integer({"SCARD", key});
-        return size && *size > max;
-    }
-
-private:
-    RedisConnection &m_redis;
-    bool m_down = false;
-    QString m_error;
-};
-
-void velocityAndDevice(Counters &redis, const CheckInput &in, const Thresholds &t, Factors *factors)
-{
+        const char *name;
+        QByteArray key;
+        qint64 max;
+    };
+    QList<Probe> counters;
+    QList<Probe> sets;
+    QList<QByteArray> counterArgs;
+    QList<QByteArray> setArgs;
     const struct
     {
         const char *name;
@@ -135,9 +127,8 @@ void velocityAndDevice(Counters &redis, const CheckInput &in, const Thresholds &
     for (const auto &v : velocity) {
         if (v.value.isEmpty())
             continue;
-        const QByteArray key = QByteArray("risk:freq:") + v.name + ':' + v.value.toUtf8();
-        if (redis.overLimit(key, v.max, v.windowS))
-            factors->velocityHits.append(QLatin1String(v.name));
+        counters.append({v.name, QByteArray("risk:freq:") + v.name + ':' + v.value.toUtf8(), v.max});
+        counterArgs.append(QByteArray::number(v.windowS));
     }
     if (!in.deviceId.isEmpty()) {
         const struct
@@ -146,18 +137,41 @@ void velocityAndDevice(Counters &redis, const CheckInput &in, const Thresholds &
             const QString &value;
             qint64 max;
             qint64 ttlS;
-        } sets[] = {{"emails", in.email, t.deviceEmailsMax, t.deviceEmailsTtlS},
-                    {"merchants", in.merchantId, t.deviceMerchantsMax, t.deviceMerchantsTtlS},
-                    {"ips", in.ip, t.deviceIpsMax, t.deviceIpsTtlS}};
-        for (const auto &s : sets) {
-            if (s.value.isEmpty())
+        } deviceSets[] = {{"emails", in.email, t.deviceEmailsMax, t.deviceEmailsTtlS},
+                          {"merchants", in.merchantId, t.deviceMerchantsMax, t.deviceMerchantsTtlS},
+                          {"ips", in.ip, t.deviceIpsMax, t.deviceIpsTtlS}};
+        for (const auto &d : deviceSets) {
+            if (d.value.isEmpty())
                 continue;
-            const QByteArray key = QByteArray("risk:device:") + s.name + ':' + in.deviceId.toUtf8();
-            if (redis.setOverLimit(key, s.value.toUtf8(), s.max, s.ttlS))
-                factors->deviceAnomalies.append(QLatin1String(s.name));
+            sets.append({d.name, QByteArray("risk:device:") + d.name + ':' + in.deviceId.toUtf8(), d.max});
+            setArgs << d.value.toUtf8() << QByteArray::number(d.ttlS);
         }
     }
-    factors->velocityUnavailable = redis.down();
+    QList<QByteArray> args{"EVAL", kCountersScript, QByteArray::number(counters.size() + sets.size())};
+    for (const Probe &p : std::as_const(counters))
+        args.append(p.key);
+    for (const Probe &p : std::as_const(sets))
+        args.append(p.key);
+    args.append(QByteArray::number(counters.size()));
+    args += counterArgs;
+    args += setArgs;
+
+    QVariant reply;
+    const QVariantList counts = redis.command(args, &reply, error) ? reply.toList() : QVariantList();
+    if (counts.size() != counters.size() + sets.size()) {
+        if (error->isEmpty())
+            *error = QStringLiteral("unexpected reply to the counters script");
+        factors->velocityUnavailable = true;
+        return;
+    }
+    for (qsizetype i = 0; i < counters.size(); ++i) {
+        if (counts[i].toLongLong() > counters[i].max)
+            factors->velocityHits.append(QLatin1String(counters[i].name));
+    }
+    for (qsizetype i = 0; i < sets.size(); ++i) {
+        if (counts[counters.size() + i].toLongLong() > sets[i].max)
+            factors->deviceAnomalies.append(QLatin1String(sets[i].name));
+    }
 }
 
 HttpResponse check(ServiceRuntime &runtime, RiskMetrics &metrics, const HttpRequest &request)
@@ -205,11 +219,12 @@ HttpResponse check(ServiceRuntime &runtime, RiskMetrics &metrics, const HttpRequ
         // A blacklist hit rejects at once: no counters are touched, no rule can lower it.
         if (!factors.blacklisted()) {
             factors.largeAmount = in.amountMinor > config->thresholds.largeAmountMinor;
-            Counters redis(threadRedis(runtime.environment().redis));
-            velocityAndDevice(redis, in, config->thresholds, &factors);
-            if (redis.down())
+            QString redisError;
+            velocityAndDevice(threadRedis(runtime.environment().redis), in, config->thresholds, &factors,
+                              &redisError);
+            if (factors.velocityUnavailable)
                 runtime.log().write(LogLevel::Warn,
-                                    QStringLiteral("risk check without velocity: %1").arg(redis.error()));
+                                    QStringLiteral("risk check without velocity: %1").arg(redisError));
             if (isHighRiskCountry(in.ipCountry))
                 factors.geoHits.append(QStringLiteral("ip_country"));
             if (isHighRiskCountry(in.cardCountry))
