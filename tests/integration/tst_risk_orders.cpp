@@ -292,6 +292,39 @@ private Q_SLOTS:
                  1);
     }
 
+    void expiredBlacklistEntriesNoLongerBlock()
+    {
+        QSqlQuery q(database("payment_risk"));
+        QVERIFY(q.exec("INSERT INTO blacklist (entity_type, entity_value, expires_at) VALUES ('ip', "
+                       "'203.0.113.250', now() - interval '1 minute')"));
+        QCOMPARE(
+            check({{"merchant_id", "m-exp"}, {"customer_ip", "203.0.113.250"}}).value("decision").toString(),
+            QStringLiteral("pass"));
+        QCOMPARE(riskAdmin("GET", "/api/v1/risk/blacklist/check?entity_type=ip&entity_value=203.0.113.250")
+                     .json()
+                     .value("blacklisted")
+                     .toBool(),
+                 false);
+        // Adding it again retires the expired row instead of conflicting with it.
+        const HttpResult again = riskAdmin("POST", "/api/v1/risk/blacklist",
+                                           {{"entity_type", "ip"},
+                                            {"entity_value", "203.0.113.250"},
+                                            {"expires_at", "2999-01-01T00:00:00Z"}});
+        QCOMPARE(again.status, 201);
+        QCOMPARE(reasons(check({{"merchant_id", "m-exp"}, {"customer_ip", "203.0.113.250"}})),
+                 QStringList{"blacklist_ip"});
+        QCOMPARE(
+            riskAdmin(
+                "POST", "/api/v1/risk/blacklist",
+                {{"entity_type", "ip"}, {"entity_value", "1.2.3.4"}, {"expires_at", "2001-01-01T00:00:00Z"}})
+                .status,
+            422);
+        QCOMPARE(count("payment_risk",
+                       "SELECT count(*) FROM blacklist WHERE entity_value = '203.0.113.250' AND "
+                       "status = 'removed' AND removed_by = 'expiry'"),
+                 1);
+    }
+
     void velocityTripsAfterTheThreshold()
     {
         // IP: more than 10 per minute.
@@ -639,6 +672,54 @@ private Q_SLOTS:
                  2 * kOrders);
     }
 
+    void concurrentCreatesMakeOneOrder()
+    {
+        QThreadPool pool;
+        pool.setMaxThreadCount(10);
+        QList<QFuture<int>> calls;
+        for (int i = 0; i < 10; ++i)
+            calls.append(
+                QtConcurrent::run(&pool, [this] { return createOrder("m-cc", "O-1", "PY-CC").status; }));
+        int created = 0;
+        int replayed = 0;
+        for (QFuture<int> &call : calls) {
+            created += call.result() == 201 ? 1 : 0;
+            replayed += call.result() == 200 ? 1 : 0;
+        }
+        QCOMPARE(created, 1);
+        QCOMPARE(replayed, 9);
+        QCOMPARE(count("payment_order",
+                       "SELECT count(*) FROM order_logs l JOIN orders o ON o.id = l.order_id "
+                       "WHERE o.merchant_id = 'm-cc'"),
+                 1);
+    }
+
+    void concurrentRefundsNeverExceedTheAmount()
+    {
+        QCOMPARE(createOrder("m-cr", "O-1", "PY-CR", 1000).status, 201);
+        QCOMPARE(order("m-cr", "O-1", "pay", {{"payment_no", "PY-CR"}}).status, 200);
+        QThreadPool pool;
+        pool.setMaxThreadCount(12);
+        QList<QFuture<int>> calls;
+        for (int i = 0; i < 12; ++i)
+            calls.append(QtConcurrent::run(&pool, [this, i] {
+                return order("m-cr", "O-1", "refund",
+                             {{"refund_no", QString("RF-CR-%1").arg(i)}, {"amount_minor", 200}})
+                    .status;
+            }));
+        int accepted = 0;
+        for (QFuture<int> &call : calls) {
+            const int status = call.result();
+            QVERIFY2(status == 200 || status == 409 || status == 422, qPrintable(QString::number(status)));
+            accepted += status == 200 ? 1 : 0;
+        }
+        QCOMPARE(accepted, 5);
+        const HttpResponse now = m_gateway->callSync("order-service", "GET", "/internal/v1/orders/m-cr/O-1");
+        QCOMPARE(now.jsonObject().value("refunded_minor").toInteger(), 1000);
+        QCOMPARE(now.jsonObject().value("status").toString(), QStringLiteral("refunded"));
+        QCOMPARE(now.jsonObject().value("refunds").toArray().size(), 5);
+    }
+
     void everyChangeIsAnOrderEvent()
     {
         QTRY_COMPARE_WITH_TIMEOUT(
@@ -742,7 +823,7 @@ private Q_SLOTS:
                      QStringLiteral("00000000-0000-0000-0000-00000000a001"));
             QCOMPARE(event.value("service").toString(), QStringLiteral("risk-service"));
         }
-        QCOMPARE(actions.count("risk.blacklist.add"), 3); // email, card_bin, device
+        QCOMPARE(actions.count("risk.blacklist.add"), 4); // email, card_bin, ip (after expiry), device
         QCOMPARE(actions.count("risk.blacklist.remove"), 1);
         QCOMPARE(actions.count("risk.rule.create"), 2);
         QCOMPARE(actions.count("risk.rule.disable"), 1);
