@@ -19,8 +19,10 @@
 #include "support/TestSupport.h"
 
 #include <QDirIterator>
+#include <QFuture>
 #include <QJsonArray>
 #include <QLibrary>
+#include <QSet>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTcpServer>
@@ -54,6 +56,8 @@ public:
         return QStringLiteral("http://127.0.0.1:%1%2").arg(m_server.serverPort()).arg(path);
     }
     QList<Received> received;
+    int failNext = 0; // answer 503 to this many requests (the sender must retry)
+    int refused = 0;
 
     // The first callback whose JSON body has `field` == `value`.
     std::optional<Received> find(const QString &field, const QString &value) const
@@ -92,6 +96,14 @@ public:
                     if (buffer->size() < end + 4 + length)
                         return;
                     r.body = buffer->mid(end + 4, length);
+                    if (failNext > 0) {
+                        --failNext;
+                        ++refused;
+                        socket->write("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: "
+                                      "close\r\n\r\n");
+                        socket->disconnectFromHost();
+                        return;
+                    }
                     received.append(r);
                     socket->write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
                     socket->disconnectFromHost();
@@ -399,6 +411,43 @@ private Q_SLOTS:
                       {{"headers", QJsonObject()}, {"body", "{}"}})
                      .status,
                  404);
+    }
+
+    void callbackDeliveryIsRetried()
+    {
+        m_receiver.failNext = 2;
+        m_receiver.refused = 0;
+        const QString no = nextNo();
+        QCOMPARE(create(no, "4000000000003220").jsonObject().value("status").toString(),
+                 QStringLiteral("pending"));
+        QTRY_VERIFY_WITH_TIMEOUT(m_receiver.find("payment_no", no).has_value(), 20000);
+        QCOMPARE(m_receiver.refused, 2);
+        const CallbackReceiver::Received callback = *m_receiver.find("payment_no", no);
+        QCOMPARE(verify(callback, callback.body).jsonObject().value("status").toString(),
+                 QStringLiteral("succeeded"));
+    }
+
+    void concurrentCreatesChargeOnce()
+    {
+        const QString no = nextNo();
+        QList<QFuture<HttpResponse>> calls;
+        CallOptions options;
+        options.timeoutMs = 30000;
+        const QByteArray body =
+            QJsonDocument(paymentBody(no, "4242424242424242", 1234)).toJson(QJsonDocument::Compact);
+        for (int i = 0; i < 8; ++i)
+            calls.append(m_gateway->call(kService, "POST", "/internal/v1/channel/payments", body, options));
+        QSet<QString> trades;
+        for (QFuture<HttpResponse> &call : calls) {
+            const HttpResponse response = call.result();
+            QCOMPARE(response.status, 200);
+            QCOMPARE(response.jsonObject().value("status").toString(), QStringLiteral("succeeded"));
+            trades.insert(response.jsonObject().value("channel_trade_no").toString());
+        }
+        QCOMPARE(trades.size(), 1);
+        const HttpResult csv =
+            admin("GET", "/api/v1/channels/sandbox/statements/" + today(), {}, {"channel.view"});
+        QCOMPARE(csv.body.count(("," + no + ",payment,").toUtf8()), 1);
     }
 
     void preAuthCaptureVoidCancel()
