@@ -403,6 +403,25 @@ private Q_SLOTS:
         QCOMPARE(call("GET", "/internal/v1/channel/payments/" + ko).jsonObject().value("status").toString(),
                  QStringLiteral("declined"));
 
+        // Every verify request is logged for the operators, the rejected one too (without the
+        // payment_no its untrusted body claims).
+        const HttpResult log =
+            admin("GET", "/api/v1/channel-callbacks?payment_no=" + ok, {}, {"channel.view"});
+        QCOMPARE(log.status, 200);
+        const QJsonArray logged = log.json().value("items").toArray();
+        QCOMPARE(logged.size(), 2); // applied, then repeated
+        QVERIFY(logged[0].toObject().value("verified").toBool() &&
+                !logged[0].toObject().value("applied").toBool());
+        QVERIFY(logged[1].toObject().value("applied").toBool());
+        const QJsonArray rejected =
+            admin("GET", "/api/v1/channel-callbacks?channel=sandbox&verified=false", {}, {"channel.view"})
+                .json()
+                .value("items")
+                .toArray();
+        QCOMPARE(rejected.size(), 1);
+        QVERIFY(rejected[0].toObject().value("error").toString().contains("signature"));
+        QCOMPARE(admin("GET", "/api/v1/channel-callbacks?verified=maybe", {}, {"channel.view"}).status, 422);
+
         // Headers a forger would send: unsigned, or signed with another secret.
         CallbackReceiver::Received unsigned_ = good;
         unsigned_.headers.remove("x-sandbox-signature");
@@ -531,6 +550,12 @@ private Q_SLOTS:
         QVERIFY(v.value("applied").toBool());
         const QJsonObject payment = call("GET", "/internal/v1/channel/payments/" + no).jsonObject();
         QCOMPARE(payment.value("refunded_minor").toInteger(), 1000);
+        const QJsonObject asyncRefund =
+            call("GET", "/internal/v1/channel/refunds/" + no + "-R3").jsonObject();
+        QCOMPARE(asyncRefund.value("status").toString(), QStringLiteral("succeeded"));
+        QCOMPARE(asyncRefund.value("net_minor").toInteger(), -700);
+        QCOMPARE(call("GET", "/internal/v1/channel/refunds/nope").jsonObject().value("code").toString(),
+                 QStringLiteral("CHANNEL_REFUND_NOT_FOUND"));
 
         const QString declined = nextNo();
         create(declined, "4000000000000002");

@@ -398,6 +398,30 @@ HttpResponse listTransactions(ServiceRuntime &runtime, const HttpRequest &reques
     });
 }
 
+HttpResponse listCallbacks(ServiceRuntime &runtime, const HttpRequest &request)
+{
+    const PageRequest page = PageRequest::fromQuery(request.query);
+    const QString verifiedText = request.query.queryItemValue(QStringLiteral("verified"));
+    std::optional<bool> verified;
+    if (verifiedText == QLatin1String("true") || verifiedText == QLatin1String("false"))
+        verified = verifiedText == QLatin1String("true");
+    else if (!verifiedText.isEmpty())
+        return respond(request, Problem::validation(QStringLiteral("verified must be true or false")));
+    return withConnection(runtime, request, [&](QSqlDatabase &db) {
+        QList<store::CallbackRecord> items;
+        qint64 total = 0;
+        QString why;
+        if (!store::listCallbacks(db, request.query.queryItemValue(QStringLiteral("channel")),
+                                  request.query.queryItemValue(QStringLiteral("payment_no")), verified,
+                                  page.offset(), page.pageSize, &items, &total, &why))
+            return respond(request, Problem::internal(why));
+        QJsonArray array;
+        for (const auto &record : std::as_const(items))
+            array.append(record.toJson());
+        return HttpResponse::json(page.wrap(array, total));
+    });
+}
+
 HttpResponse statement(ServiceRuntime &runtime, ChannelRegistry &registry, const HttpRequest &request)
 {
     const QString name = request.pathParam(QStringLiteral("name"));
@@ -481,6 +505,14 @@ void addAdminChannelRoutes(Router &router, ServiceRuntime &runtime, ChannelRegis
                 .jsonBody = true,
                 .permission = manage,
                 .summary = QStringLiteral("Replace a routing rule")});
+    router.add(
+        {.method = "GET",
+         .pattern = QStringLiteral("/api/v1/channel-callbacks"),
+         .handler = [&runtime](const HttpRequest &q) { return listCallbacks(runtime, q); },
+         .access = Access::Admin,
+         .permission = view,
+         .summary = QStringLiteral("Callbacks verified or rejected (filters channel, payment_no, verified; "
+                                   "paging)")});
     router.add({.method = "DELETE",
                 .pattern = QStringLiteral("/api/v1/payment-routes/{id}"),
                 .handler = [&runtime](const HttpRequest &q) { return deleteRule(runtime, q); },

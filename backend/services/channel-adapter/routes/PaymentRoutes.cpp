@@ -13,6 +13,7 @@
 #include "platform/http/RequestBody.h"
 #include "platform/observe/JsonLog.h"
 
+#include <QCryptographicHash>
 #include <QJsonArray>
 #include <QRegularExpression>
 
@@ -526,6 +527,21 @@ HttpResponse createRefund(ServiceRuntime &runtime, ChannelRegistry &registry, co
     });
 }
 
+HttpResponse queryRefund(ServiceRuntime &runtime, const HttpRequest &request)
+{
+    const QString refundNo = request.pathParam(QStringLiteral("refund_no"));
+    return withConnection(runtime, request, [&](QSqlDatabase &db) {
+        std::optional<ChannelTransaction> refund;
+        QString why;
+        if (!store::loadRefund(db, refundNo, &refund, &why))
+            return databaseError(runtime, request, why);
+        if (!refund)
+            return notFound(request, QStringLiteral("CHANNEL_REFUND_NOT_FOUND"),
+                            QStringLiteral("no channel refund %1").arg(refundNo));
+        return HttpResponse::json(refundJson(*refund, false));
+    });
+}
+
 // ---- callbacks ----
 
 HttpResponse verifyCallback(ServiceRuntime &runtime, ChannelRegistry &registry, const HttpRequest &request)
@@ -545,15 +561,33 @@ HttpResponse verifyCallback(ServiceRuntime &runtime, ChannelRegistry &registry, 
     const QJsonObject given = body.value(QStringLiteral("headers")).toObject();
     for (auto it = given.begin(); it != given.end(); ++it)
         headers.insert(it.key().toLower().toUtf8(), it.value().toString().toUtf8());
-    const auto result =
-        plugin->verifyCallback(headers, body.value(QStringLiteral("body")).toString().toUtf8());
+    const QByteArray raw = body.value(QStringLiteral("body")).toString().toUtf8();
+    const auto result = plugin->verifyCallback(headers, raw);
+    store::CallbackRecord record;
+    record.channel = channel;
+    record.verified = result.verified;
+    record.error = result.error;
+    record.bodySha256 =
+        QString::fromLatin1(QCryptographicHash::hash(raw, QCryptographicHash::Sha256).toHex());
     if (!result.verified) {
         runtime.log().write(LogLevel::Warn, QStringLiteral("channel callback rejected: %1").arg(result.error),
                             {{QStringLiteral("channel"), channel}});
+        // Kept for the operators although the answer is an error (so outside a transaction).
+        withConnection(runtime, request, [&](QSqlDatabase &db) {
+            QString why;
+            if (!store::insertCallback(db, record, &why))
+                runtime.log().write(LogLevel::Error, QStringLiteral("channel_callbacks: %1").arg(why));
+            return HttpResponse::empty(204);
+        });
         return respond(request,
                        problem(401, "CALLBACK_SIGNATURE_INVALID",
                                QStringLiteral("The callback signature does not verify"), result.error));
     }
+    record.eventId = result.eventId;
+    record.kind = result.kind;
+    record.paymentNo = result.paymentNo;
+    record.refundNo = result.refundNo;
+    record.status = result.status;
     return transact(runtime, request, [&](QSqlDatabase &db, QString *why) -> std::optional<HttpResponse> {
         std::optional<ChannelTransaction> payment;
         if (!store::loadPayment(db, result.paymentNo, true, &payment, why))
@@ -594,6 +628,9 @@ HttpResponse verifyCallback(ServiceRuntime &runtime, ChannelRegistry &registry, 
                 applied = true;
             }
         }
+        record.applied = applied;
+        if (!store::insertCallback(db, record, why))
+            return std::nullopt;
         const auto text = [](const QString &value) {
             return value.isEmpty() ? QJsonValue() : QJsonValue(value);
         };
@@ -651,6 +688,11 @@ void addPaymentRoutes(Router &router, ServiceRuntime &runtime, ChannelRegistry &
                 .access = Access::Internal,
                 .jsonBody = true,
                 .summary = QStringLiteral("Refund (part of) a captured payment (idempotent on refund_no)")});
+    router.add({.method = "GET",
+                .pattern = QStringLiteral("/internal/v1/channel/refunds/{refund_no}"),
+                .handler = [&runtime](const HttpRequest &q) { return queryRefund(runtime, q); },
+                .access = Access::Internal,
+                .summary = QStringLiteral("The channel refund")});
     router.add({.method = "POST",
                 .pattern = QStringLiteral("/internal/v1/channel/callbacks/{channel}/verify"),
                 .handler = [&runtime, r](const HttpRequest &q) { return verifyCallback(runtime, *r, q); },

@@ -406,4 +406,86 @@ bool listTransactions(QSqlDatabase &db, const TransactionFilter &filter, int off
     return true;
 }
 
+QJsonObject CallbackRecord::toJson() const
+{
+    return {{QStringLiteral("id"), id},
+            {QStringLiteral("channel"), channel},
+            {QStringLiteral("verified"), verified},
+            {QStringLiteral("error"), textJson(error)},
+            {QStringLiteral("event_id"), textJson(eventId)},
+            {QStringLiteral("kind"), textJson(kind)},
+            {QStringLiteral("payment_no"), textJson(paymentNo)},
+            {QStringLiteral("refund_no"), textJson(refundNo)},
+            {QStringLiteral("status"), textJson(status)},
+            {QStringLiteral("applied"), applied},
+            {QStringLiteral("body_sha256"), bodySha256},
+            {QStringLiteral("received_at"), receivedAt.toString(Qt::ISODateWithMs)}};
+}
+
+bool insertCallback(QSqlDatabase &db, const CallbackRecord &r, QString *error)
+{
+    QSqlQuery q(db);
+    return exec(
+        q,
+        QStringLiteral("INSERT INTO channel_callbacks (channel, verified, error, event_id, kind, payment_no, "
+                       "refund_no, status, applied, body_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+        {r.channel, r.verified, text(r.error), text(r.eventId), text(r.kind), text(r.paymentNo),
+         text(r.refundNo), text(r.status), r.applied, r.bodySha256},
+        error);
+}
+
+bool listCallbacks(QSqlDatabase &db, const QString &channel, const QString &paymentNo,
+                   const std::optional<bool> &verified, int offset, int limit, QList<CallbackRecord> *items,
+                   qint64 *total, QString *error)
+{
+    QStringList where;
+    QVariantList values;
+    if (!channel.isEmpty()) {
+        where.append(QStringLiteral("channel = ?"));
+        values.append(channel);
+    }
+    if (!paymentNo.isEmpty()) {
+        where.append(QStringLiteral("payment_no = ?"));
+        values.append(paymentNo);
+    }
+    if (verified) {
+        where.append(QStringLiteral("verified = ?"));
+        values.append(*verified);
+    }
+    const QString clause =
+        where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND "));
+    QSqlQuery q(db);
+    if (!exec(q, QStringLiteral("SELECT count(*) FROM channel_callbacks") + clause, values, error))
+        return false;
+    *total = q.next() ? q.value(0).toLongLong() : 0;
+    QVariantList paged = values;
+    paged << limit << offset;
+    if (!exec(q,
+              QStringLiteral(
+                  "SELECT id, channel, verified, error, event_id, kind, payment_no, refund_no, status, "
+                  "applied, body_sha256, received_at FROM channel_callbacks%1 ORDER BY received_at DESC, "
+                  "id DESC LIMIT ? OFFSET ?")
+                  .arg(clause),
+              paged, error))
+        return false;
+    items->clear();
+    while (q.next()) {
+        CallbackRecord r;
+        r.id = q.value(0).toLongLong();
+        r.channel = q.value(1).toString();
+        r.verified = q.value(2).toBool();
+        r.error = q.value(3).toString();
+        r.eventId = q.value(4).toString();
+        r.kind = q.value(5).toString();
+        r.paymentNo = q.value(6).toString();
+        r.refundNo = q.value(7).toString();
+        r.status = q.value(8).toString();
+        r.applied = q.value(9).toBool();
+        r.bodySha256 = q.value(10).toString();
+        r.receivedAt = q.value(11).toDateTime().toUTC();
+        items->append(r);
+    }
+    return true;
+}
+
 } // namespace paydesk::services::channels::store

@@ -73,6 +73,29 @@ bool saveResult(QSqlDatabase &db, const ChannelTransaction &tx, QString *error);
 // Sum of the payment's refunds that are not failed (reserved or done).
 bool refundsReserved(QSqlDatabase &db, const QString &paymentNo, qint64 *amountMinor, QString *error);
 
+// One verify request (the body itself is not kept: it may be forged or large; its hash is).
+struct CallbackRecord
+{
+    qint64 id = 0;
+    QString channel;
+    bool verified = false;
+    QString error;
+    QString eventId;
+    QString kind;
+    QString paymentNo;
+    QString refundNo;
+    QString status;
+    bool applied = false;
+    QString bodySha256;
+    QDateTime receivedAt;
+
+    QJsonObject toJson() const;
+};
+bool insertCallback(QSqlDatabase &db, const CallbackRecord &record, QString *error);
+bool listCallbacks(QSqlDatabase &db, const QString &channel, const QString &paymentNo,
+                   const std::optional<bool> &verified, int offset, int limit, QList<CallbackRecord> *items,
+                   qint64 *total, QString *error);
+
 struct TransactionFilter
 {
     QString paymentNo;
