@@ -770,6 +770,21 @@ private Q_SLOTS:
                  qPrintable(actions.join(',')));
     }
 
+    void acquirerCallsAreMeasured()
+    {
+        const HttpResult metrics = httpRequest("GET", url("/metrics"));
+        QCOMPARE(metrics.status, 200);
+        QVERIFY(metrics.body.contains(
+            R"(channel_acquirer_requests_total{channel="sandbox",operation="create",outcome="succeeded",service="channel-adapter"})"));
+        QVERIFY(metrics.body.contains(
+            R"(channel_acquirer_requests_total{channel="sandbox",operation="create",outcome="declined",service="channel-adapter"})"));
+        QVERIFY(
+            metrics.body.contains(
+                R"(channel_acquirer_requests_total{channel="sandbox",operation="capture",outcome="invalid_state",service="channel-adapter"})") ||
+            metrics.body.contains(R"(operation="capture",outcome="succeeded")"));
+        QVERIFY(metrics.body.contains("channel_acquirer_duration_seconds_bucket{channel=\"sandbox\""));
+    }
+
     void cardNumbersAreNeverStoredOrLogged()
     {
         const QByteArrayList numbers = {"4242424242424242", "4000000000003220", "4000000000000002"};

@@ -4,6 +4,7 @@
 
 #include "platform/host/ServiceRuntime.h"
 #include "platform/observe/JsonLog.h"
+#include "platform/observe/Metrics.h"
 #include "platform/security/Crypto.h"
 
 #include <QCoreApplication>
@@ -159,6 +160,32 @@ ChannelRegistry::ChannelRegistry(ServiceRuntime &runtime) : m_runtime(runtime)
     // Parented to the runtime (service thread); timers and replies live and die there.
     m_dispatcher = new QObject(&runtime);
     m_network = new QNetworkAccessManager(m_dispatcher);
+    auto registry = runtime.metrics().registry();
+    m_calls = &prometheus::BuildCounter()
+                   .Name("channel_acquirer_requests_total")
+                   .Help("Calls of channel-adapter to a channel plugin (acquirer) by outcome")
+                   .Register(*registry);
+    m_callSeconds = &prometheus::BuildHistogram()
+                         .Name("channel_acquirer_duration_seconds")
+                         .Help("Time a channel plugin (acquirer) took to answer")
+                         .Register(*registry);
+}
+
+void ChannelRegistry::recordCall(const QString &channel, const char *operation, const QString &outcome,
+                                 double seconds)
+{
+    static const prometheus::Histogram::BucketBoundaries kBuckets = {0.005, 0.01, 0.025, 0.05, 0.1,  0.25,
+                                                                     0.5,   1.0,  2.5,   5.0,  10.0, 30.0};
+    const std::string service = m_runtime.name().toStdString();
+    m_calls
+        ->Add({{"service", service},
+               {"channel", channel.toStdString()},
+               {"operation", operation},
+               {"outcome", outcome.isEmpty() ? std::string("unknown") : outcome.toStdString()}})
+        .Increment();
+    m_callSeconds
+        ->Add({{"service", service}, {"channel", channel.toStdString()}, {"operation", operation}}, kBuckets)
+        .Observe(seconds);
 }
 
 ChannelRegistry::~ChannelRegistry()

@@ -15,6 +15,10 @@
 #include <QSet>
 #include <QSqlDatabase>
 
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/histogram.h>
+
 #include <map>
 #include <memory>
 #include <optional>
@@ -84,6 +88,9 @@ public:
     ::paydesk::channels::FeeSchedule effectiveFees(const QString &name) const;
     QList<ChannelOffer> offers() const;
     bool initialized(const QString &name) const;
+    // One acquirer call for the metrics: channel_acquirer_requests_total{channel, operation,
+    // outcome} (outcome = the result status or the refusal) and channel_acquirer_duration_seconds.
+    void recordCall(const QString &channel, const char *operation, const QString &outcome, double seconds);
     // Per channel: loaded, initialized, init error.
     QJsonObject health(const QString &name) const;
 
@@ -98,6 +105,8 @@ private:
     platform::ServiceRuntime &m_runtime;
     QObject *m_dispatcher = nullptr; // service thread: timers and callback HTTP
     QNetworkAccessManager *m_network = nullptr;
+    prometheus::Family<prometheus::Counter> *m_calls = nullptr;
+    prometheus::Family<prometheus::Histogram> *m_callSeconds = nullptr;
     QString m_directory;
     std::map<QString, Channel> m_channels; // fixed after load()
     QList<PluginFailure> m_failures;       // fixed after load()

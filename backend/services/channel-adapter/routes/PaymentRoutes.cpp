@@ -14,6 +14,7 @@
 #include "platform/observe/JsonLog.h"
 
 #include <QCryptographicHash>
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QRegularExpression>
 
@@ -161,6 +162,18 @@ HttpResponse channelGone(const HttpRequest &request, const QString &channel)
                                                  QStringLiteral("channel %1 is not loaded").arg(channel)));
 }
 
+// Runs one acquirer call and records it in the metrics.
+template <typename Result, typename Call>
+Result timed(ChannelRegistry &registry, const QString &channel, const char *operation, Call call)
+{
+    QElapsedTimer clock;
+    clock.start();
+    Result result = call();
+    registry.recordCall(channel, operation, result.error.isEmpty() ? result.status : result.error,
+                        clock.nsecsElapsed() / 1e9);
+    return result;
+}
+
 // ---- create ----
 
 struct CreateInput
@@ -289,7 +302,8 @@ HttpResponse createPayment(ServiceRuntime &runtime, ChannelRegistry &registry, c
     ChannelPlugin *plugin = pluginOf(registry, tx);
     if (!plugin)
         return channelGone(request, tx.channel);
-    PaymentResult result = plugin->createPayment(p);
+    PaymentResult result =
+        timed<PaymentResult>(registry, tx.channel, "create", [&] { return plugin->createPayment(p); });
     if (!result.error.isEmpty()) {
         result.status = QStringLiteral("failed");
         result.declineCode = result.error;
@@ -317,7 +331,8 @@ HttpResponse queryPayment(ServiceRuntime &runtime, ChannelRegistry &registry, co
     if (!open || !plugin || tx->channelTradeNo.isEmpty())
         return paymentResponse(*tx);
     // Still open here: the acquirer may know more (a callback that never arrived).
-    const PaymentResult result = plugin->queryPayment(tx->channelTradeNo);
+    const PaymentResult result = timed<PaymentResult>(
+        registry, tx->channel, "query", [&] { return plugin->queryPayment(tx->channelTradeNo); });
     if (!result.error.isEmpty() || result.status == tx->status)
         return paymentResponse(*tx);
     return updatePayment(runtime, request, paymentNo, [&](ChannelTransaction *row) {
@@ -367,7 +382,8 @@ HttpResponse act(ServiceRuntime &runtime, ChannelRegistry &registry, const HttpR
                 request,
                 problem(422, "INVALID_AMOUNT", QStringLiteral("Amount not allowed"),
                         QStringLiteral("channel %1 captures the full amount only").arg(tx->channel)));
-        result = plugin->capture(tx->channelTradeNo, amount);
+        result = timed<PaymentResult>(registry, tx->channel, "capture",
+                                      [&] { return plugin->capture(tx->channelTradeNo, amount); });
         break;
     }
     case Action::Void:
@@ -376,7 +392,8 @@ HttpResponse act(ServiceRuntime &runtime, ChannelRegistry &registry, const HttpR
         if (tx->status != QLatin1String("authorized"))
             return invalidTransition(request,
                                      QStringLiteral("a %1 payment cannot be voided").arg(tx->status));
-        result = plugin->voidAuthorization(tx->channelTradeNo);
+        result = timed<PaymentResult>(registry, tx->channel, "void",
+                                      [&] { return plugin->voidAuthorization(tx->channelTradeNo); });
         break;
     case Action::Cancel:
         if (tx->status == QLatin1String("cancelled"))
@@ -384,7 +401,8 @@ HttpResponse act(ServiceRuntime &runtime, ChannelRegistry &registry, const HttpR
         if (tx->status != QLatin1String("pending"))
             return invalidTransition(request,
                                      QStringLiteral("a %1 payment cannot be cancelled").arg(tx->status));
-        result = plugin->cancelPayment(tx->channelTradeNo);
+        result = timed<PaymentResult>(registry, tx->channel, "cancel",
+                                      [&] { return plugin->cancelPayment(tx->channelTradeNo); });
         break;
     }
     if (!result.error.isEmpty())
@@ -492,8 +510,10 @@ HttpResponse createRefund(ServiceRuntime &runtime, ChannelRegistry &registry, co
     ChannelPlugin *plugin = registry.plugin(refund.channel);
     if (!plugin)
         return channelGone(request, refund.channel);
-    RefundResult result = plugin->refund(
-        {refundNo, paymentNo, refund.channelTradeNo, amount, currency, async, QUrl(refund.callbackUrl)});
+    RefundResult result = timed<RefundResult>(registry, refund.channel, "refund", [&] {
+        return plugin->refund(
+            {refundNo, paymentNo, refund.channelTradeNo, amount, currency, async, QUrl(refund.callbackUrl)});
+    });
     if (!result.error.isEmpty()) {
         result.status = QStringLiteral("failed");
         result.declineCode = result.error;
