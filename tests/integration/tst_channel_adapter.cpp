@@ -134,6 +134,7 @@ class ChannelAdapterTest : public QObject
     CallbackReceiver m_receiver;
     quint16 m_base = 0;
     int m_counter = 0;
+    QByteArray m_internalToken;
 
     QString nextNo(const char *prefix = "PY")
     {
@@ -224,6 +225,7 @@ private Q_SLOTS:
         env.bus = m_bus.get();
         env.logDirectory = m_dir.path() + "/logs";
         QVERIFY(ServerSecrets::loadOrCreate(m_dir.path() + "/secrets", &env.secrets, &error));
+        m_internalToken = env.secrets.internalToken();
         m_host = std::make_unique<ServiceHost>(env);
         m_host->add(
             channels::createChannelAdapterService({kService, kChannelSeed, "payment_channel", "channels"}));
@@ -330,6 +332,23 @@ private Q_SLOTS:
         QCOMPARE(query.status, 200);
         QVERIFY(QStringList({status, "succeeded", "declined"})
                     .contains(query.jsonObject().value("status").toString()));
+    }
+
+    void internalRoutesOverHttpNeedTheInternalToken()
+    {
+        const QString no = nextNo();
+        const QByteArray body =
+            QJsonDocument(paymentBody(no, "4242424242424242")).toJson(QJsonDocument::Compact);
+        const QString path = url("/internal/v1/channel/payments");
+        QVERIFY(httpRequest("POST", path, body, {{"Content-Type", "application/json"}}).status >= 401);
+        const HttpResult created = httpRequest(
+            "POST", path, body,
+            {{"Content-Type", "application/json"}, {"X-PayDesk-Internal-Token", m_internalToken}}, 15000);
+        QCOMPARE(created.status, 200);
+        QCOMPARE(created.json().value("status").toString(), QStringLiteral("succeeded"));
+        const HttpResult query = httpRequest("GET", url("/internal/v1/channel/payments/" + no), {},
+                                             {{"X-PayDesk-Internal-Token", m_internalToken}});
+        QCOMPARE(query.json().value("channel_trade_no"), created.json().value("channel_trade_no"));
     }
 
     void pastExpiryAndBadInput()
@@ -722,6 +741,18 @@ private Q_SLOTS:
                  422);
         QCOMPARE(admin("PUT", "/api/v1/channels/sandbox/config", R"({"currencies":["ZZZ"]})").status, 422);
         QCOMPARE(admin("PUT", "/api/v1/channels/sandbox/config", R"({"settings":{}})").status, 200);
+
+        // A rotated secret: callbacks signed with the old one no longer verify, new ones do.
+        QVERIFY(!m_receiver.received.isEmpty());
+        const CallbackReceiver::Received old = m_receiver.received.last();
+        QCOMPARE(verify(old, old.body).status, 200);
+        QCOMPARE(admin("PUT", "/api/v1/channels/sandbox/config", R"({"rotate_secret":true})").status, 200);
+        QCOMPARE(verify(old, old.body).status, 401);
+        const QString fresh = nextNo();
+        create(fresh, "4000000000003220");
+        QTRY_VERIFY_WITH_TIMEOUT(m_receiver.find("payment_no", fresh).has_value(), 15000);
+        const CallbackReceiver::Received signedAfter = *m_receiver.find("payment_no", fresh);
+        QCOMPARE(verify(signedAfter, signedAfter.body).status, 200);
 
         // The secret is stored sealed, not in clear.
         QSqlQuery q(database());
