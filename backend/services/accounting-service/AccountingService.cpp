@@ -1,6 +1,6 @@
 #include "services/accounting-service/AccountingService.h"
 
-#include "platform/host/ServiceRuntime.h"
+#include "services/accounting-service/routes/LedgerRoutes.h"
 
 namespace paydesk::services::accounting {
 
@@ -8,8 +8,21 @@ using namespace platform;
 
 void AccountingService::registerRoutes(Router &router, ServiceRuntime &runtime)
 {
-    Q_UNUSED(router);
-    Q_UNUSED(runtime);
+    addLedgerRoutes(router, runtime);
+}
+
+QList<QPair<QString, QString>> AccountingService::consumedTopics() const
+{
+    return {{kPaymentTopic, kServiceName}, {kMerchantTopic, kServiceName}};
+}
+
+void AccountingService::onReady(ServiceRuntime &runtime)
+{
+    EventBus *bus = runtime.environment().bus;
+    if (!bus)
+        return;
+    for (const auto &[topic, group] : consumedTopics())
+        bus->subscribe(topic, group, &runtime, [&runtime](const Event &event) { return applyEvent(runtime, event); });
 }
 
 std::unique_ptr<Service> createAccountingService(const ServiceDescriptor &descriptor)

@@ -12,6 +12,8 @@ class AccountingService : public platform::Service
 public:
     explicit AccountingService(platform::ServiceDescriptor descriptor) : Service(std::move(descriptor)) {}
     void registerRoutes(platform::Router &router, platform::ServiceRuntime &runtime) override;
+    QList<QPair<QString, QString>> consumedTopics() const override;
+    void onReady(platform::ServiceRuntime &runtime) override;
 };
 
 std::unique_ptr<platform::Service> createAccountingService(const platform::ServiceDescriptor &descriptor);
