@@ -302,8 +302,8 @@ int ledger(Context &c)
     const QString action = c.operand(1);
     if (action == QStringLiteral("balances")) {
         QUrlQuery filter;
-        for (const auto &[option, field] : {std::pair{"merchant", "merchant_id"}, std::pair{"currency", "currency"},
-                                            std::pair{"page", "page"}}) {
+        for (const auto &[option, field] : {std::pair{"merchant", "merchant_id"},
+                                            std::pair{"currency", "currency"}, std::pair{"page", "page"}}) {
             if (c.args.options.contains(QLatin1String(option)))
                 filter.addQueryItem(QLatin1String(field), c.args.option(QLatin1String(option)));
         }

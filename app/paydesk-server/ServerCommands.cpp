@@ -118,9 +118,9 @@ bool parseCommandLine(const QStringList &arguments, CommandLine *line, QString *
         *error = QStringLiteral("no command given");
         return false;
     }
-    static const QStringList kCommands{QStringLiteral("run"), QStringLiteral("start"),
+    static const QStringList kCommands{QStringLiteral("run"),    QStringLiteral("start"),
                                        QStringLiteral("status"), QStringLiteral("stop"),
-                                       QStringLiteral("admin"), QStringLiteral("ledger")};
+                                       QStringLiteral("admin"),  QStringLiteral("ledger")};
     if (line->command == QStringLiteral("admin")) {
         for (const QString &option : {QStringLiteral("username"), QStringLiteral("password")}) {
             if (line->flags.contains(option))
@@ -342,11 +342,12 @@ QString describeDifference(const QJsonObject &d)
     const QString kind = d.value(QStringLiteral("kind")).toString();
     if (kind == QStringLiteral("balance"))
         return QStringLiteral("account %1: cached balance %2, computed from lines %3")
-            .arg(d.value(QStringLiteral("account")).toVariant().toString(), number("cached"), number("computed"));
+            .arg(d.value(QStringLiteral("account")).toVariant().toString(), number("cached"),
+                 number("computed"));
     if (kind == QStringLiteral("unbalanced_entry"))
         return QStringLiteral("entry %1 (%2): debits %3 != credits %4")
-            .arg(d.value(QStringLiteral("entry_no")).toString(), d.value(QStringLiteral("currency")).toString(),
-                 number("debit"), number("credit"));
+            .arg(d.value(QStringLiteral("entry_no")).toString(),
+                 d.value(QStringLiteral("currency")).toString(), number("debit"), number("credit"));
     if (kind == QStringLiteral("missing_account"))
         return QStringLiteral("entry %1 line %2: account %3 does not exist")
             .arg(d.value(QStringLiteral("entry_no")).toString(), number("line_no"), number("account_id"));
@@ -390,7 +391,8 @@ int ledgerCommand(const Config &config, const CommandLine &line)
         return 2;
     }
     InternalAnswer answer;
-    if (!callInternal(config, "ledger verify", 40007, QStringLiteral("/internal/v1/ledger/verify"), {}, &answer))
+    if (!callInternal(config, "ledger verify", 40007, QStringLiteral("/internal/v1/ledger/verify"), {},
+                      &answer))
         return 1;
     if (answer.status != 200) {
         printRefusal("ledger verify", answer);
@@ -415,7 +417,8 @@ int ledgerCommand(const Config &config, const CommandLine &line)
             say(QStringLiteral("  ") + describeDifference(difference.toObject()));
     }
     if (unposted > 0)
-        say(QStringLiteral("Note: %1 payment event(s) could not be posted (table unposted_events).").arg(unposted));
+        say(QStringLiteral("Note: %1 payment event(s) could not be posted (table unposted_events).")
+                .arg(unposted));
     return ok ? 0 : 1;
 }
 

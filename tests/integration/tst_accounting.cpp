@@ -58,14 +58,16 @@ public:
                             const bool ok = inTransaction(
                                 db,
                                 [&](QString *why) {
-                                    for (const QJsonValue &value : request.json.object().value("events").toArray()) {
+                                    for (const QJsonValue &value :
+                                         request.json.object().value("events").toArray()) {
                                         const QJsonObject body = value.toObject();
-                                        const Event event{.eventId = QUuid::fromString(body.value("event_id").toString()),
-                                                          .topic = body.value("topic").toString(),
-                                                          .type = body.value("type").toString(),
-                                                          .aggregateType = "test",
-                                                          .aggregateId = "1",
-                                                          .payload = body.value("payload").toObject()};
+                                        const Event event{
+                                            .eventId = QUuid::fromString(body.value("event_id").toString()),
+                                            .topic = body.value("topic").toString(),
+                                            .type = body.value("type").toString(),
+                                            .aggregateType = "test",
+                                            .aggregateId = "1",
+                                            .payload = body.value("payload").toObject()};
                                         if (outbox::append(db, event, why) <= 0)
                                             return false;
                                     }
@@ -80,7 +82,10 @@ public:
                     .jsonBody = true,
                     .bodyLimitBytes = 16 * 1024 * 1024});
     }
-    QList<QPair<QString, QString>> consumedTopics() const override { return {{"accounting.events", "emitter"}}; }
+    QList<QPair<QString, QString>> consumedTopics() const override
+    {
+        return {{"accounting.events", "emitter"}};
+    }
     void onReady(ServiceRuntime &runtime) override
     {
         runtime.environment().bus->subscribe("accounting.events", "emitter", &runtime,
@@ -137,7 +142,8 @@ class AccountingTest : public QObject
         return {{"Authorization", "Bearer " + adminToken(dataDir(), permissions)}};
     }
     HttpResult ledger(const QByteArray &method, const QString &path, const QByteArray &body = {},
-                      const QStringList &permissions = {"accounting.view", "accounting.verify", "accounting.adjust"})
+                      const QStringList &permissions = {"accounting.view", "accounting.verify",
+                                                        "accounting.adjust"})
     {
         return httpRequest(method, url(kAccountingSeed, path), body, admin(permissions), 30000);
     }
@@ -146,14 +152,18 @@ class AccountingTest : public QObject
     static QJsonObject event(const QString &topic, const QString &type, const QJsonObject &payload,
                              const QUuid &id = QUuid::createUuid())
     {
-        return {{"topic", topic}, {"type", type}, {"payload", payload}, {"event_id", id.toString(QUuid::WithoutBraces)}};
+        return {{"topic", topic},
+                {"type", type},
+                {"payload", payload},
+                {"event_id", id.toString(QUuid::WithoutBraces)}};
     }
     // Emits the events in one outbox transaction and waits until every one is acknowledged by
     // every consumer (accounting-service has committed its effect by then).
     void emitAndWait(const QJsonArray &events)
     {
-        const HttpResult result = httpRequest("POST", url(kEmitterSeed, "/api/v1/emit"),
-                                              QJsonDocument(QJsonObject{{"events", events}}).toJson(), {}, 30000);
+        const HttpResult result =
+            httpRequest("POST", url(kEmitterSeed, "/api/v1/emit"),
+                        QJsonDocument(QJsonObject{{"events", events}}).toJson(), {}, 30000);
         QCOMPARE(result.status, 202);
         QSqlDatabase emitter = serviceDatabase(m_infra, "test-emitter", "paydesk_test_emitter");
         QTRY_VERIFY_WITH_TIMEOUT(
@@ -164,13 +174,21 @@ class AccountingTest : public QObject
             }(),
             120000);
     }
-    static QJsonObject success(const QString &merchant, const QString &paymentNo, qint64 amount, qint64 channelFee,
-                               const QString &currency = "USD", const QString &channel = "sandbox")
+    static QJsonObject success(const QString &merchant, const QString &paymentNo, qint64 amount,
+                               qint64 channelFee, const QString &currency = "USD",
+                               const QString &channel = "sandbox")
     {
-        return {{"payment_no", paymentNo},       {"merchant_id", merchant},    {"order_no", "O-" + paymentNo},
-                {"amount_minor", amount},        {"captured_minor", amount},   {"currency", currency},
-                {"status", "success"},           {"channel", channel},         {"channel_trade_no", "ch_" + paymentNo},
-                {"channel_fee_minor", channelFee}, {"environment", "test"},
+        return {{"payment_no", paymentNo},
+                {"merchant_id", merchant},
+                {"order_no", "O-" + paymentNo},
+                {"amount_minor", amount},
+                {"captured_minor", amount},
+                {"currency", currency},
+                {"status", "success"},
+                {"channel", channel},
+                {"channel_trade_no", "ch_" + paymentNo},
+                {"channel_fee_minor", channelFee},
+                {"environment", "test"},
                 {"occurred_at", QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)}};
     }
     static QJsonObject refund(const QJsonObject &payment, const QString &refundNo, qint64 amount)
@@ -184,7 +202,8 @@ class AccountingTest : public QObject
     {
         CallOptions options;
         options.timeoutMs = 60000;
-        const HttpResponse response = m_cli->callSync("accounting-service", "POST", "/internal/v1/ledger/verify", {}, options);
+        const HttpResponse response =
+            m_cli->callSync("accounting-service", "POST", "/internal/v1/ledger/verify", {}, options);
         [&] { QCOMPARE(response.status, 200); }();
         return response.jsonObject();
     }
@@ -192,8 +211,9 @@ class AccountingTest : public QObject
     qint64 balance(const QString &account)
     {
         QSqlQuery q(database());
-        q.prepare("SELECT b.balance_minor FROM ledger_balances b JOIN ledger_accounts a ON a.id = b.account_id "
-                  "WHERE a.code = ?");
+        q.prepare(
+            "SELECT b.balance_minor FROM ledger_balances b JOIN ledger_accounts a ON a.id = b.account_id "
+            "WHERE a.code = ?");
         q.addBindValue(account);
         return q.exec() && q.next() ? q.value(0).toLongLong() : LLONG_MIN;
     }
@@ -263,7 +283,8 @@ private Q_SLOTS:
     {
         const QString merchant = "m-pay-" + m_run;
         const QString paymentNo = "PY-pay-" + m_run;
-        emitAndWait({event("merchant.events", "merchant.created", {{"merchant_id", merchant}, {"tier", "business"}})});
+        emitAndWait({event("merchant.events", "merchant.created",
+                           {{"merchant_id", merchant}, {"tier", "business"}})});
         const QJsonObject payment = success(merchant, paymentNo, 10'000, 59);
         emitAndWait({event("payment.events", "payment.created", payment),
                      event("payment.events", "payment.success", payment),
@@ -272,7 +293,7 @@ private Q_SLOTS:
         const HttpResult journal = ledger("GET", "/api/v1/ledger/journal?payment_no=" + paymentNo);
         QCOMPARE(journal.status, 200);
         const QJsonArray entries = journal.json().value("items").toArray();
-        QCOMPARE(entries.size(), 2); // payment.created posts nothing
+        QCOMPARE(entries.size(), 2);                           // payment.created posts nothing
         const QJsonObject refundEntry = entries[0].toObject(); // newest first
         const QJsonObject capture = entries[1].toObject();
         QCOMPARE(capture.value("kind").toString(), QStringLiteral("payment_capture"));
@@ -289,15 +310,18 @@ private Q_SLOTS:
             return out;
         };
         const QString payable = "merchant_payable:" + merchant + ":USD";
-        QCOMPARE(lines(capture), (QStringList{"channel_clearing:sandbox:USD Dr 10000 Cr 0", payable + " Dr 0 Cr 9940",
-                                              "fee_revenue:USD Dr 0 Cr 60", "channel_fee_expense:USD Dr 59 Cr 0",
-                                              "channel_clearing:sandbox:USD Dr 0 Cr 59"}));
+        QCOMPARE(lines(capture),
+                 (QStringList{"channel_clearing:sandbox:USD Dr 10000 Cr 0", payable + " Dr 0 Cr 9940",
+                              "fee_revenue:USD Dr 0 Cr 60", "channel_fee_expense:USD Dr 59 Cr 0",
+                              "channel_clearing:sandbox:USD Dr 0 Cr 59"}));
         QCOMPARE(refundEntry.value("kind").toString(), QStringLiteral("refund"));
         QCOMPARE(refundEntry.value("refund_no").toString(), "RF-pay-" + m_run);
-        QCOMPARE(lines(refundEntry), (QStringList{payable + " Dr 2500 Cr 0", "channel_clearing:sandbox:USD Dr 0 Cr 2500"}));
+        QCOMPARE(lines(refundEntry),
+                 (QStringList{payable + " Dr 2500 Cr 0", "channel_clearing:sandbox:USD Dr 0 Cr 2500"}));
 
         // The merchant's balance: 10,000 − 60 − 2,500.
-        const HttpResult balances = ledger("GET", "/api/v1/ledger/balances?merchant_id=" + merchant + "&currency=USD");
+        const HttpResult balances =
+            ledger("GET", "/api/v1/ledger/balances?merchant_id=" + merchant + "&currency=USD");
         QCOMPARE(balances.status, 200);
         const QJsonArray items = balances.json().value("items").toArray();
         QCOMPARE(items.size(), 1);
@@ -311,7 +335,8 @@ private Q_SLOTS:
                 QMutexLocker lock(&m_seen->mutex);
                 int found = 0;
                 for (const Event &e : m_seen->events)
-                    found += e.type == "accounting.entry.posted" && e.payload.value("payment_no").toString() == paymentNo;
+                    found += e.type == "accounting.entry.posted" &&
+                             e.payload.value("payment_no").toString() == paymentNo;
                 return found == 2;
             }(),
             10000);
@@ -345,8 +370,9 @@ private Q_SLOTS:
 
         // The database refuses a second entry for the same event even if the consumer did not.
         QSqlQuery dup(database());
-        dup.prepare("INSERT INTO journal_entries (entry_no, kind, source_event_id, currency) VALUES ('JEdup', "
-                    "'refund', ?::uuid, 'EUR')");
+        dup.prepare(
+            "INSERT INTO journal_entries (entry_no, kind, source_event_id, currency) VALUES ('JEdup', "
+            "'refund', ?::uuid, 'EUR')");
         dup.addBindValue(id.toString(QUuid::WithoutBraces));
         QVERIFY(!dup.exec());
         QVERIFY2(dup.lastError().text().contains("source_event_id"), qPrintable(dup.lastError().text()));
@@ -395,15 +421,17 @@ private Q_SLOTS:
             const QString currency = currencies[random.bounded(currencies.size())];
             const qint64 amount = 1 + random.bounded(5'000'000);
             const qint64 fee = random.bounded(amount / 20 + 1);
-            const QJsonObject payment = success(merchant, QStringLiteral("PY-%1-%2").arg(m_run).arg(i), amount, fee,
-                                                currency, channels[random.bounded(channels.size())]);
+            const QJsonObject payment =
+                success(merchant, QStringLiteral("PY-%1-%2").arg(m_run).arg(i), amount, fee, currency,
+                        channels[random.bounded(channels.size())]);
             if (roll < 40) { // failed, cancelled or expired: no posting
                 const QStringList failures{"payment.failed", "payment.cancelled", "payment.expired"};
                 events.append(event("payment.events", failures[random.bounded(failures.size())], payment));
                 continue;
             }
             events.append(event("payment.events", "payment.success", payment));
-            expectedPayable["merchant_payable:" + merchant + ":" + currency] += amount - expectedFee(amount, tier);
+            expectedPayable["merchant_payable:" + merchant + ":" + currency] +=
+                amount - expectedFee(amount, tier);
             captured.append({payment, amount});
             ++expectedEntries;
         }
@@ -420,10 +448,12 @@ private Q_SLOTS:
         QVERIFY(verified.value("checked_entries").toInteger() >= expectedEntries);
 
         // Every cached balance equals the sum of its lines (independently of verify's SQL).
-        QVERIFY(q.exec("SELECT a.code, b.balance_minor, CASE a.normal_side WHEN 'debit' THEN "
-                       "coalesce(sum(l.debit_minor - l.credit_minor), 0) ELSE coalesce(sum(l.credit_minor - "
-                       "l.debit_minor), 0) END FROM ledger_accounts a JOIN ledger_balances b ON b.account_id = a.id "
-                       "LEFT JOIN entry_lines l ON l.account_id = a.id GROUP BY a.code, a.normal_side, b.balance_minor"));
+        QVERIFY(q.exec(
+            "SELECT a.code, b.balance_minor, CASE a.normal_side WHEN 'debit' THEN "
+            "coalesce(sum(l.debit_minor - l.credit_minor), 0) ELSE coalesce(sum(l.credit_minor - "
+            "l.debit_minor), 0) END FROM ledger_accounts a JOIN ledger_balances b ON b.account_id = a.id "
+            "LEFT JOIN entry_lines l ON l.account_id = a.id GROUP BY a.code, a.normal_side, "
+            "b.balance_minor"));
         int accounts = 0;
         while (q.next()) {
             QVERIFY2(q.value(1).toLongLong() == q.value(2).toLongLong(), qPrintable(q.value(0).toString()));
@@ -435,9 +465,10 @@ private Q_SLOTS:
         for (auto it = expectedPayable.cbegin(); it != expectedPayable.cend(); ++it)
             QCOMPARE(balance(it.key()), it.value());
         // Per currency, the whole ledger balances: Σ debit-normal balances = Σ credit-normal ones.
-        QVERIFY(q.exec("SELECT a.currency, sum(CASE a.normal_side WHEN 'debit' THEN b.balance_minor ELSE 0 END), "
-                       "sum(CASE a.normal_side WHEN 'credit' THEN b.balance_minor ELSE 0 END) FROM ledger_accounts a "
-                       "JOIN ledger_balances b ON b.account_id = a.id GROUP BY a.currency"));
+        QVERIFY(q.exec(
+            "SELECT a.currency, sum(CASE a.normal_side WHEN 'debit' THEN b.balance_minor ELSE 0 END), "
+            "sum(CASE a.normal_side WHEN 'credit' THEN b.balance_minor ELSE 0 END) FROM ledger_accounts a "
+            "JOIN ledger_balances b ON b.account_id = a.id GROUP BY a.currency"));
         while (q.next())
             QCOMPARE(q.value(1).toLongLong(), q.value(2).toLongLong());
     }
@@ -447,7 +478,8 @@ private Q_SLOTS:
         const QString account = "merchant_payable:m-pay-" + m_run + ":USD";
         QSqlQuery q(database());
         auto tamper = [&](qint64 delta) {
-            q.prepare("UPDATE ledger_balances SET balance_minor = balance_minor + ? WHERE account_id = (SELECT id FROM "
+            q.prepare("UPDATE ledger_balances SET balance_minor = balance_minor + ? WHERE account_id = "
+                      "(SELECT id FROM "
                       "ledger_accounts WHERE code = ?)");
             q.addBindValue(delta);
             q.addBindValue(account);
@@ -470,7 +502,8 @@ private Q_SLOTS:
                  qPrintable(cli.out));
         const Run json = ledgerVerifyCli(true);
         QCOMPARE(json.exitCode, 1);
-        QCOMPARE(QJsonDocument::fromJson(json.out.toUtf8()).object().value("differences").toArray().size(), 1);
+        QCOMPARE(QJsonDocument::fromJson(json.out.toUtf8()).object().value("differences").toArray().size(),
+                 1);
         writePayctlSession();
         const Run ctl = payctl({"ledger", "verify"});
         QVERIFY2(ctl.exitCode == 1 && ctl.out.contains(account), qPrintable(ctl.out + ctl.err));
@@ -482,13 +515,16 @@ private Q_SLOTS:
         QVERIFY2(clean.out.contains("Ledger is consistent"), qPrintable(clean.out));
         const Run ctlClean = payctl({"ledger", "verify"});
         QVERIFY2(ctlClean.exitCode == 0, qPrintable(ctlClean.out + ctlClean.err));
-        const Run ctlBalances = payctl({"ledger", "balances", "--merchant", "m-pay-" + m_run, "--currency", "USD"});
-        QVERIFY2(ctlBalances.exitCode == 0 && ctlBalances.out.contains(account) && ctlBalances.out.contains("7440"),
+        const Run ctlBalances =
+            payctl({"ledger", "balances", "--merchant", "m-pay-" + m_run, "--currency", "USD"});
+        QVERIFY2(ctlBalances.exitCode == 0 && ctlBalances.out.contains(account) &&
+                     ctlBalances.out.contains("7440"),
                  qPrintable(ctlBalances.out + ctlBalances.err));
 
         // A deleted cache row is a difference too.
-        QVERIFY(q.exec("CREATE TEMP TABLE saved AS SELECT * FROM ledger_balances WHERE account_id = (SELECT id FROM "
-                       "ledger_accounts WHERE code = 'fee_revenue:USD')"));
+        QVERIFY(q.exec(
+            "CREATE TEMP TABLE saved AS SELECT * FROM ledger_balances WHERE account_id = (SELECT id FROM "
+            "ledger_accounts WHERE code = 'fee_revenue:USD')"));
         QVERIFY(q.exec("DELETE FROM ledger_balances WHERE account_id IN (SELECT account_id FROM saved)"));
         const QJsonArray missing = verifyInternal().value("differences").toArray();
         QCOMPARE(missing.size(), 1);
@@ -502,10 +538,12 @@ private Q_SLOTS:
     void theJournalIsAppendOnlyAndBalanced()
     {
         QSqlQuery q(database());
-        QVERIFY(!q.exec("UPDATE entry_lines SET debit_minor = debit_minor + 1 WHERE id = (SELECT min(id) FROM entry_lines)"));
+        QVERIFY(!q.exec("UPDATE entry_lines SET debit_minor = debit_minor + 1 WHERE id = (SELECT min(id) "
+                        "FROM entry_lines)"));
         QVERIFY2(q.lastError().text().contains("append-only"), qPrintable(q.lastError().text()));
         QVERIFY(!q.exec("DELETE FROM entry_lines WHERE id = (SELECT min(id) FROM entry_lines)"));
-        QVERIFY(!q.exec("UPDATE journal_entries SET merchant_id = 'x' WHERE id = (SELECT min(id) FROM journal_entries)"));
+        QVERIFY(!q.exec(
+            "UPDATE journal_entries SET merchant_id = 'x' WHERE id = (SELECT min(id) FROM journal_entries)"));
         QVERIFY(!q.exec("DELETE FROM journal_entries WHERE id = (SELECT min(id) FROM journal_entries)"));
         QVERIFY(!q.exec("TRUNCATE entry_lines"));
 
@@ -517,27 +555,31 @@ private Q_SLOTS:
             QVERIFY2(t.exec("INSERT INTO journal_entries (entry_no, kind, source_event_id, currency) VALUES "
                             "('JEbad', 'refund', gen_random_uuid(), 'USD')"),
                      qPrintable(t.lastError().text()));
-            QVERIFY(t.exec("INSERT INTO entry_lines (entry_id, line_no, account_id, currency, debit_minor) SELECT "
-                           "currval('journal_entries_id_seq'), 1, id, 'USD', 100 FROM ledger_accounts WHERE code = "
-                           "'fee_revenue:USD'"));
+            QVERIFY(t.exec(
+                "INSERT INTO entry_lines (entry_id, line_no, account_id, currency, debit_minor) SELECT "
+                "currval('journal_entries_id_seq'), 1, id, 'USD', 100 FROM ledger_accounts WHERE code = "
+                "'fee_revenue:USD'"));
             if (!secondLine.isEmpty())
                 QVERIFY(t.exec(secondLine));
             QVERIFY(!db.commit()); // rolled back by the server
             QVERIFY2(db.lastError().text().contains("does not balance"), qPrintable(db.lastError().text()));
         };
         failsAtCommit({});
-        failsAtCommit("INSERT INTO entry_lines (entry_id, line_no, account_id, currency, credit_minor) SELECT "
-                      "currval('journal_entries_id_seq'), 2, id, 'USD', 99 FROM ledger_accounts WHERE code = "
-                      "'fee_revenue:USD'");
+        failsAtCommit(
+            "INSERT INTO entry_lines (entry_id, line_no, account_id, currency, credit_minor) SELECT "
+            "currval('journal_entries_id_seq'), 2, id, 'USD', 99 FROM ledger_accounts WHERE code = "
+            "'fee_revenue:USD'");
         // An entry without lines cannot commit either.
         QVERIFY(db.transaction());
-        QVERIFY(q.exec("INSERT INTO journal_entries (entry_no, kind, source_event_id, currency) VALUES ('JEempty', "
-                       "'refund', gen_random_uuid(), 'USD')"));
+        QVERIFY(q.exec(
+            "INSERT INTO journal_entries (entry_no, kind, source_event_id, currency) VALUES ('JEempty', "
+            "'refund', gen_random_uuid(), 'USD')"));
         QVERIFY(!db.commit());
         // A line in another currency than its account's is refused at once.
-        QVERIFY(!q.exec("INSERT INTO entry_lines (entry_id, line_no, account_id, currency, debit_minor) SELECT "
-                        "min(e.id), 99, (SELECT id FROM ledger_accounts WHERE code = 'fee_revenue:USD'), 'EUR', 1 "
-                        "FROM journal_entries e"));
+        QVERIFY(!q.exec(
+            "INSERT INTO entry_lines (entry_id, line_no, account_id, currency, debit_minor) SELECT "
+            "min(e.id), 99, (SELECT id FROM ledger_accounts WHERE code = 'fee_revenue:USD'), 'EUR', 1 "
+            "FROM journal_entries e"));
         QVERIFY(verifyInternal().value("ok").toBool());
     }
 
@@ -559,7 +601,8 @@ private Q_SLOTS:
     void anEntryIsCorrectedByItsReversal()
     {
         const QString merchant = "m-rev-" + m_run;
-        emitAndWait({event("payment.events", "payment.success", success(merchant, "PY-rev-" + m_run, 20'000, 100))});
+        emitAndWait(
+            {event("payment.events", "payment.success", success(merchant, "PY-rev-" + m_run, 20'000, 100))});
         const QString payable = "merchant_payable:" + merchant + ":USD";
         QCOMPARE(balance(payable), 20'000 - 160);
         const qint64 revenueBefore = balance("fee_revenue:USD");
@@ -570,15 +613,16 @@ private Q_SLOTS:
                                     .toObject()
                                     .value("entry_no")
                                     .toString();
-        const HttpResult reversed =
-            ledger("POST", "/api/v1/ledger/entries/" + entryNo + "/reverse", R"({"reason":"posted twice by mistake"})");
+        const HttpResult reversed = ledger("POST", "/api/v1/ledger/entries/" + entryNo + "/reverse",
+                                           R"({"reason":"posted twice by mistake"})");
         QCOMPARE(reversed.status, 201);
         QCOMPARE(reversed.json().value("kind").toString(), QStringLiteral("reversal"));
         QCOMPARE(reversed.json().value("reverses_entry_no").toString(), entryNo);
         QCOMPARE(reversed.json().value("lines").toArray().size(), 5);
         QCOMPARE(balance(payable), 0);
         QCOMPARE(balance("fee_revenue:USD"), revenueBefore - 160);
-        const HttpResult again = ledger("POST", "/api/v1/ledger/entries/" + entryNo + "/reverse", R"({"reason":"again"})");
+        const HttpResult again =
+            ledger("POST", "/api/v1/ledger/entries/" + entryNo + "/reverse", R"({"reason":"again"})");
         QCOMPARE(again.status, 409);
         QCOMPARE(again.json().value("code").toString(), QStringLiteral("ENTRY_ALREADY_REVERSED"));
         const QString reversalNo = reversed.json().value("entry_no").toString();
@@ -587,7 +631,9 @@ private Q_SLOTS:
                      .value("code")
                      .toString(),
                  QStringLiteral("CANNOT_REVERSE_REVERSAL"));
-        QCOMPARE(ledger("POST", "/api/v1/ledger/entries/JE9999999999/reverse", R"({"reason":"nothing"})").status, 404);
+        QCOMPARE(
+            ledger("POST", "/api/v1/ledger/entries/JE9999999999/reverse", R"({"reason":"nothing"})").status,
+            404);
         QCOMPARE(ledger("POST", "/api/v1/ledger/entries/" + entryNo + "/reverse", "{}").status, 422);
         QVERIFY(verifyInternal().value("ok").toBool());
     }
@@ -612,8 +658,10 @@ private Q_SLOTS:
         const QJsonArray second = page2.json().value("items").toArray();
         QCOMPARE(first.size(), 3);
         QCOMPARE(second.size(), 3);
-        QVERIFY(first[0].toObject().value("entry_no").toString() > first[2].toObject().value("entry_no").toString());
-        QVERIFY(first[2].toObject().value("entry_no").toString() > second[0].toObject().value("entry_no").toString());
+        QVERIFY(first[0].toObject().value("entry_no").toString() >
+                first[2].toObject().value("entry_no").toString());
+        QVERIFY(first[2].toObject().value("entry_no").toString() >
+                second[0].toObject().value("entry_no").toString());
         const QString future = QDateTime::currentDateTimeUtc().addDays(1).toString(Qt::ISODate);
         QCOMPARE(ledger("GET", "/api/v1/ledger/journal?from=" + future).json().value("total").toInteger(), 0);
         const QString past = QDateTime::currentDateTimeUtc().addDays(-1).toString(Qt::ISODate);
@@ -646,14 +694,19 @@ private Q_SLOTS:
                 httpRequest(route.method, url(kAccountingSeed, path), body, admin({"unrelated.view"})).status;
             QVERIFY2(forbidden == 403, qPrintable(where + QString(" -> %1").arg(forbidden)));
             const int allowed =
-                httpRequest(route.method, url(kAccountingSeed, path), body, admin({route.permission}), 30000).status;
-            QVERIFY2(allowed != 401 && allowed != 403 && allowed < 500, qPrintable(where + QString(" -> %1").arg(allowed)));
+                httpRequest(route.method, url(kAccountingSeed, path), body, admin({route.permission}), 30000)
+                    .status;
+            QVERIFY2(allowed != 401 && allowed != 403 && allowed < 500,
+                     qPrintable(where + QString(" -> %1").arg(allowed)));
             ++checked;
         }
-        QCOMPARE(checked, 5); // verify, balances, accounts, journal, reverse: a new route must be counted here
+        QCOMPARE(checked,
+                 5); // verify, balances, accounts, journal, reverse: a new route must be counted here
         // The internal route answers only to the internal token when called over HTTP.
         QCOMPARE(httpRequest("POST", url(kAccountingSeed, "/internal/v1/ledger/verify")).status, 403);
-        QCOMPARE(httpRequest("POST", url(kAccountingSeed, "/internal/v1/ledger/verify"), {}, admin({"*"})).status, 403);
+        QCOMPARE(
+            httpRequest("POST", url(kAccountingSeed, "/internal/v1/ledger/verify"), {}, admin({"*"})).status,
+            403);
     }
 
     void verifyAndReversalsAreAudited()
@@ -667,7 +720,8 @@ private Q_SLOTS:
             const QJsonObject audit = QJsonDocument::fromJson(q.value(0).toByteArray()).object();
             actions << audit.value("action").toString();
             QCOMPARE(audit.value("service").toString(), QStringLiteral("accounting-service"));
-            QCOMPARE(audit.value("actor_id").toString(), QStringLiteral("00000000-0000-0000-0000-00000000a001"));
+            QCOMPARE(audit.value("actor_id").toString(),
+                     QStringLiteral("00000000-0000-0000-0000-00000000a001"));
         }
         QCOMPARE(actions.count("ledger.verify"), 4); // payctl ×2, the RBAC probe and this one
         QCOMPARE(actions.count("ledger.entry.reverse"), 1);
@@ -682,18 +736,21 @@ private Q_SLOTS:
         m_host.reset();
         QTemporaryDir dir(QStringLiteral("/tmp/paydesk-accounting-server-XXXXXX"));
         const quint16 base = freeBasePort();
-        ServerProcess server(dir.path() + "/data", base, {},
-                             {{"PAYDESK_DATABASE_URL", m_infra.databaseUrl()}, {"PAYDESK_REDIS_URL", m_infra.redisUrl()}});
+        ServerProcess server(
+            dir.path() + "/data", base, {},
+            {{"PAYDESK_DATABASE_URL", m_infra.databaseUrl()}, {"PAYDESK_REDIS_URL", m_infra.redisUrl()}});
         QString error;
         QVERIFY2(server.start(&error), qPrintable(error));
         QVERIFY2(server.waitAllReady(120000, &error), qPrintable(error + server.output()));
-        const Run run = command(ServerProcess::binary(), {"ledger", "verify", "--data-dir", dir.path() + "/data",
-                                                          "--base-port", QString::number(base)});
+        const Run run =
+            command(ServerProcess::binary(), {"ledger", "verify", "--data-dir", dir.path() + "/data",
+                                              "--base-port", QString::number(base)});
         QVERIFY2(run.exitCode == 0, qPrintable(run.out + run.err));
         QVERIFY2(run.out.contains("Ledger is consistent"), qPrintable(run.out));
         // Without the server's secrets the command cannot prove who it is.
-        const Run stranger = command(ServerProcess::binary(), {"ledger", "verify", "--data-dir", dir.path() + "/nothing",
-                                                               "--base-port", QString::number(base)});
+        const Run stranger =
+            command(ServerProcess::binary(), {"ledger", "verify", "--data-dir", dir.path() + "/nothing",
+                                              "--base-port", QString::number(base)});
         QCOMPARE(stranger.exitCode, 1);
         QVERIFY(stranger.err.contains("no server secrets"));
         QCOMPARE(command(ServerProcess::binary(), {"ledger", "balance"}).exitCode, 2);
@@ -714,8 +771,9 @@ private:
         QFile file(m_dir.path() + "/config/paydesk/payctl.json");
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.write(QJsonDocument(QJsonObject{{"url", QStringLiteral("http://127.0.0.1:%1").arg(m_base)},
-                                             {"access_token", QString::fromLatin1(adminToken(
-                                                                  dataDir(), {"accounting.view", "accounting.verify"}))}})
+                                             {"access_token",
+                                              QString::fromLatin1(adminToken(
+                                                  dataDir(), {"accounting.view", "accounting.verify"}))}})
                        .toJson());
     }
 };

@@ -21,8 +21,9 @@ qint64 side(const Posting &posting, const QString &code, bool debit)
 
 QJsonObject success(qint64 amount, qint64 fee, const QString &currency = "USD")
 {
-    return {{"payment_no", "PY1"}, {"merchant_id", "m-1"},   {"amount_minor", amount}, {"captured_minor", amount},
-            {"currency", currency}, {"channel", "sandbox"}, {"channel_fee_minor", fee}};
+    return {{"payment_no", "PY1"},      {"merchant_id", "m-1"}, {"amount_minor", amount},
+            {"captured_minor", amount}, {"currency", currency}, {"channel", "sandbox"},
+            {"channel_fee_minor", fee}};
 }
 } // namespace
 
@@ -51,7 +52,7 @@ private Q_SLOTS:
         QTest::newRow("kwd exact") << qint64(2500) << 60 << qint64(15);
         QTest::newRow("kwd below half") << qint64(2583) << 60 << qint64(15);
         QTest::newRow("kwd above half") << qint64(2584) << 60 << qint64(16);
-        QTest::newRow("half exactly") << qint64(625) << 80 << qint64(5); // 5.0
+        QTest::newRow("half exactly") << qint64(625) << 80 << qint64(5);  // 5.0
         QTest::newRow("x.5 exactly") << qint64(6875) << 80 << qint64(55); // 55.0
         QTest::newRow("0.5 exactly") << qint64(1250) << 4 << qint64(1);   // 0.5 → 1
         QTest::newRow("zero") << qint64(0) << 80 << qint64(0);
@@ -93,10 +94,12 @@ private Q_SLOTS:
         }
         QCOMPARE(names.removeDuplicates(), 0);
         QVERIFY(!accountTypeFromName("bank"));
-        QCOMPARE((AccountKey{AccountType::MerchantPayable, "m-1", {}, "USD"}.code()), QStringLiteral("merchant_payable:m-1:USD"));
+        QCOMPARE((AccountKey{AccountType::MerchantPayable, "m-1", {}, "USD"}.code()),
+                 QStringLiteral("merchant_payable:m-1:USD"));
         QCOMPARE((AccountKey{AccountType::ChannelClearing, {}, "sandbox", "EUR"}.code()),
                  QStringLiteral("channel_clearing:sandbox:EUR"));
-        QCOMPARE((AccountKey{AccountType::FeeRevenue, "ignored", "ignored", "JPY"}.code()), QStringLiteral("fee_revenue:JPY"));
+        QCOMPARE((AccountKey{AccountType::FeeRevenue, "ignored", "ignored", "JPY"}.code()),
+                 QStringLiteral("fee_revenue:JPY"));
         QCOMPARE(normalBalance(Side::Debit, 100, 30), 70);
         QCOMPARE(normalBalance(Side::Credit, 100, 30), -70);
     }
@@ -127,7 +130,7 @@ private Q_SLOTS:
         partial["captured_minor"] = 4'000; // partial capture of a pre-auth
         const EventPlan plan = planForEvent("payment.success", partial, "premium");
         QCOMPARE(plan.amountMinor, 4'000);
-        QCOMPARE(plan.merchantFeeMinor, 12); // 0.3 %
+        QCOMPARE(plan.merchantFeeMinor, 12);    // 0.3 %
         QCOMPARE(plan.posting.lines.size(), 3); // no channel fee lines when Fc = 0
         QVERIFY(plan.posting.isBalanced());
         partial.remove("captured_minor");
@@ -157,8 +160,9 @@ private Q_SLOTS:
 
     void otherEventsPostNothing()
     {
-        for (const char *type : {"payment.created", "payment.authorized", "payment.failed", "payment.cancelled",
-                                 "payment.expired", "payment.voided", "refund.failed", "payment.unknown"}) {
+        for (const char *type :
+             {"payment.created", "payment.authorized", "payment.failed", "payment.cancelled",
+              "payment.expired", "payment.voided", "refund.failed", "payment.unknown"}) {
             const EventPlan plan = planForEvent(type, success(1000, 10), "");
             QCOMPARE(plan.action, EventPlan::Action::Ignore);
             QVERIFY(plan.posting.lines.isEmpty());
@@ -170,17 +174,28 @@ private Q_SLOTS:
         QTest::addColumn<QString>("type");
         QTest::addColumn<QString>("field");
         QTest::addColumn<QJsonValue>("value");
-        QTest::newRow("no merchant") << "payment.success" << "merchant_id" << QJsonValue("");
-        QTest::newRow("no payment") << "payment.success" << "payment_no" << QJsonValue();
-        QTest::newRow("bad currency") << "payment.success" << "currency" << QJsonValue("usd");
-        QTest::newRow("fraction") << "payment.success" << "captured_minor" << QJsonValue(10.5);
-        QTest::newRow("string amount") << "payment.success" << "captured_minor" << QJsonValue("100");
-        QTest::newRow("negative fee") << "payment.success" << "channel_fee_minor" << QJsonValue(-1);
-        QTest::newRow("huge") << "payment.success" << "captured_minor" << QJsonValue(1e18);
-        QTest::newRow("zero") << "payment.success" << "captured_minor" << QJsonValue(0);
-        QTest::newRow("bad channel") << "payment.success" << "channel" << QJsonValue("Sand Box");
-        QTest::newRow("refund no amount") << "refund.success" << "refund_amount_minor" << QJsonValue(0);
-        QTest::newRow("refund no refund_no") << "refund.success" << "refund_no" << QJsonValue("");
+        QTest::newRow("no merchant") << "payment.success"
+                                     << "merchant_id" << QJsonValue("");
+        QTest::newRow("no payment") << "payment.success"
+                                    << "payment_no" << QJsonValue();
+        QTest::newRow("bad currency") << "payment.success"
+                                      << "currency" << QJsonValue("usd");
+        QTest::newRow("fraction") << "payment.success"
+                                  << "captured_minor" << QJsonValue(10.5);
+        QTest::newRow("string amount") << "payment.success"
+                                       << "captured_minor" << QJsonValue("100");
+        QTest::newRow("negative fee") << "payment.success"
+                                      << "channel_fee_minor" << QJsonValue(-1);
+        QTest::newRow("huge") << "payment.success"
+                              << "captured_minor" << QJsonValue(1e18);
+        QTest::newRow("zero") << "payment.success"
+                              << "captured_minor" << QJsonValue(0);
+        QTest::newRow("bad channel") << "payment.success"
+                                     << "channel" << QJsonValue("Sand Box");
+        QTest::newRow("refund no amount") << "refund.success"
+                                          << "refund_amount_minor" << QJsonValue(0);
+        QTest::newRow("refund no refund_no") << "refund.success"
+                                             << "refund_no" << QJsonValue("");
     }
     void malformedEventsAreRejectedNotPosted()
     {

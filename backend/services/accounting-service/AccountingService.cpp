@@ -22,7 +22,8 @@ void AccountingService::onReady(ServiceRuntime &runtime)
     if (!bus)
         return;
     for (const auto &[topic, group] : consumedTopics())
-        bus->subscribe(topic, group, &runtime, [&runtime](const Event &event) { return applyEvent(runtime, event); });
+        bus->subscribe(topic, group, &runtime,
+                       [&runtime](const Event &event) { return applyEvent(runtime, event); });
 }
 
 std::unique_ptr<Service> createAccountingService(const ServiceDescriptor &descriptor)

@@ -44,9 +44,11 @@ const QList<AccountTypeInfo> &chartOfAccounts()
 {
     static const QList<AccountTypeInfo> chart{
         {AccountType::MerchantPayable, QStringLiteral("merchant_payable"), Side::Credit, true, false,
-         QStringLiteral("liability"), QStringLiteral("What PayDesk owes the merchant: captures less merchant fees, less refunds")},
+         QStringLiteral("liability"),
+         QStringLiteral("What PayDesk owes the merchant: captures less merchant fees, less refunds")},
         {AccountType::ChannelClearing, QStringLiteral("channel_clearing"), Side::Debit, false, true,
-         QStringLiteral("asset"), QStringLiteral("Receivable from the acquirer (channel): captures less channel fees, less refunds")},
+         QStringLiteral("asset"),
+         QStringLiteral("Receivable from the acquirer (channel): captures less channel fees, less refunds")},
         {AccountType::FeeRevenue, QStringLiteral("fee_revenue"), Side::Credit, false, false,
          QStringLiteral("revenue"), QStringLiteral("Merchant fees (tier rate x capture) earned by PayDesk")},
         {AccountType::ChannelFeeExpense, QStringLiteral("channel_fee_expense"), Side::Debit, false, false,
@@ -115,7 +117,8 @@ bool Posting::isBalanced(QString *why) const
         return fail(QStringLiteral("an entry needs at least two lines"));
     for (const PostingLine &line : lines) {
         if (line.debitMinor < 0 || line.creditMinor < 0 || (line.debitMinor > 0) == (line.creditMinor > 0))
-            return fail(QStringLiteral("line on %1 must have exactly one positive side").arg(line.account.code()));
+            return fail(
+                QStringLiteral("line on %1 must have exactly one positive side").arg(line.account.code()));
         if (line.account.currency != currency)
             return fail(QStringLiteral("line on %1 is not in %2").arg(line.account.code(), currency));
     }

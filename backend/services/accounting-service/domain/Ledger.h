@@ -25,11 +25,11 @@ enum class AccountType {
 struct AccountTypeInfo
 {
     AccountType type;
-    QString name;      // "merchant_payable"
-    Side normalSide;   // the side that increases the balance
-    bool perMerchant;  // one account per (merchant, currency)
-    bool perChannel;   // one account per (channel, currency)
-    QString category;  // asset | liability | revenue | expense
+    QString name;     // "merchant_payable"
+    Side normalSide;  // the side that increases the balance
+    bool perMerchant; // one account per (merchant, currency)
+    bool perChannel;  // one account per (channel, currency)
+    QString category; // asset | liability | revenue | expense
     QString description;
 };
 

@@ -16,14 +16,16 @@ using namespace platform;
 namespace ledger_events {
 bool applyTier(ServiceRuntime &runtime, const Event &event)
 {
-    if (event.type != QStringLiteral("merchant.created") && event.type != QStringLiteral("merchant.tier_changed"))
+    if (event.type != QStringLiteral("merchant.created") &&
+        event.type != QStringLiteral("merchant.tier_changed"))
         return true; // other merchant events do not change fees
     const QString merchantId = event.payload.value(QStringLiteral("merchant_id")).toString();
     const QString tier = event.payload.value(QStringLiteral("tier")).toString();
     if (merchantId.isEmpty() || merchantId.size() > 64 || tier.isEmpty() || tier.size() > 32) {
         // Redelivery cannot fix a malformed event: log it and move on rather than block the topic.
-        runtime.log().write(LogLevel::Warn, QStringLiteral("ignored %1 %2: bad merchant_id or tier")
-                                                .arg(event.type, event.eventId.toString(QUuid::WithoutBraces)));
+        runtime.log().write(LogLevel::Warn,
+                            QStringLiteral("ignored %1 %2: bad merchant_id or tier")
+                                .arg(event.type, event.eventId.toString(QUuid::WithoutBraces)));
         return true;
     }
     QString error;
@@ -41,7 +43,8 @@ bool applyTier(ServiceRuntime &runtime, const Event &event)
         },
         &error);
     if (!ok)
-        runtime.log().write(LogLevel::Warn, QStringLiteral("tier event %1 failed: %2").arg(event.type, error));
+        runtime.log().write(LogLevel::Warn,
+                            QStringLiteral("tier event %1 failed: %2").arg(event.type, error));
     return ok;
 }
 
@@ -64,7 +67,8 @@ bool applyPayment(ServiceRuntime &runtime, const Event &event)
             if (!first)
                 return true;
             QString tier;
-            if (!store::loadTier(db, event.payload.value(QStringLiteral("merchant_id")).toString(), &tier, why))
+            if (!store::loadTier(db, event.payload.value(QStringLiteral("merchant_id")).toString(), &tier,
+                                 why))
                 return false;
             plan = planForEvent(event.type, event.payload, tier);
             if (plan.action == EventPlan::Action::Reject)
@@ -82,8 +86,8 @@ bool applyPayment(ServiceRuntime &runtime, const Event &event)
                 .feeRateBp = capture ? std::optional<int>(plan.feeRateBp) : std::nullopt,
                 .description = capture ? QStringLiteral("capture %1").arg(plan.paymentNo)
                                        : QStringLiteral("refund %1 of %2").arg(plan.refundNo, plan.paymentNo),
-                .occurredAt = QDateTime::fromString(event.payload.value(QStringLiteral("occurred_at")).toString(),
-                                                    Qt::ISODateWithMs)};
+                .occurredAt = QDateTime::fromString(
+                    event.payload.value(QStringLiteral("occurred_at")).toString(), Qt::ISODateWithMs)};
             store::PostedEntry entry;
             bool duplicate = false;
             if (!postWithEvent(db, header, plan.posting, &entry, &duplicate, why))
@@ -93,14 +97,15 @@ bool applyPayment(ServiceRuntime &runtime, const Event &event)
         },
         &error);
     if (!ok) {
-        runtime.log().write(LogLevel::Error, QStringLiteral("posting %1 %2 failed: %3")
-                                                 .arg(event.type, event.eventId.toString(QUuid::WithoutBraces), error));
+        runtime.log().write(LogLevel::Error,
+                            QStringLiteral("posting %1 %2 failed: %3")
+                                .arg(event.type, event.eventId.toString(QUuid::WithoutBraces), error));
         return false;
     }
     if (plan.action == EventPlan::Action::Reject)
-        runtime.log().write(LogLevel::Warn, QStringLiteral("unposted %1 %2: %3")
-                                                .arg(event.type, event.eventId.toString(QUuid::WithoutBraces),
-                                                     plan.reason));
+        runtime.log().write(LogLevel::Warn,
+                            QStringLiteral("unposted %1 %2: %3")
+                                .arg(event.type, event.eventId.toString(QUuid::WithoutBraces), plan.reason));
     if (posted)
         runtime.kickOutbox();
     return true;
@@ -129,8 +134,9 @@ bool postWithEvent(QSqlDatabase &db, const store::EntryHeader &header, const Pos
                      {QStringLiteral("amount_minor"), header.amountMinor},
                      {QStringLiteral("merchant_fee_minor"), header.merchantFeeMinor},
                      {QStringLiteral("source_event_id"),
-                      header.sourceEventId.isNull() ? QJsonValue()
-                                                    : QJsonValue(header.sourceEventId.toString(QUuid::WithoutBraces))}};
+                      header.sourceEventId.isNull()
+                          ? QJsonValue()
+                          : QJsonValue(header.sourceEventId.toString(QUuid::WithoutBraces))}};
     return outbox::append(db, event, error) > 0;
 }
 

@@ -61,13 +61,14 @@ QJsonArray chartJson()
 {
     QJsonArray chart;
     for (const AccountTypeInfo &info : chartOfAccounts())
-        chart.append(QJsonObject{{QStringLiteral("type"), info.name},
-                                 {QStringLiteral("normal_side"), sideName(info.normalSide)},
-                                 {QStringLiteral("category"), info.category},
-                                 {QStringLiteral("per"), info.perMerchant  ? QStringLiteral("merchant, currency")
-                                                         : info.perChannel ? QStringLiteral("channel, currency")
-                                                                           : QStringLiteral("currency")},
-                                 {QStringLiteral("description"), info.description}});
+        chart.append(
+            QJsonObject{{QStringLiteral("type"), info.name},
+                        {QStringLiteral("normal_side"), sideName(info.normalSide)},
+                        {QStringLiteral("category"), info.category},
+                        {QStringLiteral("per"), info.perMerchant  ? QStringLiteral("merchant, currency")
+                                                : info.perChannel ? QStringLiteral("channel, currency")
+                                                                  : QStringLiteral("currency")},
+                        {QStringLiteral("description"), info.description}});
     return chart;
 }
 
@@ -94,8 +95,8 @@ HttpResponse adminVerify(ServiceRuntime &runtime, const HttpRequest &request)
         std::optional<HttpResponse> response = runVerify(db, &report, why);
         if (!response)
             return std::nullopt;
-        const audit::Change change{QStringLiteral("ledger.verify"), QStringLiteral("ledger"), QStringLiteral("all"),
-                                   QJsonValue(),
+        const audit::Change change{QStringLiteral("ledger.verify"), QStringLiteral("ledger"),
+                                   QStringLiteral("all"), QJsonValue(),
                                    QJsonObject{{QStringLiteral("ok"), report.ok()},
                                                {QStringLiteral("checked_entries"), report.checkedEntries},
                                                {QStringLiteral("checked_accounts"), report.checkedAccounts},
@@ -133,10 +134,10 @@ HttpResponse balances(ServiceRuntime &runtime, const HttpRequest &request, bool 
 HttpResponse journal(ServiceRuntime &runtime, const HttpRequest &request)
 {
     QueryCheck check;
-    store::JournalFilter filter{check.text(request, QStringLiteral("merchant_id")),
-                                check.text(request, QStringLiteral("payment_no")),
-                                check.text(request, QStringLiteral("entry_no")),
-                                check.time(request, QStringLiteral("from")), check.time(request, QStringLiteral("to"))};
+    store::JournalFilter filter{
+        check.text(request, QStringLiteral("merchant_id")), check.text(request, QStringLiteral("payment_no")),
+        check.text(request, QStringLiteral("entry_no")), check.time(request, QStringLiteral("from")),
+        check.time(request, QStringLiteral("to"))};
     if (auto bad = check.problem(request))
         return *bad;
     const PageRequest page = PageRequest::fromQuery(request.query);
@@ -154,11 +155,13 @@ HttpResponse reverse(ServiceRuntime &runtime, const HttpRequest &request)
 {
     const QString entryNo = request.pathParam(QStringLiteral("entry_no"));
     BodyReader body(request);
-    const QString reason = body.string(QStringLiteral("reason"), {.required = true, .minLength = 3, .maxLength = 500});
+    const QString reason =
+        body.string(QStringLiteral("reason"), {.required = true, .minLength = 3, .maxLength = 500});
     if (!body.ok())
         return body.problem();
     if (!kEntryNo.match(entryNo).hasMatch())
-        return notFound(request, QStringLiteral("ENTRY_NOT_FOUND"), QStringLiteral("no entry %1").arg(entryNo));
+        return notFound(request, QStringLiteral("ENTRY_NOT_FOUND"),
+                        QStringLiteral("no entry %1").arg(entryNo));
     return transact(runtime, request, [&](QSqlDatabase &db, QString *why) -> std::optional<HttpResponse> {
         std::optional<Posting> original;
         qint64 originalId = 0;
@@ -166,12 +169,14 @@ HttpResponse reverse(ServiceRuntime &runtime, const HttpRequest &request)
         if (!store::loadPosting(db, entryNo, &original, &originalId, &before, why))
             return std::nullopt;
         if (!original)
-            return notFound(request, QStringLiteral("ENTRY_NOT_FOUND"), QStringLiteral("no entry %1").arg(entryNo));
+            return notFound(request, QStringLiteral("ENTRY_NOT_FOUND"),
+                            QStringLiteral("no entry %1").arg(entryNo));
         if (original->kind == QStringLiteral("reversal"))
-            return respond(request, Problem::conflict(QStringLiteral("CANNOT_REVERSE_REVERSAL"),
-                                                      QStringLiteral("%1 is a reversal; post the original again "
-                                                                     "through its event instead")
-                                                          .arg(entryNo)));
+            return respond(request,
+                           Problem::conflict(QStringLiteral("CANNOT_REVERSE_REVERSAL"),
+                                             QStringLiteral("%1 is a reversal; post the original again "
+                                                            "through its event instead")
+                                                 .arg(entryNo)));
         const store::EntryHeader header{
             .kind = QStringLiteral("reversal"),
             .reversesEntryId = originalId,
@@ -188,15 +193,16 @@ HttpResponse reverse(ServiceRuntime &runtime, const HttpRequest &request)
         if (!postWithEvent(db, header, reversalOf(*original), &posted, &duplicate, why))
             return std::nullopt;
         if (duplicate)
-            return respond(request, Problem::conflict(QStringLiteral("ENTRY_ALREADY_REVERSED"),
-                                                      QStringLiteral("%1 has been reversed already").arg(entryNo)));
+            return respond(request,
+                           Problem::conflict(QStringLiteral("ENTRY_ALREADY_REVERSED"),
+                                             QStringLiteral("%1 has been reversed already").arg(entryNo)));
         QJsonArray found;
         qint64 total = 0;
         if (!store::listJournal(db, {.entryNo = posted.entryNo}, 1, 0, &found, &total, why))
             return std::nullopt;
         const QJsonObject after = found.first().toObject();
-        const audit::Change change{QStringLiteral("ledger.entry.reverse"), QStringLiteral("journal_entry"), entryNo,
-                                   before, after};
+        const audit::Change change{QStringLiteral("ledger.entry.reverse"), QStringLiteral("journal_entry"),
+                                   entryNo, before, after};
         if (!audit::append(db, request, kServiceName, change, why))
             return std::nullopt;
         HttpResponse response = HttpResponse::json(after, 201);
@@ -209,11 +215,12 @@ HttpResponse reverse(ServiceRuntime &runtime, const HttpRequest &request)
 void addLedgerRoutes(Router &router, ServiceRuntime &runtime)
 {
     using namespace ledger_routes;
-    router.add({.method = "POST",
-                .pattern = QStringLiteral("/internal/v1/ledger/verify"),
-                .handler = [&runtime](const HttpRequest &r) { return internalVerify(runtime, r); },
-                .access = Access::Internal,
-                .summary = QStringLiteral("Recompute every balance from the lines and check every entry balances")});
+    router.add(
+        {.method = "POST",
+         .pattern = QStringLiteral("/internal/v1/ledger/verify"),
+         .handler = [&runtime](const HttpRequest &r) { return internalVerify(runtime, r); },
+         .access = Access::Internal,
+         .summary = QStringLiteral("Recompute every balance from the lines and check every entry balances")});
     router.add({.method = "POST",
                 .pattern = QStringLiteral("/api/v1/ledger/verify"),
                 .handler = [&runtime](const HttpRequest &r) { return adminVerify(runtime, r); },
@@ -232,13 +239,14 @@ void addLedgerRoutes(Router &router, ServiceRuntime &runtime)
                 .access = Access::Admin,
                 .permission = QStringLiteral("accounting.view"),
                 .summary = QStringLiteral("The chart of accounts and every account (paged)")});
-    router.add({.method = "GET",
-                .pattern = QStringLiteral("/api/v1/ledger/journal"),
-                .handler = [&runtime](const HttpRequest &r) { return journal(runtime, r); },
-                .access = Access::Admin,
-                .permission = QStringLiteral("accounting.view"),
-                .summary = QStringLiteral(
-                    "Journal entries with lines, newest first (?merchant_id&payment_no&entry_no&from&to, paged)")});
+    router.add(
+        {.method = "GET",
+         .pattern = QStringLiteral("/api/v1/ledger/journal"),
+         .handler = [&runtime](const HttpRequest &r) { return journal(runtime, r); },
+         .access = Access::Admin,
+         .permission = QStringLiteral("accounting.view"),
+         .summary = QStringLiteral(
+             "Journal entries with lines, newest first (?merchant_id&payment_no&entry_no&from&to, paged)")});
     router.add({.method = "POST",
                 .pattern = QStringLiteral("/api/v1/ledger/entries/{entry_no}/reverse"),
                 .handler = [&runtime](const HttpRequest &r) { return reverse(runtime, r); },

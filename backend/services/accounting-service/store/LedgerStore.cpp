@@ -43,8 +43,9 @@ bool ensureAccount(QSqlDatabase &db, const AccountKey &key, AccountRow *row, QSt
     row->normalSide = info.normalSide;
     QSqlQuery q(db);
     if (!exec(q,
-              QStringLiteral("INSERT INTO ledger_accounts (code, type, merchant_id, channel, currency, normal_side) "
-                             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO NOTHING RETURNING id"),
+              QStringLiteral(
+                  "INSERT INTO ledger_accounts (code, type, merchant_id, channel, currency, normal_side) "
+                  "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO NOTHING RETURNING id"),
               {key.code(), info.name, text(info.perMerchant ? key.merchantId : QString()),
                text(info.perChannel ? key.channel : QString()), key.currency, sideName(info.normalSide)},
               error))
@@ -101,7 +102,8 @@ bool markProcessed(QSqlDatabase &db, const QString &consumer, const QUuid &event
 bool loadTier(QSqlDatabase &db, const QString &merchantId, QString *tier, QString *error)
 {
     QSqlQuery q(db);
-    if (!exec(q, QStringLiteral("SELECT tier FROM merchant_tiers WHERE merchant_id = ?"), {merchantId}, error))
+    if (!exec(q, QStringLiteral("SELECT tier FROM merchant_tiers WHERE merchant_id = ?"), {merchantId},
+              error))
         return false;
     *tier = q.next() ? q.value(0).toString() : QString();
     return true;
@@ -145,9 +147,8 @@ bool postEntry(QSqlDatabase &db, const EntryHeader &header, const Posting &posti
                text(header.channel), header.amountMinor, header.merchantFeeMinor,
                header.feeRateBp ? QVariant(*header.feeRateBp) : QVariant(QMetaType(QMetaType::Int)),
                text(header.description),
-               header.occurredAt.isValid()
-                   ? QVariant(header.occurredAt.toUTC().toString(Qt::ISODateWithMs))
-                   : QVariant(QMetaType(QMetaType::QString))},
+               header.occurredAt.isValid() ? QVariant(header.occurredAt.toUTC().toString(Qt::ISODateWithMs))
+                                           : QVariant(QMetaType(QMetaType::QString))},
               error))
         return false;
     if (!q.next()) {
@@ -166,8 +167,9 @@ bool postEntry(QSqlDatabase &db, const EntryHeader &header, const Posting &posti
     };
     QMap<qint64, Delta> deltas; // ordered by account id: the lock order
     QSqlQuery line(db);
-    line.prepare(QStringLiteral("INSERT INTO entry_lines (entry_id, line_no, account_id, currency, debit_minor, "
-                                "credit_minor) VALUES (?, ?, ?, ?, ?, ?)"));
+    line.prepare(
+        QStringLiteral("INSERT INTO entry_lines (entry_id, line_no, account_id, currency, debit_minor, "
+                       "credit_minor) VALUES (?, ?, ?, ?, ?, ?)"));
     int lineNo = 0;
     for (const PostingLine &posting_line : posting.lines) {
         AccountRow account;
@@ -193,7 +195,8 @@ bool postEntry(QSqlDatabase &db, const EntryHeader &header, const Posting &posti
         "line_count = b.line_count + EXCLUDED.line_count, updated_at = now()"));
     for (auto it = deltas.cbegin(); it != deltas.cend(); ++it) {
         const Delta &d = it.value();
-        if (!exec(balance, {it.key(), d.debit, d.credit, normalBalance(d.normalSide, d.debit, d.credit), d.lines},
+        if (!exec(balance,
+                  {it.key(), d.debit, d.credit, normalBalance(d.normalSide, d.debit, d.credit), d.lines},
                   error))
             return false;
     }
@@ -249,14 +252,15 @@ bool verify(QSqlDatabase &db, VerifyReport *report, QString *error)
     report->unpostedEvents = q.value(3).toLongLong();
 
     // 1. The cache against the lines, every account (a missing cache row counts as a difference).
-    if (!exec(q,
-              QStringLiteral(
-                  "SELECT a.code, a.normal_side, b.account_id IS NOT NULL, b.debit_minor, b.credit_minor, "
-                  "b.balance_minor, coalesce(l.debit, 0), coalesce(l.credit, 0) "
-                  "FROM ledger_accounts a LEFT JOIN ledger_balances b ON b.account_id = a.id "
-                  "LEFT JOIN (SELECT account_id, sum(debit_minor)::bigint AS debit, sum(credit_minor)::bigint "
-                  "AS credit FROM entry_lines GROUP BY account_id) l ON l.account_id = a.id ORDER BY a.code"),
-              {}, error))
+    if (!exec(
+            q,
+            QStringLiteral(
+                "SELECT a.code, a.normal_side, b.account_id IS NOT NULL, b.debit_minor, b.credit_minor, "
+                "b.balance_minor, coalesce(l.debit, 0), coalesce(l.credit, 0) "
+                "FROM ledger_accounts a LEFT JOIN ledger_balances b ON b.account_id = a.id "
+                "LEFT JOIN (SELECT account_id, sum(debit_minor)::bigint AS debit, sum(credit_minor)::bigint "
+                "AS credit FROM entry_lines GROUP BY account_id) l ON l.account_id = a.id ORDER BY a.code"),
+            {}, error))
         return false;
     while (q.next()) {
         const Side side = q.value(1).toString() == QStringLiteral("debit") ? Side::Debit : Side::Credit;
@@ -291,19 +295,21 @@ bool verify(QSqlDatabase &db, VerifyReport *report, QString *error)
 
     // 2. Every entry balances per currency and has lines.
     if (!exec(q,
-              QStringLiteral("SELECT e.entry_no, l.currency, coalesce(sum(l.debit_minor), 0)::bigint, "
-                             "coalesce(sum(l.credit_minor), 0)::bigint, count(l.id) "
-                             "FROM journal_entries e LEFT JOIN entry_lines l ON l.entry_id = e.id "
-                             "GROUP BY e.id, e.entry_no, l.currency "
-                             "HAVING count(l.id) < 1 OR sum(l.debit_minor) <> sum(l.credit_minor) ORDER BY e.id"),
+              QStringLiteral(
+                  "SELECT e.entry_no, l.currency, coalesce(sum(l.debit_minor), 0)::bigint, "
+                  "coalesce(sum(l.credit_minor), 0)::bigint, count(l.id) "
+                  "FROM journal_entries e LEFT JOIN entry_lines l ON l.entry_id = e.id "
+                  "GROUP BY e.id, e.entry_no, l.currency "
+                  "HAVING count(l.id) < 1 OR sum(l.debit_minor) <> sum(l.credit_minor) ORDER BY e.id"),
               {}, error))
         return false;
     while (q.next())
-        report->differences.append(QJsonObject{{QStringLiteral("kind"), QStringLiteral("unbalanced_entry")},
-                                               {QStringLiteral("entry_no"), q.value(0).toString()},
-                                               {QStringLiteral("currency"), ledger_store::textOrNull(q.value(1))},
-                                               {QStringLiteral("debit"), q.value(2).toLongLong()},
-                                               {QStringLiteral("credit"), q.value(3).toLongLong()}});
+        report->differences.append(
+            QJsonObject{{QStringLiteral("kind"), QStringLiteral("unbalanced_entry")},
+                        {QStringLiteral("entry_no"), q.value(0).toString()},
+                        {QStringLiteral("currency"), ledger_store::textOrNull(q.value(1))},
+                        {QStringLiteral("debit"), q.value(2).toLongLong()},
+                        {QStringLiteral("credit"), q.value(3).toLongLong()}});
 
     // 3. Every line's account exists (the foreign key says so; verify does not take it on trust).
     if (!exec(q,
@@ -330,21 +336,24 @@ bool listBalances(QSqlDatabase &db, const BalanceFilter &filter, int limit, int 
     const QVariantList values{text(filter.merchantId), text(filter.merchantId), text(filter.currency),
                               text(filter.currency),   text(filter.type),       text(filter.type)};
     QSqlQuery q(db);
-    if (!exec(q, QStringLiteral("SELECT count(*) FROM ledger_accounts a") + where, values, error) || !q.next())
+    if (!exec(q, QStringLiteral("SELECT count(*) FROM ledger_accounts a") + where, values, error) ||
+        !q.next())
         return false;
     *total = q.value(0).toLongLong();
     QVariantList paged = values;
     paged << limit << offset;
-    if (!exec(q,
-              QStringLiteral("SELECT a.code, a.type, a.merchant_id, a.channel, a.currency, a.normal_side, "
-                             "coalesce(b.balance_minor, 0), coalesce(b.debit_minor, 0), coalesce(b.credit_minor, "
-                             "0), coalesce(b.line_count, 0), ") +
-                  utc(QStringLiteral("b.updated_at")) +
-                  QStringLiteral(" FROM ledger_accounts a LEFT JOIN ledger_balances b ON b.account_id = a.id") +
-                  where +
-                  QStringLiteral(" ORDER BY a.merchant_id IS NULL, a.merchant_id, a.currency, a.code LIMIT ? "
-                                 "OFFSET ?"),
-              paged, error))
+    if (!exec(
+            q,
+            QStringLiteral(
+                "SELECT a.code, a.type, a.merchant_id, a.channel, a.currency, a.normal_side, "
+                "coalesce(b.balance_minor, 0), coalesce(b.debit_minor, 0), coalesce(b.credit_minor, "
+                "0), coalesce(b.line_count, 0), ") +
+                utc(QStringLiteral("b.updated_at")) +
+                QStringLiteral(" FROM ledger_accounts a LEFT JOIN ledger_balances b ON b.account_id = a.id") +
+                where +
+                QStringLiteral(" ORDER BY a.merchant_id IS NULL, a.merchant_id, a.currency, a.code LIMIT ? "
+                               "OFFSET ?"),
+            paged, error))
         return false;
     while (q.next()) {
         QJsonObject row = accountJson(q, 0);
@@ -368,22 +377,25 @@ bool listJournal(QSqlDatabase &db, const JournalFilter &filter, int limit, int o
     };
     const QString where = QStringLiteral(
         " WHERE (?::text IS NULL OR e.merchant_id = ?) AND (?::text IS NULL OR e.payment_no = ?) "
-        "AND (?::text IS NULL OR e.entry_no = ?) AND (?::timestamptz IS NULL OR e.created_at >= ?::timestamptz) "
+        "AND (?::text IS NULL OR e.entry_no = ?) AND (?::timestamptz IS NULL OR e.created_at >= "
+        "?::timestamptz) "
         "AND (?::timestamptz IS NULL OR e.created_at < ?::timestamptz)");
     const QVariantList values{text(filter.merchantId), text(filter.merchantId), text(filter.paymentNo),
                               text(filter.paymentNo),  text(filter.entryNo),    text(filter.entryNo),
                               time(filter.from),       time(filter.from),       time(filter.to),
                               time(filter.to)};
     QSqlQuery q(db);
-    if (!exec(q, QStringLiteral("SELECT count(*) FROM journal_entries e") + where, values, error) || !q.next())
+    if (!exec(q, QStringLiteral("SELECT count(*) FROM journal_entries e") + where, values, error) ||
+        !q.next())
         return false;
     *total = q.value(0).toLongLong();
     QVariantList paged = values;
     paged << limit << offset;
     if (!exec(q,
-              QStringLiteral("SELECT e.id, e.entry_no, e.kind, e.source_event_id::text, r.entry_no, e.payment_no, "
-                             "e.refund_no, e.merchant_id, e.currency, e.channel, e.amount_minor, "
-                             "e.merchant_fee_minor, e.fee_rate_bp, e.description, ") +
+              QStringLiteral(
+                  "SELECT e.id, e.entry_no, e.kind, e.source_event_id::text, r.entry_no, e.payment_no, "
+                  "e.refund_no, e.merchant_id, e.currency, e.channel, e.amount_minor, "
+                  "e.merchant_fee_minor, e.fee_rate_bp, e.description, ") +
                   utc(QStringLiteral("e.occurred_at")) + u',' + utc(QStringLiteral("e.created_at")) +
                   QStringLiteral(" FROM journal_entries e LEFT JOIN journal_entries r ON r.id = "
                                  "e.reverses_entry_id") +
@@ -394,37 +406,39 @@ bool listJournal(QSqlDatabase &db, const JournalFilter &filter, int limit, int o
     QList<QJsonObject> entries;
     while (q.next()) {
         ids.append(q.value(0).toLongLong());
-        entries.append({{QStringLiteral("entry_no"), q.value(1).toString()},
-                        {QStringLiteral("kind"), q.value(2).toString()},
-                        {QStringLiteral("source_event_id"), textOrNull(q.value(3))},
-                        {QStringLiteral("reverses_entry_no"), textOrNull(q.value(4))},
-                        {QStringLiteral("payment_no"), textOrNull(q.value(5))},
-                        {QStringLiteral("refund_no"), textOrNull(q.value(6))},
-                        {QStringLiteral("merchant_id"), textOrNull(q.value(7))},
-                        {QStringLiteral("currency"), q.value(8).toString()},
-                        {QStringLiteral("channel"), textOrNull(q.value(9))},
-                        {QStringLiteral("amount_minor"), q.value(10).toLongLong()},
-                        {QStringLiteral("merchant_fee_minor"), q.value(11).toLongLong()},
-                        {QStringLiteral("fee_rate_bp"), q.value(12).isNull() ? QJsonValue() : q.value(12).toInt()},
-                        {QStringLiteral("description"), textOrNull(q.value(13))},
-                        {QStringLiteral("occurred_at"), textOrNull(q.value(14))},
-                        {QStringLiteral("created_at"), q.value(15).toString()}});
+        entries.append(
+            {{QStringLiteral("entry_no"), q.value(1).toString()},
+             {QStringLiteral("kind"), q.value(2).toString()},
+             {QStringLiteral("source_event_id"), textOrNull(q.value(3))},
+             {QStringLiteral("reverses_entry_no"), textOrNull(q.value(4))},
+             {QStringLiteral("payment_no"), textOrNull(q.value(5))},
+             {QStringLiteral("refund_no"), textOrNull(q.value(6))},
+             {QStringLiteral("merchant_id"), textOrNull(q.value(7))},
+             {QStringLiteral("currency"), q.value(8).toString()},
+             {QStringLiteral("channel"), textOrNull(q.value(9))},
+             {QStringLiteral("amount_minor"), q.value(10).toLongLong()},
+             {QStringLiteral("merchant_fee_minor"), q.value(11).toLongLong()},
+             {QStringLiteral("fee_rate_bp"), q.value(12).isNull() ? QJsonValue() : q.value(12).toInt()},
+             {QStringLiteral("description"), textOrNull(q.value(13))},
+             {QStringLiteral("occurred_at"), textOrNull(q.value(14))},
+             {QStringLiteral("created_at"), q.value(15).toString()}});
     }
     QHash<qint64, QJsonArray> lines;
     if (!ids.isEmpty()) {
-        if (!exec(q,
-                  QStringLiteral("SELECT l.entry_id, l.line_no, a.code, a.type, l.debit_minor, l.credit_minor "
-                                 "FROM entry_lines l JOIN ledger_accounts a ON a.id = l.account_id "
-                                 "WHERE l.entry_id = ANY(?::bigint[]) ORDER BY l.entry_id, l.line_no"),
-                  {idArray(ids)}, error))
+        if (!exec(
+                q,
+                QStringLiteral("SELECT l.entry_id, l.line_no, a.code, a.type, l.debit_minor, l.credit_minor "
+                               "FROM entry_lines l JOIN ledger_accounts a ON a.id = l.account_id "
+                               "WHERE l.entry_id = ANY(?::bigint[]) ORDER BY l.entry_id, l.line_no"),
+                {idArray(ids)}, error))
             return false;
         while (q.next())
-            lines[q.value(0).toLongLong()].append(QJsonObject{{QStringLiteral("line_no"), q.value(1).toInt()},
-                                                              {QStringLiteral("account"), q.value(2).toString()},
-                                                              {QStringLiteral("account_type"), q.value(3).toString()},
-                                                              {QStringLiteral("debit_minor"), q.value(4).toLongLong()},
-                                                              {QStringLiteral("credit_minor"),
-                                                               q.value(5).toLongLong()}});
+            lines[q.value(0).toLongLong()].append(
+                QJsonObject{{QStringLiteral("line_no"), q.value(1).toInt()},
+                            {QStringLiteral("account"), q.value(2).toString()},
+                            {QStringLiteral("account_type"), q.value(3).toString()},
+                            {QStringLiteral("debit_minor"), q.value(4).toLongLong()},
+                            {QStringLiteral("credit_minor"), q.value(5).toLongLong()}});
     }
     for (qsizetype i = 0; i < entries.size(); ++i) {
         entries[i].insert(QStringLiteral("lines"), lines.value(ids[i]));
@@ -446,9 +460,10 @@ bool loadPosting(QSqlDatabase &db, const QString &entryNo, std::optional<Posting
     *entry = found.first().toObject();
     QSqlQuery q(db);
     if (!exec(q,
-              QStringLiteral("SELECT e.id, e.kind, e.currency, a.type, a.merchant_id, a.channel, l.debit_minor, "
-                             "l.credit_minor FROM journal_entries e JOIN entry_lines l ON l.entry_id = e.id "
-                             "JOIN ledger_accounts a ON a.id = l.account_id WHERE e.entry_no = ? ORDER BY l.line_no"),
+              QStringLiteral(
+                  "SELECT e.id, e.kind, e.currency, a.type, a.merchant_id, a.channel, l.debit_minor, "
+                  "l.credit_minor FROM journal_entries e JOIN entry_lines l ON l.entry_id = e.id "
+                  "JOIN ledger_accounts a ON a.id = l.account_id WHERE e.entry_no = ? ORDER BY l.line_no"),
               {entryNo}, error))
         return false;
     Posting loaded;

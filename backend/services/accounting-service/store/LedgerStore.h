@@ -24,7 +24,7 @@ bool saveTier(QSqlDatabase &db, const QString &merchantId, const QString &tier, 
 
 struct EntryHeader
 {
-    QString kind; // Posting::kind
+    QString kind;               // Posting::kind
     QUuid sourceEventId;        // null for reversals
     qint64 reversesEntryId = 0; // reversals only
     QString paymentNo;
