@@ -28,6 +28,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <functional>
+
 using namespace paydesk::platform;
 using namespace paydesk::testing;
 namespace accounting = paydesk::services::accounting;
@@ -159,7 +161,8 @@ class AccountingTest : public QObject
     }
     // Emits the events in one outbox transaction and waits until every one is acknowledged by
     // every consumer (accounting-service has committed its effect by then).
-    void emitAndWait(const QJsonArray &events)
+    // `whileWaiting` runs at every poll until then.
+    void emitAndWait(const QJsonArray &events, const std::function<void()> &whileWaiting = {})
     {
         const HttpResult result =
             httpRequest("POST", url(kEmitterSeed, "/api/v1/emit"),
@@ -168,6 +171,8 @@ class AccountingTest : public QObject
         QSqlDatabase emitter = serviceDatabase(m_infra, "test-emitter", "paydesk_test_emitter");
         QTRY_VERIFY_WITH_TIMEOUT(
             [&] {
+                if (whileWaiting)
+                    whileWaiting();
                 QSqlQuery q(emitter);
                 return q.exec("SELECT count(*) FROM outbox_events WHERE published_at IS NULL") && q.next() &&
                        q.value(0).toInt() == 0;
@@ -438,7 +443,18 @@ private Q_SLOTS:
         QSqlQuery q(database());
         QVERIFY(q.exec("SELECT count(*) FROM journal_entries") && q.next());
         const qint64 entriesBefore = q.value(0).toLongLong();
-        emitAndWait(events);
+        // Verify while the events are being posted: it reads one snapshot, so entries committing
+        // meanwhile never show up as differences.
+        int verifiedWhilePosting = 0;
+        QStringList dirty;
+        emitAndWait(events, [&] {
+            const QJsonObject report = verifyInternal();
+            ++verifiedWhilePosting;
+            if (!report.value("ok").toBool())
+                dirty << QString::fromUtf8(QJsonDocument(report).toJson(QJsonDocument::Compact));
+        });
+        QVERIFY2(dirty.isEmpty(), qPrintable(dirty.join('\n')));
+        qInfo("verified %d times while posting", verifiedWhilePosting);
 
         QVERIFY(q.exec("SELECT count(*) FROM journal_entries") && q.next());
         QCOMPARE(q.value(0).toLongLong() - entriesBefore, expectedEntries);
@@ -636,6 +652,23 @@ private Q_SLOTS:
             404);
         QCOMPARE(ledger("POST", "/api/v1/ledger/entries/" + entryNo + "/reverse", "{}").status, 422);
         QVERIFY(verifyInternal().value("ok").toBool());
+    }
+
+    void metricsCountPostings()
+    {
+        const HttpResult metrics = httpRequest("GET", url(kAccountingSeed, "/metrics"));
+        QCOMPARE(metrics.status, 200);
+        const QString text = QString::fromUtf8(metrics.body);
+        auto value = [&](const QString &series) {
+            const QRegularExpression line("^" + QRegularExpression::escape(series) + " (\\d+)",
+                                          QRegularExpression::MultilineOption);
+            return line.match(text).captured(1).toLongLong();
+        };
+        QCOMPARE(value(R"(ledger_entries_posted_total{kind="reversal",service="accounting-service"})"), 1);
+        QVERIFY(value(R"(ledger_entries_posted_total{kind="payment_capture",service="accounting-service"})") >
+                100);
+        QVERIFY(value(R"(ledger_entries_posted_total{kind="refund",service="accounting-service"})") > 10);
+        QCOMPARE(value(R"(ledger_events_unposted_total{service="accounting-service"})"), 1);
     }
 
     void adminReadsFilterAndPage()

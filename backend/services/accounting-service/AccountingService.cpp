@@ -1,6 +1,6 @@
 #include "services/accounting-service/AccountingService.h"
 
-#include "services/accounting-service/routes/LedgerRoutes.h"
+#include "platform/observe/Metrics.h"
 
 namespace paydesk::services::accounting {
 
@@ -8,7 +8,8 @@ using namespace platform;
 
 void AccountingService::registerRoutes(Router &router, ServiceRuntime &runtime)
 {
-    addLedgerRoutes(router, runtime);
+    m_metrics = LedgerMetrics::create(runtime.metrics(), kServiceName);
+    addLedgerRoutes(router, runtime, m_metrics);
 }
 
 QList<QPair<QString, QString>> AccountingService::consumedTopics() const
@@ -22,8 +23,9 @@ void AccountingService::onReady(ServiceRuntime &runtime)
     if (!bus)
         return;
     for (const auto &[topic, group] : consumedTopics())
-        bus->subscribe(topic, group, &runtime,
-                       [&runtime](const Event &event) { return applyEvent(runtime, event); });
+        bus->subscribe(topic, group, &runtime, [this, &runtime](const Event &event) {
+            return applyEvent(runtime, m_metrics, event);
+        });
 }
 
 std::unique_ptr<Service> createAccountingService(const ServiceDescriptor &descriptor)

@@ -8,6 +8,9 @@
 #include "platform/bus/Outbox.h"
 #include "platform/db/Database.h"
 #include "platform/observe/JsonLog.h"
+#include "platform/observe/Metrics.h"
+
+#include <prometheus/counter.h>
 
 namespace paydesk::services::accounting {
 
@@ -48,7 +51,7 @@ bool applyTier(ServiceRuntime &runtime, const Event &event)
     return ok;
 }
 
-bool applyPayment(ServiceRuntime &runtime, const Event &event)
+bool applyPayment(ServiceRuntime &runtime, const LedgerMetrics &metrics, const Event &event)
 {
     if (!postingEventTypes().contains(event.type))
         return true; // failed, cancelled, expired, created, authorized, voided: no money moved (README)
@@ -102,12 +105,16 @@ bool applyPayment(ServiceRuntime &runtime, const Event &event)
                                 .arg(event.type, event.eventId.toString(QUuid::WithoutBraces), error));
         return false;
     }
-    if (plan.action == EventPlan::Action::Reject)
+    if (plan.action == EventPlan::Action::Reject) {
+        metrics.rejected();
         runtime.log().write(LogLevel::Warn,
                             QStringLiteral("unposted %1 %2: %3")
                                 .arg(event.type, event.eventId.toString(QUuid::WithoutBraces), plan.reason));
-    if (posted)
+    }
+    if (posted) {
+        metrics.posted(plan.posting.kind);
         runtime.kickOutbox();
+    }
     return true;
 }
 } // namespace ledger_events
@@ -140,11 +147,42 @@ bool postWithEvent(QSqlDatabase &db, const store::EntryHeader &header, const Pos
     return outbox::append(db, event, error) > 0;
 }
 
-bool applyEvent(ServiceRuntime &runtime, const Event &event)
+bool applyEvent(ServiceRuntime &runtime, const LedgerMetrics &metrics, const Event &event)
 {
     if (event.topic == kMerchantTopic)
         return ledger_events::applyTier(runtime, event);
-    return ledger_events::applyPayment(runtime, event);
+    return ledger_events::applyPayment(runtime, metrics, event);
+}
+
+LedgerMetrics LedgerMetrics::create(ServiceMetrics &metrics, const QString &service)
+{
+    const std::string name = service.toStdString();
+    auto &posted = prometheus::BuildCounter()
+                       .Name("ledger_entries_posted_total")
+                       .Help("Journal entries posted, by kind")
+                       .Register(*metrics.registry());
+    auto &unposted = prometheus::BuildCounter()
+                         .Name("ledger_events_unposted_total")
+                         .Help("Money events that could not be posted (kept in unposted_events)")
+                         .Register(*metrics.registry());
+    return {&posted.Add({{"service", name}, {"kind", "payment_capture"}}),
+            &posted.Add({{"service", name}, {"kind", "refund"}}),
+            &posted.Add({{"service", name}, {"kind", "reversal"}}), &unposted.Add({{"service", name}})};
+}
+
+void LedgerMetrics::posted(const QString &kind) const
+{
+    prometheus::Counter *counter = kind == QStringLiteral("refund")     ? refunds
+                                   : kind == QStringLiteral("reversal") ? reversals
+                                                                        : captures;
+    if (counter)
+        counter->Increment();
+}
+
+void LedgerMetrics::rejected() const
+{
+    if (unposted)
+        unposted->Increment();
 }
 
 } // namespace paydesk::services::accounting

@@ -151,7 +151,7 @@ HttpResponse journal(ServiceRuntime &runtime, const HttpRequest &request)
     });
 }
 
-HttpResponse reverse(ServiceRuntime &runtime, const HttpRequest &request)
+HttpResponse reverse(ServiceRuntime &runtime, const LedgerMetrics &metrics, const HttpRequest &request)
 {
     const QString entryNo = request.pathParam(QStringLiteral("entry_no"));
     BodyReader body(request);
@@ -162,57 +162,61 @@ HttpResponse reverse(ServiceRuntime &runtime, const HttpRequest &request)
     if (!kEntryNo.match(entryNo).hasMatch())
         return notFound(request, QStringLiteral("ENTRY_NOT_FOUND"),
                         QStringLiteral("no entry %1").arg(entryNo));
-    return transact(runtime, request, [&](QSqlDatabase &db, QString *why) -> std::optional<HttpResponse> {
-        std::optional<Posting> original;
-        qint64 originalId = 0;
-        QJsonObject before;
-        if (!store::loadPosting(db, entryNo, &original, &originalId, &before, why))
-            return std::nullopt;
-        if (!original)
-            return notFound(request, QStringLiteral("ENTRY_NOT_FOUND"),
-                            QStringLiteral("no entry %1").arg(entryNo));
-        if (original->kind == QStringLiteral("reversal"))
-            return respond(request,
-                           Problem::conflict(QStringLiteral("CANNOT_REVERSE_REVERSAL"),
-                                             QStringLiteral("%1 is a reversal; post the original again "
-                                                            "through its event instead")
-                                                 .arg(entryNo)));
-        const store::EntryHeader header{
-            .kind = QStringLiteral("reversal"),
-            .reversesEntryId = originalId,
-            .paymentNo = before.value(QStringLiteral("payment_no")).toString(),
-            .refundNo = before.value(QStringLiteral("refund_no")).toString(),
-            .merchantId = before.value(QStringLiteral("merchant_id")).toString(),
-            .channel = before.value(QStringLiteral("channel")).toString(),
-            .amountMinor = before.value(QStringLiteral("amount_minor")).toInteger(),
-            .merchantFeeMinor = before.value(QStringLiteral("merchant_fee_minor")).toInteger(),
-            .description = QStringLiteral("reversal of %1: %2").arg(entryNo, reason),
-            .occurredAt = QDateTime::currentDateTimeUtc()};
-        store::PostedEntry posted;
-        bool duplicate = false;
-        if (!postWithEvent(db, header, reversalOf(*original), &posted, &duplicate, why))
-            return std::nullopt;
-        if (duplicate)
-            return respond(request,
-                           Problem::conflict(QStringLiteral("ENTRY_ALREADY_REVERSED"),
-                                             QStringLiteral("%1 has been reversed already").arg(entryNo)));
-        QJsonArray found;
-        qint64 total = 0;
-        if (!store::listJournal(db, {.entryNo = posted.entryNo}, 1, 0, &found, &total, why))
-            return std::nullopt;
-        const QJsonObject after = found.first().toObject();
-        const audit::Change change{QStringLiteral("ledger.entry.reverse"), QStringLiteral("journal_entry"),
-                                   entryNo, before, after};
-        if (!audit::append(db, request, kServiceName, change, why))
-            return std::nullopt;
-        HttpResponse response = HttpResponse::json(after, 201);
-        response.audited = true;
-        return response;
-    });
+    HttpResponse answer =
+        transact(runtime, request, [&](QSqlDatabase &db, QString *why) -> std::optional<HttpResponse> {
+            std::optional<Posting> original;
+            qint64 originalId = 0;
+            QJsonObject before;
+            if (!store::loadPosting(db, entryNo, &original, &originalId, &before, why))
+                return std::nullopt;
+            if (!original)
+                return notFound(request, QStringLiteral("ENTRY_NOT_FOUND"),
+                                QStringLiteral("no entry %1").arg(entryNo));
+            if (original->kind == QStringLiteral("reversal"))
+                return respond(request,
+                               Problem::conflict(QStringLiteral("CANNOT_REVERSE_REVERSAL"),
+                                                 QStringLiteral("%1 is a reversal; post the original again "
+                                                                "through its event instead")
+                                                     .arg(entryNo)));
+            const store::EntryHeader header{
+                .kind = QStringLiteral("reversal"),
+                .reversesEntryId = originalId,
+                .paymentNo = before.value(QStringLiteral("payment_no")).toString(),
+                .refundNo = before.value(QStringLiteral("refund_no")).toString(),
+                .merchantId = before.value(QStringLiteral("merchant_id")).toString(),
+                .channel = before.value(QStringLiteral("channel")).toString(),
+                .amountMinor = before.value(QStringLiteral("amount_minor")).toInteger(),
+                .merchantFeeMinor = before.value(QStringLiteral("merchant_fee_minor")).toInteger(),
+                .description = QStringLiteral("reversal of %1: %2").arg(entryNo, reason),
+                .occurredAt = QDateTime::currentDateTimeUtc()};
+            store::PostedEntry posted;
+            bool duplicate = false;
+            if (!postWithEvent(db, header, reversalOf(*original), &posted, &duplicate, why))
+                return std::nullopt;
+            if (duplicate)
+                return respond(
+                    request, Problem::conflict(QStringLiteral("ENTRY_ALREADY_REVERSED"),
+                                               QStringLiteral("%1 has been reversed already").arg(entryNo)));
+            QJsonArray found;
+            qint64 total = 0;
+            if (!store::listJournal(db, {.entryNo = posted.entryNo}, 1, 0, &found, &total, why))
+                return std::nullopt;
+            const QJsonObject after = found.first().toObject();
+            const audit::Change change{QStringLiteral("ledger.entry.reverse"),
+                                       QStringLiteral("journal_entry"), entryNo, before, after};
+            if (!audit::append(db, request, kServiceName, change, why))
+                return std::nullopt;
+            HttpResponse response = HttpResponse::json(after, 201);
+            response.audited = true;
+            return response;
+        });
+    if (answer.status == 201) // committed
+        metrics.posted(QStringLiteral("reversal"));
+    return answer;
 }
 } // namespace ledger_routes
 
-void addLedgerRoutes(Router &router, ServiceRuntime &runtime)
+void addLedgerRoutes(Router &router, ServiceRuntime &runtime, const LedgerMetrics &metrics)
 {
     using namespace ledger_routes;
     router.add(
@@ -247,14 +251,15 @@ void addLedgerRoutes(Router &router, ServiceRuntime &runtime)
          .permission = QStringLiteral("accounting.view"),
          .summary = QStringLiteral(
              "Journal entries with lines, newest first (?merchant_id&payment_no&entry_no&from&to, paged)")});
-    router.add({.method = "POST",
-                .pattern = QStringLiteral("/api/v1/ledger/entries/{entry_no}/reverse"),
-                .handler = [&runtime](const HttpRequest &r) { return reverse(runtime, r); },
-                .access = Access::Admin,
-                .jsonBody = true,
-                .permission = QStringLiteral("accounting.adjust"),
-                .summary = QStringLiteral("Post the reversal of an entry {reason} (audited)"),
-                .successStatus = 201});
+    router.add(
+        {.method = "POST",
+         .pattern = QStringLiteral("/api/v1/ledger/entries/{entry_no}/reverse"),
+         .handler = [&runtime, &metrics](const HttpRequest &r) { return reverse(runtime, metrics, r); },
+         .access = Access::Admin,
+         .jsonBody = true,
+         .permission = QStringLiteral("accounting.adjust"),
+         .summary = QStringLiteral("Post the reversal of an entry {reason} (audited)"),
+         .successStatus = 201});
 }
 
 } // namespace paydesk::services::accounting
