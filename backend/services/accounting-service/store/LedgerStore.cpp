@@ -42,6 +42,17 @@ bool ensureAccount(QSqlDatabase &db, const AccountKey &key, AccountRow *row, QSt
     const AccountTypeInfo &info = accountTypeInfo(key.type);
     row->normalSide = info.normalSide;
     QSqlQuery q(db);
+    auto find = [&] {
+        return exec(q, QStringLiteral("SELECT id FROM ledger_accounts WHERE code = ?"), {key.code()}, error);
+    };
+    // Looked up first: almost every posting hits existing accounts, and an INSERT attempt would
+    // burn a sequence value each time.
+    if (!find())
+        return false;
+    if (q.next()) {
+        row->id = q.value(0).toLongLong();
+        return true;
+    }
     if (!exec(q,
               QStringLiteral(
                   "INSERT INTO ledger_accounts (code, type, merchant_id, channel, currency, normal_side) "
@@ -56,7 +67,8 @@ bool ensureAccount(QSqlDatabase &db, const AccountKey &key, AccountRow *row, QSt
         return exec(balance, QStringLiteral("INSERT INTO ledger_balances (account_id) VALUES (?)"), {row->id},
                     error);
     }
-    if (!exec(q, QStringLiteral("SELECT id FROM ledger_accounts WHERE code = ?"), {key.code()}, error))
+    // A concurrent poster created it (the INSERT waited for its commit): read it now.
+    if (!find())
         return false;
     if (!q.next()) {
         *error = QStringLiteral("account %1 vanished").arg(key.code());
