@@ -182,11 +182,19 @@ bool postEntry(QSqlDatabase &db, const EntryHeader &header, const Posting &posti
     line.prepare(
         QStringLiteral("INSERT INTO entry_lines (entry_id, line_no, account_id, currency, debit_minor, "
                        "credit_minor) VALUES (?, ?, ?, ?, ?, ?)"));
+    // Accounts are resolved (and created) in code order, so two posters creating the same new
+    // accounts wait for each other in one order instead of deadlocking.
+    QMap<QString, AccountKey> keys; // ordered by code
+    for (const PostingLine &posting_line : posting.lines)
+        keys.insert(posting_line.account.code(), posting_line.account);
+    QHash<QString, AccountRow> accounts;
+    for (auto it = keys.cbegin(); it != keys.cend(); ++it) {
+        if (!ensureAccount(db, it.value(), &accounts[it.key()], error))
+            return false;
+    }
     int lineNo = 0;
     for (const PostingLine &posting_line : posting.lines) {
-        AccountRow account;
-        if (!ensureAccount(db, posting_line.account, &account, error))
-            return false;
+        const AccountRow account = accounts.value(posting_line.account.code());
         if (!exec(line,
                   {posted->id, ++lineNo, account.id, posting.currency, posting_line.debitMinor,
                    posting_line.creditMinor},
