@@ -409,7 +409,11 @@ private Q_SLOTS:
 
     void aThousandRandomEventsLeaveAConsistentLedger()
     {
-        QRandomGenerator random(QRandomGenerator::global()->generate());
+        const quint32 seed = qEnvironmentVariableIsSet("LEDGER_SEED")
+                                 ? qEnvironmentVariable("LEDGER_SEED").toUInt()
+                                 : QRandomGenerator::global()->generate();
+        qInfo("LEDGER_SEED=%u (set it to replay this sequence)", seed);
+        QRandomGenerator random(seed);
         const QStringList tiers{"starter", "business", "enterprise", "premium", "", "platinum"};
         const QStringList currencies{"USD", "JPY", "KWD", "EUR"};
         const QStringList channels{"sandbox", "stripe"};
