@@ -12,7 +12,7 @@
 
 namespace paydesk::services::risk {
 
-// The fields of POST /internal/v1/risk/check, normalised (see normalise()).
+// The fields of POST /internal/v1/risk/check, normalised (see the normalise functions below).
 struct CheckInput
 {
     QString merchantId;

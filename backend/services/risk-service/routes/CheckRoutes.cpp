@@ -4,6 +4,7 @@
 // Redis and take one script call.
 
 #include "services/risk-service/routes/RiskRoutes.h"
+#include "services/risk-service/store/BlacklistStore.h"
 #include "services/risk-service/store/RiskStore.h"
 
 #include "platform/cache/ThreadRedis.h"
