@@ -17,6 +17,7 @@
 #include <prometheus/family.h>
 #include <prometheus/registry.h>
 
+#include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QRegularExpression>
@@ -45,6 +46,7 @@ RiskMetrics::RiskMetrics(prometheus::Registry &registry)
 namespace check_routes {
 const QRegularExpression kCurrency(QStringLiteral("^[A-Z]{3}$"));
 const QRegularExpression kCountry(QStringLiteral("^[A-Z]{2}$"));
+constexpr qint64 kRedisBackoffMs = 5000;
 
 // Rules and thresholds of one service as a worker thread last read them.
 struct ConfigCache
@@ -55,7 +57,9 @@ struct ConfigCache
 };
 
 // Re-reads rules and thresholds only when risk_config_version moved (triggers bump it on every
-// change of risk_rules or risk_settings, by the admin routes or by hand).
+// change of risk_rules or risk_settings, by the admin routes or by hand). The version is read
+// before the rules, so a change committed in between only causes one more reload, never a stale
+// cache under a new version.
 bool currentConfig(const ServiceRuntime &runtime, QSqlDatabase &db, const ConfigCache **config, QString *why)
 {
     thread_local QHash<const ServiceRuntime *, ConfigCache> caches;
@@ -119,12 +123,21 @@ void velocityAndDevice(RedisConnection &redis, const CheckInput &in, const Thres
     QList<QByteArray> args{"EVAL", kCountersScript, QByteArray::number(keys.size())};
     args << keys << QByteArray::number(counterArgs.size()) << counterArgs << setArgs;
 
+    // After a failure this worker leaves Redis alone for a while: a Redis that hangs instead of
+    // refusing would otherwise cost every check the full command timeout.
+    thread_local QDeadlineTimer backoff; // default: expired
+    if (!backoff.hasExpired()) {
+        *error = QStringLiteral("Redis failed less than %1 ms ago").arg(kRedisBackoffMs);
+        factors->velocityUnavailable = true;
+        return;
+    }
     QVariant reply;
     const QVariantList answer = redis.command(args, &reply, error) ? reply.toList() : QVariantList();
     if (answer.size() != probes.size()) {
         if (error->isEmpty())
             *error = QStringLiteral("unexpected reply to the counters script");
         factors->velocityUnavailable = true;
+        backoff.setRemainingTime(kRedisBackoffMs);
         return;
     }
     QList<qint64> counts;
