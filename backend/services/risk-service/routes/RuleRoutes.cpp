@@ -24,12 +24,6 @@ HttpResponse ruleNotFound(const HttpRequest &request)
                     QStringLiteral("no risk rule %1").arg(request.pathParam(QStringLiteral("id"))));
 }
 
-HttpResponse audited(HttpResponse response)
-{
-    response.audited = true;
-    return response;
-}
-
 // Reads a whole rule (POST creates it, PUT replaces every field); conditions are validated and
 // normalised by RuleConditions.
 std::optional<store::RuleRow> readRule(BodyReader &body, const HttpRequest &request)
