@@ -558,6 +558,10 @@ private Q_SLOTS:
 
         QCOMPARE(createOrder("m-ord", "O-bad", "PY-9", 0).status, 422);
         QCOMPARE(createOrder("m-ord", "O-bad", "PY-9", 100, {{"currency", "usd"}}).status, 422);
+        const QJsonArray huge{QJsonObject{
+            {"name", "x"}, {"quantity", 2000}, {"unit_price_minor", qint64(9'000'000'000'000'000)}}};
+        QCOMPARE(createOrder("m-ord", "O-bad", "PY-9", 100, {{"items", huge}}).status,
+                 422); // total would overflow
         QCOMPARE(
             createOrder("m-ord", "O-bad", "PY-9", 100, {{"items", QJsonArray{QJsonObject{{"name", "x"}}}}})
                 .status,

@@ -14,12 +14,15 @@
 #include <QRegularExpression>
 #include <QUuid>
 
+#include <limits>
+
 namespace paydesk::services::orders {
 
 using namespace platform;
 
 namespace internal_order_routes {
 const QRegularExpression kCurrency(QStringLiteral("^[A-Z]{3}$"));
+constexpr qsizetype kItemsMax = 500;
 
 HttpResponse orderNotFound(const HttpRequest &request, const QString &merchantId, const QString &orderNo)
 {
@@ -69,6 +72,10 @@ QList<store::OrderItem> readItems(BodyReader &body)
 {
     QList<store::OrderItem> out;
     const QJsonArray items = body.array(QStringLiteral("items"));
+    if (items.size() > kItemsMax) {
+        body.fail(QStringLiteral("items"), QStringLiteral("at most %1 items").arg(kItemsMax));
+        return out;
+    }
     for (qsizetype i = 0; i < items.size(); ++i) {
         const QJsonObject item = items.at(i).toObject();
         const QString field = QStringLiteral("items[%1]").arg(i);
@@ -80,7 +87,8 @@ QList<store::OrderItem> readItems(BodyReader &body)
             return v.isDouble() && v.toDouble() == static_cast<double>(v.toInteger()) && v.toInteger() >= min;
         };
         if (!items.at(i).isObject() || name.isEmpty() || name.size() > 255 || sku.size() > 64 ||
-            !isInteger(quantity, 1) || quantity.toInteger() > 1'000'000 || !isInteger(price, 0))
+            !isInteger(quantity, 1) || quantity.toInteger() > 1'000'000 || !isInteger(price, 0) ||
+            price.toInteger() > std::numeric_limits<qint64>::max() / quantity.toInteger()) // total must fit
             body.fail(field, QStringLiteral("needs name (1-255), quantity (integer >= 1), unit_price_minor "
                                             "(integer >= 0) and an optional sku (<= 64)"));
         else
