@@ -17,10 +17,12 @@
 #include "support/ServiceDatabase.h"
 #include "support/TestSupport.h"
 
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QMessageAuthenticationCode>
 #include <QMutex>
+#include <QProcess>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -515,6 +517,45 @@ private Q_SLOTS:
         // A merchant key is not an admin token.
         const Key key = createKey();
         QCOMPARE(merchant(key, "GET", path).status, 401);
+    }
+
+    void payctlListsAndRedeliversDeliveries()
+    {
+        if (qEnvironmentVariableIsEmpty("PAYCTL_BIN"))
+            QSKIP("PAYCTL_BIN is set by ctest");
+        // payctl keeps its session under XDG_CONFIG_HOME: give it an admin token directly.
+        const QString config = m_dir.path() + "/payctl-config";
+        QVERIFY(QDir().mkpath(config + "/paydesk"));
+        QFile session(config + "/paydesk/payctl.json");
+        QVERIFY(session.open(QIODevice::WriteOnly));
+        session.write(QJsonDocument(QJsonObject{{"url", url(40000, {})},
+                                                {"access_token",
+                                                 QString::fromLatin1(adminToken(
+                                                     m_dir.path(), {"webhook.view", "webhook.redeliver"}))}})
+                          .toJson());
+        session.close();
+        const auto payctl = [&](const QStringList &args) {
+            QProcess process;
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.insert("XDG_CONFIG_HOME", config);
+            process.setProcessEnvironment(env);
+            process.start(qEnvironmentVariable("PAYCTL_BIN"), QStringList{"--url", url(40000, {})} + args);
+            process.waitForFinished(30000);
+            return std::make_pair(process.exitCode(), process.readAllStandardOutput());
+        };
+        const auto [listed, output] = payctl({"--json", "webhooks", "list", "--payment-no", "PY-DEAD-1"});
+        QCOMPARE(listed, 0);
+        const QJsonArray items = QJsonDocument::fromJson(output).object().value("items").toArray();
+        QCOMPARE(items.size(), 1);
+        const QString id = items.first().toObject().value("id").toString();
+        const auto [table, text] = payctl({"webhooks", "list", "--status", "delivered"});
+        QCOMPARE(table, 0);
+        QVERIFY(text.contains("deliveries"));
+        const auto [redelivered, answer] = payctl({"webhooks", "redeliver", id});
+        QCOMPARE(redelivered, 0);
+        QVERIFY(answer.contains("round"));
+        QTRY_COMPARE_WITH_TIMEOUT(statusOf(id), QStringLiteral("delivered"), 10000);
+        QCOMPARE(payctl({"webhooks", "redeliver"}).first, 2); // usage
     }
 
     void cleanupTestCase()
