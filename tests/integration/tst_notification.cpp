@@ -129,6 +129,7 @@ class NotificationTest : public QObject
     std::unique_ptr<ServiceHost> m_host;
     std::shared_ptr<Inbox> m_inbox = std::make_shared<Inbox>();
     quint16 m_base = 0;
+    HostEnvironment m_env;
     const notification::DeliverySettings m_settings = testSettings();
 
     QString url(quint16 seed, const QString &path) const
@@ -216,6 +217,18 @@ class NotificationTest : public QObject
             .toString();
     }
     QSqlDatabase notifyDb() { return serviceDatabase(m_infra, "notify-test", "payment_notify"); }
+    void startHost()
+    {
+        m_host = std::make_unique<ServiceHost>(m_env);
+        m_host->add(paydesk::services::merchantauth::createMerchantAuthService(
+            {"merchant-auth-service", kAuthSeed, "payment_merchant_auth", "auth"}));
+        m_host->add(std::make_unique<notification::NotificationService>(
+            ServiceDescriptor{"notification-service", kNotifySeed, "payment_notify", "webhooks"},
+            m_settings));
+        m_host->add(std::make_unique<ReceiverService>(kReceiverSeed, m_inbox));
+        m_host->start();
+        QTRY_VERIFY_WITH_TIMEOUT(m_host->allReady(), 60000);
+    }
 
 private Q_SLOTS:
     void initTestCase()
@@ -236,15 +249,8 @@ private Q_SLOTS:
         env.bus = m_bus.get();
         env.logDirectory = m_dir.path() + "/logs";
         QVERIFY(ServerSecrets::loadOrCreate(m_dir.path() + "/secrets", &env.secrets, &error));
-        m_host = std::make_unique<ServiceHost>(env);
-        m_host->add(paydesk::services::merchantauth::createMerchantAuthService(
-            {"merchant-auth-service", kAuthSeed, "payment_merchant_auth", "auth"}));
-        m_host->add(std::make_unique<notification::NotificationService>(
-            ServiceDescriptor{"notification-service", kNotifySeed, "payment_notify", "webhooks"},
-            m_settings));
-        m_host->add(std::make_unique<ReceiverService>(kReceiverSeed, m_inbox));
-        m_host->start();
-        QTRY_VERIFY_WITH_TIMEOUT(m_host->allReady(), 60000);
+        m_env = env;
+        startHost();
     }
 
     void endpointCrudShowsTheSecretOnce()
@@ -556,6 +562,46 @@ private Q_SLOTS:
         QVERIFY(answer.contains("round"));
         QTRY_COMPARE_WITH_TIMEOUT(statusOf(id), QStringLiteral("delivered"), 10000);
         QCOMPARE(payctl({"webhooks", "redeliver"}).first, 2); // usage
+    }
+
+    // State is in PostgreSQL: a delivery left pending by a previous run, and one whose sender died
+    // mid-attempt (claimed, lease over), are both sent by the next run.
+    void deliveriesLeftByAPreviousRunAreSentAfterARestart()
+    {
+        const Key key = createKey();
+        const QJsonObject endpoint = createEndpoint(key, hook("restart"), {"*"});
+        m_host->stop();
+        m_host.reset();
+        QSqlQuery q(notifyDb());
+        for (const auto &[payment, claimed] :
+             {std::pair{"PY-RESTART-1", false}, std::pair{"PY-RESTART-2", true}}) {
+            q.prepare("INSERT INTO webhook_deliveries (id, merchant_id, endpoint_id, target, url, event_id, "
+                      "event_type, "
+                      "payment_no, body, max_attempts, attempts, claim_token, next_attempt_at) VALUES "
+                      "(gen_random_uuid(), ?, ?::uuid, 'endpoint', ?, gen_random_uuid(), 'payment.success', "
+                      "?, ?, 4, ?, "
+                      "CASE WHEN ? THEN gen_random_uuid() END, now() - interval '1 second')");
+            for (const QVariant &value : QVariantList{
+                     key.merchantId, endpoint.value("id").toString(), hook("restart"), QString(payment),
+                     QString("{\"payment\":\"%1\"}").arg(payment), claimed ? 1 : 0, claimed})
+                q.addBindValue(value);
+            QVERIFY2(q.exec(), qPrintable(q.lastError().text()));
+        }
+        startHost();
+        QTRY_COMPARE_WITH_TIMEOUT(m_inbox->of("restart").size(), 2, 15000);
+        QHash<QByteArray, QByteArray> attemptOf;
+        for (const Received &received : m_inbox->of("restart")) {
+            const QByteArray timestamp = received.headers.value("x-webhook-timestamp");
+            QCOMPARE(
+                received.headers.value("x-webhook-signature"),
+                hmacHex(endpoint.value("secret").toString().toLatin1(), timestamp + "." + received.body));
+            attemptOf.insert(received.body, received.headers.value("x-webhook-attempt"));
+        }
+        QCOMPARE(attemptOf.value(R"({"payment":"PY-RESTART-1"})"), QByteArray("1"));
+        QCOMPARE(attemptOf.value(R"({"payment":"PY-RESTART-2"})"),
+                 QByteArray("2")); // the cut-off one counted
+        QTRY_COMPARE_WITH_TIMEOUT(deliveriesOf("PY-RESTART-2").first().toObject().value("status").toString(),
+                                  QStringLiteral("delivered"), 10000);
     }
 
     void cleanupTestCase()
