@@ -111,7 +111,8 @@ notification::DeliverySettings testSettings()
             .maxAttempts = 4,
             .attemptTimeoutMs = 3000,
             .pollIntervalMs = 50,
-            .batchMax = 16};
+            .batchMax = 16,
+            .allowLoopbackTargets = true}; // the receiver listens on 127.0.0.1
 }
 
 QByteArray hmacHex(const QByteArray &key, const QByteArray &data)

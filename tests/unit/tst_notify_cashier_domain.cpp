@@ -85,6 +85,15 @@ private Q_SLOTS:
         QVERIFY(!notification::urlProblem("ftp://example.com/x").isEmpty());
         QVERIFY(!notification::urlProblem("https://user:pw@example.com/x").isEmpty());
         QVERIFY(!notification::urlProblem("not a url").isEmpty());
+        // Targets inside the platform are refused unless allowed.
+        for (const char *inside :
+             {"http://127.0.0.1:40001/api/v1/x", "http://localhost/x", "http://[::1]:8080/",
+              "http://169.254.169.254/latest/meta-data", "http://0.0.0.0/"}) {
+            QVERIFY2(!notification::targetProblem(inside, false).isEmpty(), inside);
+            QVERIFY2(notification::targetProblem(inside, true).isEmpty(), inside);
+        }
+        QVERIFY(notification::targetProblem("https://203.0.113.7/hook", false).isEmpty());
+        QVERIFY(!notification::targetProblem("gopher://example.com/", true).isEmpty());
         QVERIFY(notification::newSigningSecret().startsWith("whsec_"));
         QVERIFY(notification::newSigningSecret() != notification::newSigningSecret());
     }

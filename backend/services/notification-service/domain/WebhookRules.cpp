@@ -2,6 +2,7 @@
 
 #include "platform/security/Crypto.h"
 
+#include <QHostAddress>
 #include <QJsonDocument>
 #include <QRandomGenerator>
 #include <QUrl>
@@ -41,6 +42,21 @@ QString urlProblem(const QString &url)
         return QStringLiteral("must name a host");
     if (!parsed.userInfo().isEmpty())
         return QStringLiteral("must not carry credentials");
+    return {};
+}
+
+QString targetProblem(const QString &url, bool allowLoopback)
+{
+    if (const QString why = urlProblem(url); !why.isEmpty())
+        return why;
+    if (allowLoopback)
+        return {};
+    const QString host = QUrl(url).host().toLower();
+    const QHostAddress address(host);
+    if (host == QStringLiteral("localhost") || host.endsWith(QStringLiteral(".localhost")) ||
+        (!address.isNull() && (address.isLoopback() || address.isLinkLocal() ||
+                               address == QHostAddress::AnyIPv4 || address == QHostAddress::AnyIPv6)))
+        return QStringLiteral("must not point at a loopback, link-local or unspecified address");
     return {};
 }
 

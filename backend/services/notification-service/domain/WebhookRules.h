@@ -20,6 +20,11 @@ bool subscribes(const QStringList &events, const QString &eventType);
 
 // http(s) URL with a host and no user info, at most 2048 characters; empty when valid, else why.
 QString urlProblem(const QString &url);
+// urlProblem plus the targets a webhook must not reach from inside the platform: loopback
+// ("localhost", 127.0.0.0/8, ::1, where PayDesk's own services listen), link-local (169.254.0.0/16,
+// cloud metadata) and unspecified addresses, unless `allowLoopback` (tests, a merchant server on the
+// same machine). Checks literal hosts only: a DNS name that resolves there is not caught.
+QString targetProblem(const QString &url, bool allowLoopback);
 // The subscribed event list: each a deliverable type or "*", 1..32 entries; empty when valid.
 QString eventsProblem(const QStringList &events);
 
@@ -38,12 +43,13 @@ QByteArray deliveryBody(const QString &eventId, const QString &eventType, const 
 // Retry timing. Defaults per the brief; tests shrink them to milliseconds.
 struct DeliverySettings
 {
-    qint64 baseDelayMs = 1000;     // first retry waits up to this
-    qint64 maxDelayMs = 3'600'000; // cap of one back-off (1 h)
-    int maxAttempts = 8;           // attempts per round, then `dead`
-    int attemptTimeoutMs = 10'000; // whole request, connect to last byte
-    int pollIntervalMs = 1000;     // how often the worker looks for due deliveries
-    int batchMax = 16;             // deliveries claimed (and sent concurrently) per pass
+    qint64 baseDelayMs = 1000;         // first retry waits up to this
+    qint64 maxDelayMs = 3'600'000;     // cap of one back-off (1 h)
+    int maxAttempts = 8;               // attempts per round, then `dead`
+    int attemptTimeoutMs = 10'000;     // whole request, connect to last byte
+    int pollIntervalMs = 1000;         // how often the worker looks for due deliveries
+    int batchMax = 16;                 // deliveries claimed (and sent concurrently) per pass
+    bool allowLoopbackTargets = false; // see targetProblem
     qint64 leaseMs() const { return attemptTimeoutMs + 30'000; } // a crashed sender's claim expires
 };
 

@@ -23,12 +23,14 @@ HttpResponse endpointNotFound(const HttpRequest &request)
 }
 
 // Reads url / events / enabled / description into `endpoint`; `partial` accepts absent fields.
-void readEndpoint(BodyReader &body, const QJsonObject &json, bool partial, store::Endpoint *endpoint)
+void readEndpoint(BodyReader &body, const QJsonObject &json, bool partial, const DeliverySettings &settings,
+                  store::Endpoint *endpoint)
 {
     if (!partial || body.has(QStringLiteral("url"))) {
         endpoint->url = body.string(QStringLiteral("url"), {.required = true, .maxLength = 2048});
         if (!endpoint->url.isEmpty()) {
-            if (const QString why = urlProblem(endpoint->url); !why.isEmpty())
+            if (const QString why = targetProblem(endpoint->url, settings.allowLoopbackTargets);
+                !why.isEmpty())
                 body.fail(QStringLiteral("url"), why);
         }
     }
@@ -51,11 +53,11 @@ void readEndpoint(BodyReader &body, const QJsonObject &json, bool partial, store
         endpoint->description = body.string(QStringLiteral("description"), {.maxLength = 256});
 }
 
-HttpResponse create(ServiceRuntime &runtime, const HttpRequest &request)
+HttpResponse create(ServiceRuntime &runtime, const NotificationContext &context, const HttpRequest &request)
 {
     BodyReader body(request);
     store::Endpoint endpoint;
-    readEndpoint(body, request.json.object(), false, &endpoint);
+    readEndpoint(body, request.json.object(), false, context.settings, &endpoint);
     if (!body.ok())
         return body.problem();
     endpoint.id = QUuid::createUuid();
@@ -114,13 +116,13 @@ HttpResponse onEndpoint(
     });
 }
 
-HttpResponse update(ServiceRuntime &runtime, const HttpRequest &request)
+HttpResponse update(ServiceRuntime &runtime, const NotificationContext &context, const HttpRequest &request)
 {
     return onEndpoint(
         runtime, request,
         [&](QSqlDatabase &db, store::Endpoint &endpoint, QString *why) -> std::optional<HttpResponse> {
             BodyReader body(request);
-            readEndpoint(body, request.json.object(), true, &endpoint);
+            readEndpoint(body, request.json.object(), true, context.settings, &endpoint);
             if (!body.ok())
                 return body.problem();
             std::optional<store::Endpoint> saved;
@@ -212,7 +214,6 @@ HttpResponse deliveries(ServiceRuntime &runtime, const HttpRequest &request)
 
 void addEndpointRoutes(Router &router, ServiceRuntime &runtime, const NotificationContext &context)
 {
-    Q_UNUSED(context);
     using namespace endpoint_routes;
     const auto bind = [&runtime](HttpResponse (*handler)(ServiceRuntime &, const HttpRequest &)) {
         return [&runtime, handler](const HttpRequest &r) { return handler(runtime, r); };
@@ -220,7 +221,7 @@ void addEndpointRoutes(Router &router, ServiceRuntime &runtime, const Notificati
     const QString endpoints = QStringLiteral("/api/v1/webhooks/endpoints");
     router.add({.method = "POST",
                 .pattern = endpoints,
-                .handler = bind(create),
+                .handler = [&runtime, &context](const HttpRequest &r) { return create(runtime, context, r); },
                 .access = Access::Merchant,
                 .jsonBody = true,
                 .summary = QStringLiteral(
@@ -234,7 +235,7 @@ void addEndpointRoutes(Router &router, ServiceRuntime &runtime, const Notificati
                 .summary = QStringLiteral("The merchant's webhook endpoints (no secrets)")});
     router.add({.method = "PATCH",
                 .pattern = endpoints + QStringLiteral("/{id}"),
-                .handler = bind(update),
+                .handler = [&runtime, &context](const HttpRequest &r) { return update(runtime, context, r); },
                 .access = Access::Merchant,
                 .jsonBody = true,
                 .summary = QStringLiteral("Change url, events, enabled or description of an endpoint")});

@@ -58,7 +58,7 @@ QList<store::NewDelivery> plannedDeliveries(const Event &event, const QList<stor
         planned.append(delivery);
     }
     const QString notifyUrl = payload.value(QStringLiteral("notify_url")).toString();
-    if (!notifyUrl.isEmpty() && urlProblem(notifyUrl).isEmpty()) {
+    if (!notifyUrl.isEmpty() && targetProblem(notifyUrl, settings.allowLoopbackTargets).isEmpty()) {
         store::NewDelivery delivery = base;
         delivery.url = notifyUrl;
         planned.append(delivery);
