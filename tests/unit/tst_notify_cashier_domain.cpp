@@ -81,10 +81,10 @@ private Q_SLOTS:
         QVERIFY(notification::eventsProblem({"payment.success", "*"}).isEmpty());
         QVERIFY(!notification::eventsProblem({}).isEmpty());
         QVERIFY(!notification::eventsProblem({"payment.exploded"}).isEmpty());
-        QVERIFY(notification::urlProblem("https://hooks.example.com/paydesk?x=1").isEmpty());
-        QVERIFY(!notification::urlProblem("ftp://example.com/x").isEmpty());
-        QVERIFY(!notification::urlProblem("https://user:pw@example.com/x").isEmpty());
-        QVERIFY(!notification::urlProblem("not a url").isEmpty());
+        QVERIFY(notification::targetProblem("https://hooks.example.com/paydesk?x=1", false).isEmpty());
+        QVERIFY(!notification::targetProblem("ftp://example.com/x", true).isEmpty());
+        QVERIFY(!notification::targetProblem("https://user:pw@example.com/x", true).isEmpty());
+        QVERIFY(!notification::targetProblem("not a url", true).isEmpty());
         // Targets inside the platform are refused unless allowed.
         for (const char *inside :
              {"http://127.0.0.1:40001/api/v1/x", "http://localhost/x", "http://[::1]:8080/",

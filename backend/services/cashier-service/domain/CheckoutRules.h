@@ -51,7 +51,5 @@ bool luhnValid(const QString &digits);
 
 // return_url with payment_no and status added to its query (existing parameters kept).
 QString returnLink(const QString &returnUrl, const QString &paymentNo, const QString &status);
-// http(s) URL with a host, no user info, at most 2048 characters; empty when valid, else why.
-QString urlProblem(const QString &url);
 
 } // namespace paydesk::services::cashier

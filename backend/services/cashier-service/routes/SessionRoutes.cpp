@@ -6,6 +6,7 @@
 #include "services/cashier-service/store/SessionStore.h"
 
 #include "platform/host/Transaction.h"
+#include "platform/http/HttpUrl.h"
 #include "platform/http/Problem.h"
 #include "platform/http/RequestBody.h"
 #include "platform/rpc/ServiceClient.h"
@@ -51,7 +52,7 @@ void readSession(BodyReader &body, store::Session *session, int *expiresInMinute
     session->description = body.string(QStringLiteral("description"), {.maxLength = 256});
     session->returnUrl = body.string(QStringLiteral("return_url"), {.required = true, .maxLength = 2048});
     if (!session->returnUrl.isEmpty()) {
-        if (const QString why = urlProblem(session->returnUrl); !why.isEmpty())
+        if (const QString why = httpUrlProblem(session->returnUrl); !why.isEmpty())
             body.fail(QStringLiteral("return_url"), why);
     }
     *expiresInMinutes = body.has(QStringLiteral("expires_in_minutes"))

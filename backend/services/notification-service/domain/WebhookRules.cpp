@@ -1,5 +1,6 @@
 #include "services/notification-service/domain/WebhookRules.h"
 
+#include "platform/http/HttpUrl.h"
 #include "platform/security/Crypto.h"
 
 #include <QHostAddress>
@@ -28,26 +29,9 @@ bool subscribes(const QStringList &events, const QString &eventType)
     return events.contains(QStringLiteral("*")) || events.contains(eventType);
 }
 
-QString urlProblem(const QString &url)
-{
-    if (url.isEmpty() || url.size() > 2048)
-        return QStringLiteral("must have 1 to 2048 characters");
-    const QUrl parsed(url, QUrl::StrictMode);
-    if (!parsed.isValid())
-        return QStringLiteral("is not a valid URL");
-    const QString scheme = parsed.scheme().toLower();
-    if (scheme != QStringLiteral("http") && scheme != QStringLiteral("https"))
-        return QStringLiteral("must be an http or https URL");
-    if (parsed.host().isEmpty())
-        return QStringLiteral("must name a host");
-    if (!parsed.userInfo().isEmpty())
-        return QStringLiteral("must not carry credentials");
-    return {};
-}
-
 QString targetProblem(const QString &url, bool allowLoopback)
 {
-    if (const QString why = urlProblem(url); !why.isEmpty())
+    if (const QString why = platform::httpUrlProblem(url); !why.isEmpty())
         return why;
     if (allowLoopback)
         return {};

@@ -18,9 +18,7 @@ bool isDeliverable(const QString &eventType);
 // An endpoint subscribed to `events` (types or "*") receives `eventType`.
 bool subscribes(const QStringList &events, const QString &eventType);
 
-// http(s) URL with a host and no user info, at most 2048 characters; empty when valid, else why.
-QString urlProblem(const QString &url);
-// urlProblem plus the targets a webhook must not reach from inside the platform: loopback
+// platform::httpUrlProblem plus the targets a webhook must not reach from inside the platform: loopback
 // ("localhost", 127.0.0.0/8, ::1, where PayDesk's own services listen), link-local (169.254.0.0/16,
 // cloud metadata) and unspecified addresses, unless `allowLoopback` (tests, a merchant server on the
 // same machine). Checks literal hosts only: a DNS name that resolves there is not caught.

@@ -24,26 +24,17 @@ HttpResponse deliveryNotFound(const HttpRequest &request)
 
 HttpResponse list(ServiceRuntime &runtime, const HttpRequest &request)
 {
-    const PageRequest page = PageRequest::fromQuery(request.query);
-    const store::DeliveryFilter filter{request.query.queryItemValue(QStringLiteral("merchant_id")),
-                                       request.query.queryItemValue(QStringLiteral("payment_no")),
-                                       request.query.queryItemValue(QStringLiteral("status")),
-                                       request.query.queryItemValue(QStringLiteral("event")),
-                                       page.offset(),
-                                       page.pageSize};
+    const store::DeliveryFilter filter{
+        .merchantId = request.query.queryItemValue(QStringLiteral("merchant_id")),
+        .paymentNo = request.query.queryItemValue(QStringLiteral("payment_no")),
+        .status = request.query.queryItemValue(QStringLiteral("status")),
+        .eventType = request.query.queryItemValue(QStringLiteral("event"))};
     if (!filter.status.isEmpty() && !kStatuses.contains(filter.status))
         return respond(
             request,
             Problem::validation(
                 QStringLiteral("status must be one of %1").arg(kStatuses.join(QStringLiteral(", ")))));
-    return withConnection(runtime, request, [&](QSqlDatabase &db) {
-        QJsonArray items;
-        qint64 total = 0;
-        QString error;
-        if (!store::listDeliveries(db, filter, &items, &total, &error))
-            return respond(request, Problem::internal(error));
-        return HttpResponse::json(page.wrap(items, total));
-    });
+    return deliveryPage(runtime, request, filter);
 }
 
 HttpResponse detail(ServiceRuntime &runtime, const HttpRequest &request)
@@ -106,6 +97,21 @@ HttpResponse redeliver(ServiceRuntime &runtime, const NotificationContext &conte
     return response;
 }
 } // namespace admin_delivery_routes
+
+HttpResponse deliveryPage(ServiceRuntime &runtime, const HttpRequest &request, store::DeliveryFilter filter)
+{
+    const PageRequest page = PageRequest::fromQuery(request.query);
+    filter.offset = page.offset();
+    filter.limit = page.pageSize;
+    return withConnection(runtime, request, [&](QSqlDatabase &db) {
+        QJsonArray items;
+        qint64 total = 0;
+        QString error;
+        if (!store::listDeliveries(db, filter, &items, &total, &error))
+            return respond(request, Problem::internal(error));
+        return HttpResponse::json(page.wrap(items, total));
+    });
+}
 
 void addAdminDeliveryRoutes(Router &router, ServiceRuntime &runtime, const NotificationContext &context)
 {

@@ -194,21 +194,11 @@ HttpResponse rotateMerchantSecret(ServiceRuntime &runtime, const HttpRequest &re
 
 HttpResponse deliveries(ServiceRuntime &runtime, const HttpRequest &request)
 {
-    const PageRequest page = PageRequest::fromQuery(request.query);
-    store::DeliveryFilter filter{request.principal.merchantId,
-                                 request.query.queryItemValue(QStringLiteral("payment_no")),
-                                 request.query.queryItemValue(QStringLiteral("status")),
-                                 request.query.queryItemValue(QStringLiteral("event")),
-                                 page.offset(),
-                                 page.pageSize};
-    return withConnection(runtime, request, [&](QSqlDatabase &db) {
-        QJsonArray items;
-        qint64 total = 0;
-        QString error;
-        if (!store::listDeliveries(db, filter, &items, &total, &error))
-            return respond(request, Problem::internal(error));
-        return HttpResponse::json(page.wrap(items, total));
-    });
+    return deliveryPage(runtime, request,
+                        {.merchantId = request.principal.merchantId,
+                         .paymentNo = request.query.queryItemValue(QStringLiteral("payment_no")),
+                         .status = request.query.queryItemValue(QStringLiteral("status")),
+                         .eventType = request.query.queryItemValue(QStringLiteral("event"))});
 }
 } // namespace endpoint_routes
 

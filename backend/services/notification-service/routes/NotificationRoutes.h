@@ -11,6 +11,9 @@
 namespace paydesk::services::notification {
 
 class DeliveryWorker;
+namespace store {
+struct DeliveryFilter;
+}
 
 inline const QString kServiceName = QStringLiteral("notification-service");
 inline const QString kPaymentTopic = QStringLiteral("payment.events");
@@ -30,6 +33,10 @@ void addEndpointRoutes(platform::Router &router, platform::ServiceRuntime &runti
 // Admin: /api/v1/admin/webhooks/deliveries… (webhook.view, webhook.redeliver).
 void addAdminDeliveryRoutes(platform::Router &router, platform::ServiceRuntime &runtime,
                             const NotificationContext &context);
+// A page of deliveries matching `filter` (its offset and limit come from the query's paging):
+// the merchant's and the admin's delivery lists.
+platform::HttpResponse deliveryPage(platform::ServiceRuntime &runtime, const platform::HttpRequest &request,
+                                    store::DeliveryFilter filter);
 // payment.events: one delivery per subscribed enabled endpoint and one for the notify_url, once
 // per event id. Runs on the service thread (the bus needs the answer synchronously); one short
 // transaction. False asks for redelivery.
