@@ -27,6 +27,7 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 
 using namespace paydesk::platform;
 using namespace paydesk::testing;
@@ -36,6 +37,8 @@ namespace {
 constexpr quint16 kAuthSeed = 40011;
 constexpr quint16 kNotifySeed = 40008;
 constexpr quint16 kReceiverSeed = 40120;
+constexpr int kAttemptTimeoutMs = 1500;
+constexpr unsigned long kSlowAnswerMs = 2500;
 
 struct Received
 {
@@ -90,6 +93,23 @@ public:
                             return HttpResponse::json(QJsonObject{{"status", status}}, status);
                         },
                     .execution = Execution::ServiceThread});
+        // Answers its first request after kSlowAnswerMs (beyond the attempt timeout), later ones at once.
+        router.add({.method = "POST",
+                    .pattern = "/slow/{name}",
+                    .handler =
+                        [inbox = m_inbox](const HttpRequest &request) {
+                            bool first = false;
+                            {
+                                QMutexLocker lock(&inbox->mutex);
+                                first = std::none_of(inbox->received.begin(), inbox->received.end(),
+                                                     [&](const Received &r) { return r.hook == "slow"; });
+                                inbox->received.append({"slow", request.headers, request.body});
+                            }
+                            if (first)
+                                QThread::msleep(kSlowAnswerMs);
+                            return HttpResponse::json(QJsonObject{{"slow", first}});
+                        },
+                    .execution = Execution::Worker});
     }
 
 private:
@@ -109,7 +129,7 @@ notification::DeliverySettings testSettings()
     return {.baseDelayMs = 20,
             .maxDelayMs = 200,
             .maxAttempts = 4,
-            .attemptTimeoutMs = 3000,
+            .attemptTimeoutMs = kAttemptTimeoutMs,
             .pollIntervalMs = 50,
             .batchMax = 16,
             .allowLoopbackTargets = true}; // the receiver listens on 127.0.0.1
@@ -441,6 +461,22 @@ private Q_SLOTS:
                                        QUuid::createUuid().toString(QUuid::WithoutBraces) + "/redeliver")
                      .status,
                  404);
+    }
+
+    void attemptThatOutlivesTheTimeoutIsRetried()
+    {
+        const Key key = createKey();
+        createEndpoint(key, url(kReceiverSeed, "/slow/once"), {"payment.authorized"});
+        QVERIFY(publish("payment.authorized", payment(key, "PY-SLOW-1")));
+        QTRY_COMPARE_WITH_TIMEOUT(deliveriesOf("PY-SLOW-1").size(), 1, 10000);
+        const QString id = deliveriesOf("PY-SLOW-1").first().toObject().value("id").toString();
+        QTRY_COMPARE_WITH_TIMEOUT(statusOf(id), QStringLiteral("delivered"), 15000);
+        const QJsonArray attempts =
+            adminCall("GET", "/api/v1/admin/webhooks/deliveries/" + id).json().value("attempt_log").toArray();
+        QCOMPARE(attempts.size(), 2);
+        QCOMPARE(attempts[0].toObject().value("error").toString(), QStringLiteral("timed out"));
+        QVERIFY(attempts[0].toObject().value("response_status").isNull());
+        QCOMPARE(attempts[1].toObject().value("response_status").toInt(), 200);
     }
 
     void deletedEndpointDeliveryEndsDead()
