@@ -75,12 +75,14 @@ public:
                          const bool declined =
                              body.value("card").toObject().value("number").toString() == kDeclinedCard;
                          log->answers.insert(
-                             key,
-                             QJsonObject{{"payment_no",
-                                          QString("PY%1").arg(log->answers.size() + 1, 6, 10, QChar('0'))},
-                                         {"status", declined ? "failed" : "success"},
-                                         {"decline_code", declined ? "card_declined" : ""},
-                                         {"decline_message", declined ? "Your card was declined." : ""}});
+                             key, QJsonObject{{"payment_no", QString("PY%1").arg(log->answers.size() + 1, 6,
+                                                                                 10, QChar('0'))},
+                                              {"status", declined ? "failed" : "success"}});
+                         // As payment-gateway reports a channel's decline.
+                         if (declined)
+                             log->answers[key].insert("error",
+                                                      QJsonObject{{"code", "card_declined"},
+                                                                  {"message", "Your card was declined."}});
                      }
                      return HttpResponse::json(log->answers.value(key), 201);
                  },
@@ -363,6 +365,7 @@ private Q_SLOTS:
         QCOMPARE(call.value("amount_minor").toInteger(), 1250);
         QCOMPARE(call.value("currency").toString(), QStringLiteral("EUR"));
         QCOMPARE(call.value("pay_method").toString(), QStringLiteral("card"));
+        QCOMPARE(call.value("environment").toString(), QStringLiteral("test"));
         QCOMPARE(call.value("channel").toString(), QStringLiteral("sandbox"));
         QCOMPARE(call.value("return_url").toString(), QStringLiteral("https://shop.test/return?cart=7"));
         QCOMPARE(call.value("card").toObject().value("number").toString(), kGoodCard);

@@ -201,10 +201,15 @@ private Q_SLOTS:
         QCOMPARE(cashier::interpretGatewayAnswer(200, {{"status", "authorized"}}).kind, Kind::Paid);
         QCOMPARE(cashier::interpretGatewayAnswer(200, {{"status", "processing"}}).kind, Kind::Processing);
         const cashier::GatewayOutcome declined = cashier::interpretGatewayAnswer(
-            200, {{"status", "failed"}, {"decline_message", "Insufficient funds"}});
+            201, {{"status", "failed"},
+                  {"error", QJsonObject{{"code", "insufficient_funds"}, {"message", "Insufficient funds"}}}});
         QCOMPARE(declined.kind, Kind::Declined);
         QCOMPARE(declined.reason, QStringLiteral("Insufficient funds"));
         QCOMPARE(declined.merchantStatus(), QStringLiteral("failed"));
+        QCOMPARE(cashier::interpretGatewayAnswer(
+                     201, {{"status", "failed"}, {"error", QJsonObject{{"code", "expired_card"}}}})
+                     .reason,
+                 QStringLiteral("expired_card"));
         const cashier::GatewayOutcome risk = cashier::interpretGatewayAnswer(
             422, {{"code", "RISK_REJECTED"}, {"detail", "blocked by risk rules"}});
         QCOMPARE(risk.kind, Kind::Declined);

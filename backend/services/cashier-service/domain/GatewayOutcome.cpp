@@ -44,8 +44,11 @@ GatewayOutcome interpretGatewayAnswer(int httpStatus, const QJsonObject &body)
             outcome.kind = GatewayOutcome::Kind::Processing;
         } else if (QStringList{"failed", "cancelled", "expired", "declined"}.contains(status)) {
             outcome.kind = GatewayOutcome::Kind::Declined;
-            outcome.reason =
-                firstText(body, {"decline_message", "failure_reason", "decline_code", "error_message"});
+            // payment-gateway puts the channel's decline in "error": {code, message}.
+            const QJsonObject error = body.value(QStringLiteral("error")).toObject();
+            outcome.reason = firstText(error, {"message", "code"});
+            if (outcome.reason.isEmpty())
+                outcome.reason = firstText(body, {"decline_message", "decline_code"});
         } else {
             outcome.kind = GatewayOutcome::Kind::Unavailable; // an answer we cannot read
         }
@@ -55,7 +58,7 @@ GatewayOutcome interpretGatewayAnswer(int httpStatus, const QJsonObject &body)
         // A refusal (risk, limits, validation, card): final for this session's idempotency key.
         outcome.kind = GatewayOutcome::Kind::Declined;
         outcome.paymentStatus = QStringLiteral("failed");
-        outcome.reason = firstText(body, {"decline_message", "detail", "title"});
+        outcome.reason = firstText(body, {"detail", "title"});
         return outcome;
     }
     return outcome; // 0, 408, 429, 5xx: unknown outcome

@@ -161,6 +161,7 @@ HttpResponse show(ServiceRuntime &runtime, const HttpRequest &request)
 QJsonObject paymentRequest(const store::Session &session, const CardInput &card, const QString &channel)
 {
     QJsonObject body{{QStringLiteral("merchant_id"), session.merchantId},
+                     {QStringLiteral("environment"), session.environment},
                      {QStringLiteral("order_no"), session.orderNo},
                      {QStringLiteral("amount_minor"), session.amountMinor},
                      {QStringLiteral("currency"), session.currency},
