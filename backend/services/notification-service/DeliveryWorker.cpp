@@ -11,7 +11,6 @@
 #include <QEventLoop>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
-#include <QPointer>
 
 namespace paydesk::services::notification {
 
@@ -79,8 +78,8 @@ void DeliveryWorker::kick()
     }
     m_inFlight = true;
     m_again = false;
-    QPointer<DeliveryWorker> self(this);
-    m_runtime.runOnWorker([this, self] {
+    // `this` outlives the pass: the runtime's pool finishes its tasks before its children die.
+    m_runtime.runOnWorker([this] {
         pass();
         QMetaObject::invokeMethod(
             this,
