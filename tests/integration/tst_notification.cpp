@@ -435,6 +435,9 @@ private Q_SLOTS:
                 metrics.body.contains(
                     "webhook_deliveries_total{service=\"notification-service\",result=\"dead\"}"));
         QVERIFY(metrics.body.contains("webhook_attempt_duration_seconds_bucket"));
+        // The worker's backlog is one of the service's health checks.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            httpRequest("GET", url(kNotifySeed, "/health")).body.contains("webhook_backlog"), 5000);
 
         {
             QMutexLocker lock(&m_inbox->mutex);

@@ -2,11 +2,21 @@
 
 #include "services/notification-service/DeliveryWorker.h"
 
+#include "services/notification-service/store/WebhookStore.h"
+
+#include "platform/db/Database.h"
 #include "platform/host/ServiceRuntime.h"
+
+#include <QElapsedTimer>
 
 namespace paydesk::services::notification {
 
 using namespace platform;
+
+namespace {
+// A minute behind means the worker is stuck or overwhelmed, not merely busy.
+constexpr qint64 kBacklogLagMaxMs = 60'000;
+} // namespace
 
 void NotificationService::registerRoutes(Router &router, ServiceRuntime &runtime)
 {
@@ -32,6 +42,26 @@ void NotificationService::onReady(ServiceRuntime &runtime)
         });
     }
     worker->start();
+}
+
+QList<HealthCheck> NotificationService::healthChecks(ServiceRuntime &runtime)
+{
+    HealthCheck check{.name = QStringLiteral("webhook_backlog"), .critical = false};
+    QElapsedTimer clock;
+    clock.start();
+    QString error;
+    QSqlDatabase db = runtime.database().connection(&error);
+    qint64 due = 0;
+    qint64 lagMs = 0;
+    if (db.isOpen() && store::dueBacklog(db, &due, &lagMs, &error)) {
+        check.ok = lagMs <= kBacklogLagMaxMs;
+        check.message = QStringLiteral("%1 due, oldest waiting %2 ms").arg(due).arg(lagMs);
+    } else {
+        check.message = error;
+    }
+    check.latencyMs = double(clock.nsecsElapsed()) / 1e6;
+    check.checkedAt = QDateTime::currentDateTimeUtc();
+    return {check};
 }
 
 std::unique_ptr<Service> createNotificationService(const ServiceDescriptor &descriptor)

@@ -22,6 +22,9 @@ public:
     void registerRoutes(platform::Router &router, platform::ServiceRuntime &runtime) override;
     QList<QPair<QString, QString>> consumedTopics() const override;
     void onReady(platform::ServiceRuntime &runtime) override;
+    // "webhook_backlog" (not critical): due deliveries and the oldest one's wait; failing when the
+    // worker falls more than kBacklogLagMaxMs behind.
+    QList<platform::HealthCheck> healthChecks(platform::ServiceRuntime &runtime) override;
 
 private:
     NotificationContext m_context; // read by handlers on workers; worker set once in onReady

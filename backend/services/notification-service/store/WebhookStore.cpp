@@ -423,6 +423,22 @@ bool redeliver(QSqlDatabase &db, const QUuid &id, int maxAttempts, bool *reset, 
     return true;
 }
 
+bool dueBacklog(QSqlDatabase &db, qint64 *count, qint64 *oldestLagMs, QString *error)
+{
+    QSqlQuery q(db);
+    if (!exec(q,
+              QStringLiteral(
+                  "SELECT count(*), COALESCE((extract(epoch FROM now() - min(next_attempt_at)) * 1000)"
+                  "::bigint, 0) FROM webhook_deliveries WHERE status IN ('pending', 'retrying') "
+                  "AND next_attempt_at <= now()"),
+              {}, error) ||
+        !q.next())
+        return false;
+    *count = q.value(0).toLongLong();
+    *oldestLagMs = q.value(1).toLongLong();
+    return true;
+}
+
 bool markProcessed(QSqlDatabase &db, const QString &consumer, const QUuid &eventId, bool *first,
                    QString *error)
 {
