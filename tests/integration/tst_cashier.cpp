@@ -367,6 +367,8 @@ private Q_SLOTS:
         QCOMPARE(call.value("currency").toString(), QStringLiteral("EUR"));
         QCOMPARE(call.value("pay_method").toString(), QStringLiteral("card"));
         QCOMPARE(call.value("environment").toString(), QStringLiteral("test"));
+        QCOMPARE(call.value("customer_ip").toString(), QStringLiteral("127.0.0.1"));
+        QCOMPARE(call.value("customer_email").toString(), QStringLiteral("ada@example.test"));
         QCOMPARE(call.value("channel").toString(), QStringLiteral("sandbox"));
         QCOMPARE(call.value("return_url").toString(), QStringLiteral("https://shop.test/return?cart=7"));
         QCOMPARE(call.value("card").toObject().value("number").toString(), kGoodCard);

@@ -19,6 +19,8 @@
 #include "platform/rpc/ServiceClient.h"
 #include "platform/security/Crypto.h"
 
+#include <QHostAddress>
+
 namespace paydesk::services::cashier {
 
 using namespace platform;
@@ -158,7 +160,9 @@ HttpResponse show(ServiceRuntime &runtime, const HttpRequest &request)
         });
 }
 
-QJsonObject paymentRequest(const store::Session &session, const CardInput &card, const QString &channel)
+// The browser's address goes along as customer_ip: risk-service's velocity rules count per address.
+QJsonObject paymentRequest(const store::Session &session, const CardInput &card, const QString &channel,
+                           const QHostAddress &customer)
 {
     QJsonObject body{{QStringLiteral("merchant_id"), session.merchantId},
                      {QStringLiteral("environment"), session.environment},
@@ -177,6 +181,10 @@ QJsonObject paymentRequest(const store::Session &session, const CardInput &card,
         body.insert(QStringLiteral("channel"), channel);
     if (!session.customerEmail.isEmpty())
         body.insert(QStringLiteral("customer_email"), session.customerEmail);
+    bool mapped = false;
+    const QHostAddress v4(customer.toIPv4Address(&mapped));
+    if (!customer.isNull())
+        body.insert(QStringLiteral("customer_ip"), mapped ? v4.toString() : customer.toString());
     return body;
 }
 
@@ -277,7 +285,9 @@ HttpResponse pay(ServiceRuntime &runtime, const CashierContext &context, const H
     options.headers.insert("Content-Type", "application/json");
     const HttpResponse answer = runtime.client().callSync(
         kGatewayService, "POST", QStringLiteral("/internal/v1/payments"),
-        QJsonDocument(paymentRequest(*session, card.card, channel)).toJson(QJsonDocument::Compact), options);
+        QJsonDocument(paymentRequest(*session, card.card, channel, request.remoteAddress))
+            .toJson(QJsonDocument::Compact),
+        options);
     const GatewayOutcome outcome = interpretGatewayAnswer(answer.status, answer.jsonObject());
     if (outcome.kind == GatewayOutcome::Kind::Unavailable) {
         runtime.log().write(LogLevel::Warn,
