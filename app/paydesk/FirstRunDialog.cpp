@@ -49,8 +49,9 @@ QLineEdit *fileField(QFormLayout *form, const QString &label, QWidget *parent)
     return edit;
 }
 
-// Steps of a single-site start: 3 infrastructure steps, one per service, login.
-constexpr int kInfrastructureSteps = 4;
+// Steps of a single-site start: data directory, PostgreSQL prepared and started, Redis, services starting;
+// then one per service ready, then the sign-in.
+constexpr int kInfrastructureSteps = 5;
 } // namespace
 
 FirstRunDialog::FirstRunDialog(SecretStore *secrets, QWidget *parent)
@@ -286,6 +287,7 @@ void FirstRunDialog::startEmbedded()
     connect(m_backend, &EmbeddedBackend::progress, this, [this](const QString &text) {
         // The server's own steps: PostgreSQL prepared/started, Redis started, services starting.
         const bool milestone = text.startsWith(QStringLiteral("PostgreSQL: starting")) ||
+                               text.startsWith(QStringLiteral("Data directory")) ||
                                text.startsWith(QStringLiteral("Redis:")) ||
                                text.startsWith(QStringLiteral("PostgreSQL: preparing")) ||
                                text.startsWith(QStringLiteral("Services:"));
@@ -323,7 +325,15 @@ void FirstRunDialog::startEmbedded()
             if (ok)
                 m_session->login(typed, true);
         });
-        connect(m_session, &Session::needsPassword, this, [this](const QString &why) {
+        connect(m_session, &Session::needsPassword, this, [this, password](const QString &why) {
+            // Nothing in the secret store: a single-site installation whose one-time password was
+            // never changed still has it in its secrets folder (readable only by this user).
+            if (!password.isEmpty() && !m_triedInitialPassword) {
+                m_triedInitialPassword = true;
+                step(tr("Signing in with the installation's initial admin password"));
+                m_session->login(password, true);
+                return;
+            }
             bool ok = false;
             const QString typed =
                 QInputDialog::getText(this, tr("Sign in"), why, QLineEdit::Password, {}, &ok);

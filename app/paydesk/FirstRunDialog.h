@@ -84,6 +84,7 @@ private:
     api::PlatformClient *m_client = nullptr;
     Session *m_session = nullptr;
     bool m_firstInstall = false;
+    bool m_triedInitialPassword = false;
     qint64 m_readyAfterMs = 0;
 };
 

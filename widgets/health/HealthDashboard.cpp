@@ -132,6 +132,12 @@ void HealthDashboard::rebuildTiles()
         tile->setRow(rows[i]);
         m_grid->addWidget(tile, int(i) / kColumns, int(i) % kColumns);
         connect(tile, &HealthTile::activated, this, &HealthDashboard::openService);
+        connect(tile, &HealthTile::moveRequested, this, [this, i](QPoint step) {
+            const qsizetype target = i + step.x() + step.y() * kColumns;
+            if (target >= 0 && target < m_model->rows().size())
+                if (HealthTile *next = m_tiles.value(m_model->rows().at(target).name))
+                    next->setFocus(Qt::TabFocusReason);
+        });
         m_tiles.insert(rows[i].name, tile);
         if (previous)
             setTabOrder(previous, tile);

@@ -56,15 +56,16 @@ void HealthTile::paintEvent(QPaintEvent *)
     p.setFont(title);
     p.setPen(c.text);
     const QRectF titleRect(left, box.top() + 6, box.width() - 24, 20);
-    p.drawText(titleRect, Qt::AlignLeft | Qt::AlignVCenter,
-               p.fontMetrics().elidedText(m_row.name, Qt::ElideRight, int(titleRect.width() - 80)));
-
     QFont small = font();
     small.setPointSizeF(font().pointSizeF() * 0.9);
-    p.setFont(small);
-    p.setPen(stateColour);
     const QString badge = m_row.infrastructure ? (m_row.ready ? tr("up") : tr("down"))
                                                : (m_row.ready ? m_row.state : tr("not ready"));
+    const int badgeWidth = QFontMetrics(small).horizontalAdvance(badge);
+    p.drawText(
+        titleRect, Qt::AlignLeft | Qt::AlignVCenter,
+        p.fontMetrics().elidedText(m_row.name, Qt::ElideRight, int(titleRect.width()) - badgeWidth - 8));
+    p.setFont(small);
+    p.setPen(stateColour);
     p.drawText(titleRect, Qt::AlignRight | Qt::AlignVCenter, badge);
 
     p.setPen(c.mutedText);
@@ -124,6 +125,12 @@ void HealthTile::keyPressEvent(QKeyEvent *event)
 {
     if (event->key() == Qt::Key_Return || event->key() == Qt::Key_Enter || event->key() == Qt::Key_Space) {
         emit activated(m_row.name);
+        return;
+    }
+    const QHash<int, QPoint> moves{
+        {Qt::Key_Left, {-1, 0}}, {Qt::Key_Right, {1, 0}}, {Qt::Key_Up, {0, -1}}, {Qt::Key_Down, {0, 1}}};
+    if (moves.contains(event->key())) {
+        emit moveRequested(moves.value(event->key()));
         return;
     }
     QWidget::keyPressEvent(event);

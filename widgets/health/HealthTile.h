@@ -21,6 +21,7 @@ public:
 
 Q_SIGNALS:
     void activated(const QString &name); // double-click or Enter
+    void moveRequested(QPoint step);     // arrow keys: (columns, rows)
 
 protected:
     void paintEvent(QPaintEvent *) override;

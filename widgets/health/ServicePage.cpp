@@ -100,10 +100,17 @@ ServicePage::ServicePage(api::PlatformClient *client, HealthModel *model, QWidge
     m_logs->setWordWrap(false);
     layout->addWidget(m_logs, 3);
 
-    connect(m_model, &QAbstractItemModel::dataChanged, this, [this] {
-        if (isVisible())
-            showChecks();
-    });
+    connect(m_model, &QAbstractItemModel::dataChanged, this,
+            [this](const QModelIndex &from, const QModelIndex &to) {
+                if (!isVisible())
+                    return;
+                for (int r = from.row(); r <= to.row(); ++r) {
+                    if (m_model->rows().at(r).name == m_service) {
+                        showChecks(); // only this service's row matters here
+                        return;
+                    }
+                }
+            });
 }
 
 void ServicePage::open(const QString &service)

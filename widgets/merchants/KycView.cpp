@@ -137,6 +137,7 @@ void KycView::reload()
         m_error->hide();
         m_model->setPage(r.object());
         m_queue->resizeColumnsToContents();
+        m_queue->horizontalHeader()->setStretchLastSection(true);
         if (!selected.isEmpty())
             selectCase(selected);
         emit queueLoaded();
@@ -146,7 +147,7 @@ void KycView::reload()
 void KycView::selectCase(const QString &caseId)
 {
     const int row = m_model->rowOfCase(caseId);
-    if (row >= 0)
+    if (row >= 0 && m_queue->currentIndex().row() != row)
         m_queue->setCurrentIndex(m_model->index(row, 0));
     else
         loadCase(caseId);
@@ -197,8 +198,11 @@ void KycView::loadCase(const QString &caseId)
         m_previewPixmap = {};
         m_preview->setText(m_caseDocuments.isEmpty() ? tr("No documents")
                                                      : tr("Select a document to preview it"));
-        if (!m_caseDocuments.isEmpty())
+        if (!m_caseDocuments.isEmpty()) {
+            const QSignalBlocker quiet(m_documents); // one preview, also when (0, 0) was current already
             m_documents->setCurrentCell(0, 0);
+            showDocument(0);
+        }
         emit caseLoaded();
     });
 }

@@ -93,7 +93,9 @@ MerchantsView::MerchantsView(api::PlatformClient *client, QWidget *parent)
     m_results->setSelectionMode(QAbstractItemView::SingleSelection);
     m_results->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_results->verticalHeader()->hide();
-    m_results->horizontalHeader()->setStretchLastSection(true);
+    m_results->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_results->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_results->horizontalHeader()->setSectionResizeMode(4, QHeaderView::Stretch);
     m_results->setAlternatingRowColors(true);
 
     // Overview tab
@@ -220,7 +222,6 @@ void MerchantsView::search()
             row[0]->setData(m.value(QStringLiteral("id")).toString(), Qt::UserRole);
             m_resultModel->appendRow(row);
         }
-        m_results->resizeColumnsToContents();
         if (!selected.isEmpty())
             selectMerchant(selected);
         emit searched();
@@ -231,7 +232,10 @@ void MerchantsView::selectMerchant(const QString &id)
 {
     for (int r = 0; r < m_resultModel->rowCount(); ++r) {
         if (m_resultModel->item(r, 0)->data(Qt::UserRole).toString() == id) {
-            m_results->setCurrentIndex(m_resultModel->index(r, 0));
+            if (m_results->currentIndex().row() == r)
+                loadMerchant(id); // already selected: no selection change would reload it
+            else
+                m_results->setCurrentIndex(m_resultModel->index(r, 0));
             return;
         }
     }
@@ -274,12 +278,13 @@ void MerchantsView::loadMerchant(const QString &id)
         for (int i = 0; i < history.size(); ++i) {
             const QJsonObject h = history.at(i).toObject();
             setRow(m_history, i,
-                   {time(h.value(QStringLiteral("at"))), h.value(QStringLiteral("from_status")).toString(),
-                    h.value(QStringLiteral("to_status")).toString(),
-                    h.value(QStringLiteral("actor")).toString(),
+                   {time(h.value(QStringLiteral("at"))),
+                    h.value(QStringLiteral("from")).toString(QStringLiteral("–")),
+                    h.value(QStringLiteral("to")).toString(), h.value(QStringLiteral("actor")).toString(),
                     h.value(QStringLiteral("reason")).toString()});
         }
         m_history->resizeColumnsToContents();
+        m_history->horizontalHeader()->setStretchLastSection(true);
         emit merchantLoaded();
         loadLimits();
         loadKeys();
@@ -299,7 +304,7 @@ void MerchantsView::loadLimits()
             return;
         }
         const QJsonObject body = r.object();
-        const QJsonObject profile = body.value(QStringLiteral("profile")).toObject();
+        const QJsonObject &profile = body; // effective_tier, effective_kyc_level at the top level
         m_limitProfile->setText(
             tr("Effective tier: %1 · KYC level: %2. Limits are the lower of the tier's and the KYC level's, "
                "unless an override is set.")
@@ -358,6 +363,7 @@ void MerchantsView::loadKeys()
                     time(k.value(QStringLiteral("grace_until")))});
         }
         m_keys->resizeColumnsToContents();
+        m_keys->horizontalHeader()->setStretchLastSection(true);
         emit apiKeysLoaded();
     });
 }

@@ -17,8 +17,9 @@ api::ServiceMap ConnectionProfile::serviceMap() const
 
 QString ConnectionProfile::describe() const
 {
-    return isEmbedded() ? QStringLiteral("%1 — single-site, %2 (port %3)").arg(name, dataDir).arg(basePort)
-                        : QStringLiteral("%1 — %2").arg(name, url);
+    return isEmbedded()
+               ? QStringLiteral("single-site installation in %1 (ports from %2)").arg(dataDir).arg(basePort)
+               : QStringLiteral("cluster %1 (%2)").arg(name, url);
 }
 
 QList<ConnectionProfile> ProfileStore::profiles() const

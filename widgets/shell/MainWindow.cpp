@@ -7,11 +7,40 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
+#include <QPainter>
 #include <QShortcut>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QStyledItemDelegate>
 
 namespace paydesk::console {
+
+namespace {
+constexpr int kShortcutRole = Qt::UserRole + 1;
+
+// Sidebar entries: the title on the left, the view's shortcut right-aligned and muted.
+class SidebarDelegate : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+    void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override
+    {
+        QStyledItemDelegate::paint(painter, option, index);
+        const QString shortcut = index.data(kShortcutRole).toString();
+        if (shortcut.isEmpty())
+            return;
+        painter->save();
+        QColor colour = option.palette.color(
+            option.state & QStyle::State_Selected ? QPalette::HighlightedText : QPalette::PlaceholderText);
+        painter->setPen(colour);
+        QFont small = option.font;
+        small.setPointSizeF(small.pointSizeF() * 0.85);
+        painter->setFont(small);
+        painter->drawText(option.rect.adjusted(0, 0, -14, 0), Qt::AlignRight | Qt::AlignVCenter, shortcut);
+        painter->restore();
+    }
+};
+} // namespace
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_sidebar(new QListWidget), m_stack(new QStackedWidget),
@@ -24,7 +53,8 @@ MainWindow::MainWindow(QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
     m_sidebar->setObjectName(QStringLiteral("sidebar"));
-    m_sidebar->setFixedWidth(200);
+    m_sidebar->setFixedWidth(210);
+    m_sidebar->setItemDelegate(new SidebarDelegate(m_sidebar));
     m_sidebar->setFocusPolicy(Qt::StrongFocus);
     layout->addWidget(m_sidebar);
     layout->addWidget(m_stack, 1);
