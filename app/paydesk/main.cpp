@@ -22,6 +22,8 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QQmlContext>
+#include <QQuickView>
 #include <QTimer>
 
 #include <csignal>
@@ -33,7 +35,7 @@ using namespace paydesk::console;
 namespace {
 // Walks every view and saves what it shows (used for reviews and the README's pictures).
 void captureViews(MainWindow &window, const ConsoleViews &views, const QString &dir,
-                  std::function<void()> done)
+                  const std::function<QQuickView *()> &openWallboard, std::function<void()> done)
 {
     QDir().mkpath(dir);
     auto shots = std::make_shared<QList<std::function<void()>>>();
@@ -63,6 +65,11 @@ void captureViews(MainWindow &window, const ConsoleViews &views, const QString &
     shots->append([save, &window] {
         save(QStringLiteral("06-health-dark"));
         window.toggleTheme();
+    });
+    shots->append([openWallboard] { openWallboard(); });
+    shots->append([openWallboard, dir] {
+        openWallboard()->grabWindow().save(dir + QStringLiteral("/08-wallboard.png"));
+        std::printf("screenshot %s/08-wallboard.png\n", qPrintable(dir));
     });
     auto next = std::make_shared<std::function<void()>>();
     *next = [shots, next, done] {
@@ -156,6 +163,24 @@ int main(int argc, char **argv)
         session->logout();
         QApplication::quit();
     });
+    // The wallboard: the same HealthModel in QML for a wall screen (no extra requests).
+    QQuickView *wallboard = nullptr;
+    const std::function<QQuickView *()> openWallboard = [&wallboard, views] {
+        if (!wallboard) {
+            wallboard = new QQuickView;
+            wallboard->setTitle(QObject::tr("PayDesk wallboard"));
+            wallboard->setResizeMode(QQuickView::SizeRootObjectToView);
+            wallboard->rootContext()->setContextProperty(QStringLiteral("healthModel"),
+                                                         views.health->model());
+            wallboard->setSource(QUrl(QStringLiteral("qrc:/wallboard/Main.qml")));
+            wallboard->resize(1280, 800);
+        }
+        wallboard->show();
+        wallboard->raise();
+        return wallboard;
+    };
+    window.addCommand(QStringLiteral("wallboard.open"), QObject::tr("Open the wallboard"),
+                      QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_W), [openWallboard] { openWallboard(); });
     window.show();
 
     if (parser.isSet(QStringLiteral("startup-report"))) {
@@ -169,10 +194,11 @@ int main(int argc, char **argv)
         });
     }
     if (parser.isSet(QStringLiteral("screenshots"))) {
-        QTimer::singleShot(2500, &window,
-                           [&window, views, dir = parser.value(QStringLiteral("screenshots"))] {
-                               captureViews(window, views, dir, [] { QApplication::quit(); });
-                           });
+        QTimer::singleShot(
+            2500, &window,
+            [&window, views, openWallboard, dir = parser.value(QStringLiteral("screenshots"))] {
+                captureViews(window, views, dir, openWallboard, [] { QApplication::quit(); });
+            });
     }
     const int code = QApplication::exec();
     // Stop the embedded server (drain services, stop PostgreSQL and Redis), then leave like
