@@ -11,6 +11,7 @@
 #include "health/HealthDashboard.h"
 #include "health/HealthTile.h"
 #include "support/BenchServer.h"
+#include "support/TestSupport.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -113,13 +114,17 @@ qint64 consoleStartup(const QString &dataDir, quint16 basePort, QString *line)
             }
         }
     }
-    console.waitForFinished(180000); // it stops its embedded PostgreSQL and Redis before exiting
+    if (interactiveMs < 0)
+        console.terminate();
+    if (!console.waitForFinished(180000)) // it stops its embedded PostgreSQL and Redis before exiting
+        console.kill();
     return interactiveMs;
 }
 } // namespace
 
 int main(int argc, char **argv)
 {
+    std::setvbuf(stdout, nullptr, _IOLBF, 0); // figures appear as they are measured
     qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
     bench::BenchServer server(QStringLiteral("bench_console"));

@@ -3,18 +3,23 @@
 // refresh and its repaint-only-what-changed tiles, and KycQueueModel from the KYC queue after a
 // merchant and a KYC document were created through the API.
 
+#include "FirstRunDialog.h"
 #include "api/PlatformClient.h"
 #include "health/HealthDashboard.h"
 #include "health/HealthModel.h"
 #include "health/HealthTile.h"
 #include "merchants/KycQueueModel.h"
+#include "profiles/SecretStore.h"
+#include "profiles/Session.h"
 #include "support/ServerProcess.h"
 #include "support/TestSupport.h"
 
 #include <QApplication>
 #include <QBuffer>
+#include <QFile>
 #include <QImage>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUrlQuery>
@@ -42,11 +47,13 @@ class TestConsoleModels : public QObject
     QTemporaryDir m_dir{QStringLiteral("/tmp/paydesk-gui-XXXXXX")};
     std::unique_ptr<ServerProcess> m_server;
     std::unique_ptr<api::PlatformClient> m_client;
+    quint16 m_base = 0;
 
 private Q_SLOTS:
     void initTestCase()
     {
-        const quint16 base = freeBasePort();
+        const quint16 base = m_base = freeBasePort();
+        QStandardPaths::setTestModeEnabled(true); // profiles of this test only
         m_server = std::make_unique<ServerProcess>(m_dir.path() + QStringLiteral("/data"), base);
         QString error;
         QVERIFY2(m_server->start(&error), qPrintable(error));
@@ -206,6 +213,43 @@ private Q_SLOTS:
         QVERIFY2(content.ok(), qPrintable(content.errorMessage));
         QCOMPARE(content.raw, pngBytes());
         QVERIFY(content.contentType.startsWith(QStringLiteral("image/png")));
+    }
+
+    void remoteProfileSignsInAndResumesWithItsRefreshToken()
+    {
+        ConnectionProfile profile;
+        profile.name = QStringLiteral("test-cluster");
+        profile.mode = ConnectionProfile::Mode::Remote;
+        profile.url = QStringLiteral("http://127.0.0.1:%1").arg(m_base);
+        InMemorySecretStore secrets;
+        api::PlatformClient client(profile.serviceMap());
+        Session session(profile, &secrets, &client);
+        QSignalSpy failed(&session, &Session::loginFailed);
+        QSignalSpy in(&session, &Session::loggedIn);
+        session.login(QStringLiteral("not-the-password"), false);
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 10000);
+        QVERIFY2(failed.first().at(0).toString().startsWith(QStringLiteral("INVALID_CREDENTIALS")),
+                 qPrintable(failed.first().at(0).toString()));
+        QFile file(m_server->dataDir() + QStringLiteral("/secrets/initial-admin-password"));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        session.login(QString::fromUtf8(file.readAll().trimmed()), false);
+        QTRY_COMPARE_WITH_TIMEOUT(in.count(), 1, 10000);
+        QVERIFY(client.sendSync(api::requests::systemHealth()).ok());
+        // A remote profile keeps the refresh token, not the password.
+        SecretResult token, password;
+        secrets.read(refreshTokenKey(profile.name)).then([&](const SecretResult &r) { token = r; });
+        secrets.read(passwordKey(profile.name)).then([&](const SecretResult &r) { password = r; });
+        QTRY_VERIFY(token.ok && password.ok);
+        QVERIFY(token.value && !token.value->isEmpty());
+        QVERIFY(!password.value);
+
+        // The next start: the set-up dialog resumes the profile with that token, without asking.
+        FirstRunDialog dialog(&secrets);
+        QSignalSpy accepted(&dialog, &QDialog::accepted);
+        dialog.resumeRemote(profile);
+        QTRY_COMPARE_WITH_TIMEOUT(accepted.count(), 1, 10000);
+        std::unique_ptr<api::PlatformClient> resumed(dialog.takeClient());
+        QVERIFY(resumed && resumed->sendSync(api::requests::systemHealth()).ok());
     }
 };
 

@@ -6,6 +6,9 @@
 #include <QPainter>
 #include <QPainterPath>
 
+#include <algorithm>
+#include <tuple>
+
 namespace paydesk::console {
 
 namespace {
@@ -24,8 +27,20 @@ HealthTile::HealthTile(QWidget *parent) : QWidget(parent)
 
 void HealthTile::setRow(const HealthRow &row)
 {
-    const bool visibleChange =
-        !m_row.sameFigures(row) || m_row.rpsHistory != row.rpsHistory || m_row.name != row.name;
+    // Only what the tile shows: check details (timestamps, latencies) change every few seconds and
+    // belong to the service page.
+    const auto shown = [](const HealthRow &r) {
+        return std::make_tuple(r.name, r.state, r.ready, qRound(r.requestsPerSecond * 10),
+                               qRound(r.p95Ms * 10), qRound(r.errorRate * 1000), r.detail,
+                               r.infrastructure ? qRound(r.latencyMs * 10) : 0);
+    };
+    // An all-zero history draws nothing (an idle service's sparkline is just the baseline).
+    const auto spark = [](const HealthRow &r) {
+        return std::all_of(r.rpsHistory.begin(), r.rpsHistory.end(), [](double v) { return v == 0; })
+                   ? QList<double>()
+                   : r.rpsHistory;
+    };
+    const bool visibleChange = shown(m_row) != shown(row) || spark(m_row) != spark(row);
     m_row = row;
     setAccessibleName(QStringLiteral("%1 %2").arg(row.name, row.state));
     setToolTip(row.detail);
@@ -87,7 +102,8 @@ void HealthTile::paintEvent(QPaintEvent *)
     // Sparkline of req/s, scaled to its own maximum (at least 1 req/s so idle stays flat at the bottom).
     const QRectF spark(left, box.top() + 52, box.width() - 24, box.height() - 60);
     const QList<double> &h = m_row.rpsHistory;
-    if (h.size() >= 2) {
+    const bool idle = std::all_of(h.begin(), h.end(), [](double v) { return v == 0; });
+    if (h.size() >= 2 && !idle) {
         const double maxValue = qMax(1.0, *std::max_element(h.begin(), h.end()));
         const qreal step = spark.width() / (HealthModel::kHistoryLength - 1);
         const qreal x0 = spark.right() - step * (h.size() - 1);

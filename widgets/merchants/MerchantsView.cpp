@@ -95,7 +95,7 @@ MerchantsView::MerchantsView(api::PlatformClient *client, QWidget *parent)
     m_results->verticalHeader()->hide();
     m_results->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_results->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
-    m_results->horizontalHeader()->setSectionResizeMode(4, QHeaderView::Stretch);
+
     m_results->setAlternatingRowColors(true);
 
     // Overview tab
@@ -139,7 +139,7 @@ MerchantsView::MerchantsView(api::PlatformClient *client, QWidget *parent)
     auto *splitter = new QSplitter;
     splitter->addWidget(m_results);
     splitter->addWidget(m_tabs);
-    splitter->setSizes({430, 650});
+    splitter->setSizes({520, 560});
     layout->addWidget(splitter, 1);
     m_activate->setEnabled(false);
     m_suspend->setEnabled(false);
