@@ -24,6 +24,7 @@
 #include <QElapsedTimer>
 #include <QQmlContext>
 #include <QQuickView>
+#include <QTableView>
 #include <QTimer>
 
 #include <csignal>
@@ -52,8 +53,17 @@ void captureViews(MainWindow &window, const ConsoleViews &views, const QString &
         views.health->showTiles();
         window.showView(QStringLiteral("merchants"));
     });
+    // Select the first row of a view's main table, as Down in the table would.
+    const auto selectFirst = [](QWidget *view) {
+        if (auto *table = view->findChild<QTableView *>(); table && table->model()->rowCount() > 0) {
+            table->setFocus();
+            table->setCurrentIndex(table->model()->index(0, 0));
+        }
+    };
+    shots->append([views, selectFirst] { selectFirst(views.merchants); });
     shots->append([save] { save(QStringLiteral("03-merchants")); });
     shots->append([&window] { window.showView(QStringLiteral("kyc")); });
+    shots->append([views, selectFirst] { selectFirst(views.kyc); });
     shots->append([save] { save(QStringLiteral("04-kyc")); });
     shots->append([&window] { window.openPalette(); });
     shots->append([&window, dir] {

@@ -15,6 +15,7 @@
 #include <QPushButton>
 #include <QSplitter>
 #include <QTableWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 #include <QValueAxis>
 
@@ -100,6 +101,11 @@ ServicePage::ServicePage(api::PlatformClient *client, HealthModel *model, QWidge
     m_logs->setWordWrap(false);
     layout->addWidget(m_logs, 3);
 
+    // The charts move on while the page is open (one history request every 5 s).
+    auto *chartTimer = new QTimer(this);
+    chartTimer->setInterval(5000);
+    connect(chartTimer, &QTimer::timeout, this, &ServicePage::refreshHistory);
+    chartTimer->start();
     connect(m_model, &QAbstractItemModel::dataChanged, this,
             [this](const QModelIndex &from, const QModelIndex &to) {
                 if (!isVisible())
@@ -111,6 +117,20 @@ ServicePage::ServicePage(api::PlatformClient *client, HealthModel *model, QWidge
                     }
                 }
             });
+}
+
+void ServicePage::refreshHistory()
+{
+    if (m_service.isEmpty() || !isVisible() || m_historyInFlight)
+        return;
+    m_historyInFlight = true;
+    const QString service = m_service;
+    m_client->send(api::requests::systemHealthHistory(service, 300))
+        .then(this, [this, service](const api::ApiResult &r) {
+            m_historyInFlight = false;
+            if (r.ok() && service == m_service)
+                showHistory(r.object());
+        });
 }
 
 void ServicePage::open(const QString &service)

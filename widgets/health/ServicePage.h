@@ -39,6 +39,7 @@ protected:
 
 private:
     void showChecks();
+    void refreshHistory();
     void showHistory(const QJsonObject &history);
 
     api::PlatformClient *m_client;
@@ -56,6 +57,7 @@ private:
     QValueAxis *m_rpsX;
     QValueAxis *m_p95X;
     int m_pending = 0;
+    bool m_historyInFlight = false;
 };
 
 } // namespace paydesk::console

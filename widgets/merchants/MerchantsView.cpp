@@ -93,7 +93,6 @@ MerchantsView::MerchantsView(api::PlatformClient *client, QWidget *parent)
     m_results->setSelectionMode(QAbstractItemView::SingleSelection);
     m_results->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_results->verticalHeader()->hide();
-    m_results->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_results->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
 
     m_results->setAlternatingRowColors(true);
@@ -222,6 +221,8 @@ void MerchantsView::search()
             row[0]->setData(m.value(QStringLiteral("id")).toString(), Qt::UserRole);
             m_resultModel->appendRow(row);
         }
+        for (int column = 1; column < m_resultModel->columnCount(); ++column)
+            m_results->resizeColumnToContents(column);
         if (!selected.isEmpty())
             selectMerchant(selected);
         emit searched();
