@@ -26,6 +26,7 @@
 #include <QBuffer>
 #include <QDir>
 #include <QImage>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -227,6 +228,20 @@ private Q_SLOTS:
         QCOMPARE(m_views.merchants->currentMerchantId(), m_merchantId);
         QCOMPARE(m_views.merchants->apiKeyCount(), 1);
         shot(m_window, QStringLiteral("03-merchant-overview"));
+
+        // Activation before KYC is refused: the problem's code and detail are shown, nothing hangs.
+        answerReasonDialog(QStringLiteral("trying too early"));
+        QPushButton *activate = nullptr;
+        for (QPushButton *b : m_views.merchants->findChildren<QPushButton *>())
+            if (b->text().contains(QStringLiteral("tivate")))
+                activate = b;
+        QVERIFY(activate && activate->isEnabled());
+        activate->click();
+        auto *error = m_views.merchants->findChild<QLabel *>(QStringLiteral("error"));
+        QVERIFY(error);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            error->isVisible() && error->text().contains(QStringLiteral("KYC_NOT_VERIFIED")), 10000);
+        shot(m_window, QStringLiteral("03e-merchant-refused"));
         m_views.merchants->tabs()->setCurrentIndex(1);
         shot(m_window, QStringLiteral("03b-merchant-limits"));
         m_views.merchants->tabs()->setCurrentIndex(2);
@@ -237,6 +252,8 @@ private Q_SLOTS:
     void kycReviewPreviewsAndApproves()
     {
         QSignalSpy queue(m_views.kyc, &KycView::queueLoaded);
+        m_window->activateWindow(); // back from the reason dialog
+        QVERIFY(QTest::qWaitForWindowActive(m_window));
         QTest::keyClick(m_window, Qt::Key_3, Qt::ControlModifier);
         QCOMPARE(m_window->currentViewId(), QStringLiteral("kyc"));
         QTRY_VERIFY_WITH_TIMEOUT(queue.count() >= 1, 10000);
