@@ -14,6 +14,8 @@ const QString kKyc = QStringLiteral("kyc-service");
 const QString kAuth = QStringLiteral("merchant-auth-service");
 const QString kLimit = QStringLiteral("merchant-limit-service");
 const QString kConfig = QStringLiteral("config-service");
+const QString kAccounting = QStringLiteral("accounting-service");
+const QString kNotification = QStringLiteral("notification-service");
 
 QString withQuery(const QString &path, const QUrlQuery &query)
 {
@@ -198,6 +200,28 @@ ApiRequest flag(const QString &name)
 ApiRequest setFlag(const QString &name, const QJsonObject &flag)
 {
     return {kConfig, "PUT", QStringLiteral("/api/v1/flags/") + segment(name), flag};
+}
+
+ApiRequest ledgerBalances(const QUrlQuery &filter)
+{
+    return {kAccounting, "GET", withQuery(QStringLiteral("/api/v1/ledger/balances"), filter)};
+}
+
+ApiRequest verifyLedger()
+{
+    // Recomputes every balance from its lines: give a large ledger time.
+    return {kAccounting, "POST", QStringLiteral("/api/v1/ledger/verify"), {}, 60000};
+}
+
+ApiRequest webhookDeliveries(const QUrlQuery &filter)
+{
+    return {kNotification, "GET", withQuery(QStringLiteral("/api/v1/admin/webhooks/deliveries"), filter)};
+}
+
+ApiRequest redeliverWebhook(const QString &deliveryId)
+{
+    return {kNotification, "POST",
+            QStringLiteral("/api/v1/admin/webhooks/deliveries/%1/redeliver").arg(segment(deliveryId))};
 }
 
 } // namespace paydesk::api::requests
