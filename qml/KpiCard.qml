@@ -9,6 +9,7 @@ Rectangle {
     property string caption
     property color accent: "#4aa3ff"
     property var trend: []
+    property bool trendFromZero: true
 
     color: "#141b23"
     radius: 12 * u
@@ -29,13 +30,21 @@ Rectangle {
     }
     Text {
         id: valueText
-        anchors { left: labelText.left; top: labelText.bottom; topMargin: 4 * card.u }
+        anchors {
+            left: labelText.left; right: parent.right; top: labelText.bottom
+            topMargin: 4 * card.u; rightMargin: 20 * card.u
+        }
+        height: 140 * card.u
         text: card.value
         color: "#ffffff"
+        // Long values ("1.5 s", "100.0%") shrink to the card instead of running over its edge.
+        fontSizeMode: Text.Fit
+        minimumPixelSize: 40 * card.u
+        verticalAlignment: Text.AlignVCenter
         font { pixelSize: 120 * card.u; bold: true }
     }
     Text {
-        anchors { left: labelText.left; top: valueText.bottom; topMargin: -6 * card.u }
+        anchors { left: labelText.left; top: valueText.bottom; topMargin: 0 }
         text: card.caption
         color: "#7d8a98"
         font.pixelSize: 22 * card.u
@@ -47,6 +56,7 @@ Rectangle {
         }
         height: 70 * card.u
         values: card.trend
+        fromZero: card.trendFromZero
         lineColor: card.accent
         lineWidth: 4 * card.u
     }

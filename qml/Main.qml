@@ -94,6 +94,7 @@ Rectangle {
                     : wallboard.successRate >= 0.95 ? "#2ecc71"
                     : wallboard.successRate >= 0.85 ? "#f5c518" : "#ff4d4d"
             trend: wallboard.successTrend
+            trendFromZero: false
         }
         KpiCard {
             width: kpis.cardWidth; height: kpis.height; u: root.u

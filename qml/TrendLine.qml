@@ -6,6 +6,8 @@ Canvas {
     property var values: []
     property color lineColor: "#4aa3ff"
     property real lineWidth: 3
+    // false: the line spans min..max (a success rate moving between 0.93 and 0.97 stays visible).
+    property bool fromZero: true
 
     onValuesChanged: requestPaint()
     onWidthChanged: requestPaint()
@@ -25,11 +27,16 @@ Canvas {
         if (n < 2)
             return
         let max = 0
-        for (let i = 0; i < n; ++i)
+        let min = fromZero ? 0 : values[0]
+        for (let i = 0; i < n; ++i) {
             max = Math.max(max, values[i])
+            min = Math.min(min, values[i])
+        }
         const top = lineWidth
         const span = height - 2 * lineWidth
-        const y = (v) => max > 0 ? top + span * (1 - v / max) : height - lineWidth
+        const range = max - min
+        const y = (v) => range > 0 ? top + span * (1 - (v - min) / range)
+                                   : (max > 0 ? top + span / 2 : height - lineWidth)
         ctx.strokeStyle = lineColor
         ctx.lineWidth = lineWidth
         ctx.lineJoin = "round"

@@ -97,6 +97,26 @@ class WallboardTest : public QObject
             error);
     }
 
+    // The shape of admin-service's GET /api/v1/system/health (branch gui-shell, README).
+    static api::ApiResult sampleHealth()
+    {
+        api::ApiResult health;
+        health.status = 200;
+        health.body = QJsonDocument(QJsonObject{
+            {"services", QJsonArray{QJsonObject{{"service", "payment-gateway"},
+                                                {"state", "healthy"},
+                                                {"req_per_s", 41.5},
+                                                {"p95_ms", 12.0}},
+                                    QJsonObject{{"service", "risk-service"},
+                                                {"state", "degraded"},
+                                                {"req_per_s", 3},
+                                                {"p95_ms", QJsonValue()}},
+                                    QJsonObject{{"service", "extra-service"}, {"state", "unreachable"}}}},
+            {"infrastructure", QJsonArray{QJsonObject{{"name", "postgresql"}, {"state", "healthy"}},
+                                          QJsonObject{{"name", "redis"}, {"state", "unhealthy"}}}}});
+        return health;
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -149,23 +169,8 @@ private Q_SLOTS:
 
     void healthAnswerFillsTheTiles()
     {
-        // The shape of admin-service's GET /api/v1/system/health (branch gui-shell, README).
         console::WallboardModel model(nullptr);
-        api::ApiResult health;
-        health.status = 200;
-        health.body = QJsonDocument(QJsonObject{
-            {"services", QJsonArray{QJsonObject{{"service", "payment-gateway"},
-                                                {"state", "healthy"},
-                                                {"req_per_s", 41.5},
-                                                {"p95_ms", 12.0}},
-                                    QJsonObject{{"service", "risk-service"},
-                                                {"state", "degraded"},
-                                                {"req_per_s", 3},
-                                                {"p95_ms", QJsonValue()}},
-                                    QJsonObject{{"service", "extra-service"}, {"state", "unreachable"}}}},
-            {"infrastructure", QJsonArray{QJsonObject{{"name", "postgresql"}, {"state", "healthy"}},
-                                          QJsonObject{{"name", "redis"}, {"state", "unhealthy"}}}}});
-        model.applyHealth(health);
+        model.applyHealth(sampleHealth());
         QVERIFY(model.healthKnown());
         const QList<console::HealthTileModel::Tile> &tiles = model.tileModel().tiles();
         QCOMPARE(tiles.size(), api::knownServices().size() + 3); // the known layout plus extra-service
@@ -213,6 +218,15 @@ private Q_SLOTS:
         const QString file = QStringLiteral(PAYDESK_SCREENSHOT_DIR "/wallboard.png");
         QVERIFY(image.save(file));
         qInfo("wallboard screenshot: %s", qPrintable(file));
+
+        // The same board once admin-service reports health (documented shape): coloured tiles.
+        model->stop();
+        QTRY_VERIFY_WITH_TIMEOUT(!model->polling(), 10000);
+        model->applyHealth(sampleHealth());
+        Q_EMIT model->changed();
+        const QImage withHealth = view->grabWindow();
+        QVERIFY(withHealth != image);
+        QVERIFY(withHealth.save(QStringLiteral(PAYDESK_SCREENSHOT_DIR "/wallboard-health.png")));
     }
 
     void cleanupTestCase()

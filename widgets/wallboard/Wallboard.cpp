@@ -25,7 +25,11 @@ QQuickView *Wallboard::create(api::PlatformClient *client)
 QQuickView *Wallboard::open(api::PlatformClient *client)
 {
     QQuickView *view = create(client);
-    QObject::connect(view, &QQuickView::closing, view, &QObject::deleteLater);
+    // Closed (hidden) for good: QQuickView::closing's event type is private in 6.4, so watch visibility.
+    QObject::connect(view, &QWindow::visibleChanged, view, [view](bool visible) {
+        if (!visible)
+            view->deleteLater();
+    });
     view->resize(1920, 1080);
     view->showFullScreen();
     return view;

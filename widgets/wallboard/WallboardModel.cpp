@@ -1,6 +1,7 @@
 #include "wallboard/WallboardModel.h"
 
 #include <QDateTime>
+#include <QFutureWatcher>
 #include <QJsonArray>
 
 namespace paydesk::console {
@@ -112,18 +113,31 @@ void WallboardModel::refresh()
     if (!m_client || m_partsPending > 0)
         return;
     m_partsPending = 2;
-    m_client->send(kAdmin, "GET", QStringLiteral("/api/v1/system/health"), {}, kIntervalMs)
-        .then(this, [this](const api::ApiResult &result) {
-            applyHealth(result);
-            finishPart();
-        });
-    m_client
-        ->send(kAnalytics, "GET", QStringLiteral("/api/v1/analytics/summary?minutes=%1").arg(kWindowMinutes),
-               {}, kIntervalMs)
-        .then(this, [this](const api::ApiResult &result) {
-            applySummary(result);
-            finishPart();
-        });
+    watch(m_client->send(kAdmin, "GET", QStringLiteral("/api/v1/system/health"), {}, kIntervalMs),
+          &WallboardModel::applyHealth);
+    watch(m_client->send(kAnalytics, "GET",
+                         QStringLiteral("/api/v1/analytics/summary?minutes=%1").arg(kWindowMinutes), {},
+                         kIntervalMs),
+          &WallboardModel::applySummary);
+}
+
+void WallboardModel::watch(const QFuture<api::ApiResult> &future,
+                           void (WallboardModel::*apply)(const api::ApiResult &))
+{
+    // A watcher owned by the model (not QFuture::then with a context: in 6.4 a continuation may
+    // still run after its context is gone, e.g. when the client is destroyed first).
+    auto *watcher = new QFutureWatcher<api::ApiResult>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, apply] {
+        api::ApiResult result;
+        if (watcher->future().resultCount() > 0)
+            result = watcher->future().result();
+        else
+            result.errorCode = QStringLiteral("NETWORK_ERROR"); // cancelled: the client went away
+        watcher->deleteLater();
+        (this->*apply)(result);
+        finishPart();
+    });
+    watcher->setFuture(future);
 }
 
 void WallboardModel::finishPart()
@@ -211,15 +225,23 @@ void WallboardModel::applySummary(const api::ApiResult &result)
     m_successRate = numberOr(s.value(QStringLiteral("success_rate")), -1);
     m_p95Ms = numberOr(s.value(QStringLiteral("p95_ms")), -1);
     m_failed = s.value(QStringLiteral("failed")).toInt();
-    // Per-minute trends come from the series; p95 and success rate are sampled per poll.
+    // Per-minute trends come from the series (a minute without outcomes keeps the previous success
+    // rate); p95 has no per-minute figure in the summary, so it is sampled per poll.
     m_paymentsTrend.clear();
     m_failedTrend.clear();
+    m_successTrend.clear();
+    double lastRate = -1;
     for (const QJsonValue &value : s.value(QStringLiteral("series")).toArray()) {
         const QJsonObject minute = value.toObject();
+        const double succeeded = minute.value(QStringLiteral("succeeded")).toDouble();
+        const double failed = minute.value(QStringLiteral("failed")).toDouble();
         m_paymentsTrend.append(minute.value(QStringLiteral("created")).toDouble());
-        m_failedTrend.append(minute.value(QStringLiteral("failed")).toDouble());
+        m_failedTrend.append(failed);
+        if (succeeded + failed > 0)
+            lastRate = succeeded / (succeeded + failed);
+        if (lastRate >= 0)
+            m_successTrend.append(lastRate);
     }
-    pushTrend(&m_successTrend, qMax(0.0, m_successRate));
     pushTrend(&m_p95Trend, qMax(0.0, m_p95Ms));
 }
 

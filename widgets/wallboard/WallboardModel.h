@@ -56,7 +56,7 @@ class WallboardModel : public QObject
 public:
     static constexpr int kIntervalMs = 2000;
     static constexpr int kWindowMinutes = 15;
-    static constexpr int kTrendPoints = 30; // sampled values kept for the p95 and success trends
+    static constexpr int kTrendPoints = 30; // polls kept for the p95 trend
 
     explicit WallboardModel(api::PlatformClient *client, QObject *parent = nullptr);
 
@@ -65,6 +65,7 @@ public:
     // One poll of both sources; the properties change when the answers arrive.
     void refresh();
     int completedPolls() const { return m_completedPolls; }
+    bool polling() const { return m_partsPending > 0; }
 
     QObject *tiles() { return &m_tiles; }
     const HealthTileModel &tileModel() const { return m_tiles; }
@@ -90,6 +91,7 @@ Q_SIGNALS:
     void pollCompleted();
 
 private:
+    void watch(const QFuture<api::ApiResult> &future, void (WallboardModel::*apply)(const api::ApiResult &));
     void finishPart();
 
     QPointer<api::PlatformClient> m_client;
