@@ -213,6 +213,70 @@ HttpResponse daily(ServiceRuntime &runtime, const HttpRequest &request)
                                               {QStringLiteral("items"), items}});
     });
 }
+// OpenAPI: an object of the named properties, each a type name or a schema.
+QJsonObject objectOf(std::initializer_list<std::pair<const char *, QJsonValue>> fields)
+{
+    QJsonObject properties;
+    for (const auto &[name, schema] : fields)
+        properties.insert(QLatin1String(name),
+                          schema.isString() ? QJsonObject{{QStringLiteral("type"), schema}} : schema);
+    return {{QStringLiteral("type"), QStringLiteral("object")}, {QStringLiteral("properties"), properties}};
+}
+
+QJsonObject arrayOf(const QJsonObject &items)
+{
+    return {{QStringLiteral("type"), QStringLiteral("array")}, {QStringLiteral("items"), items}};
+}
+
+QJsonObject summarySchema()
+{
+    return objectOf({{"from", "string"},
+                     {"to", "string"},
+                     {"minutes", "integer"},
+                     {"merchant_id", "string"},
+                     {"payments_per_minute", objectOf({{"last_full_minute", "integer"},
+                                                       {"last_full_minute_at", "string"},
+                                                       {"average", "number"}})},
+                     {"created", "integer"},
+                     {"succeeded", "integer"},
+                     {"failed", "integer"},
+                     {"cancelled", "integer"},
+                     {"expired", "integer"},
+                     {"refunded", "integer"},
+                     {"success_rate", "number"},
+                     {"volume", arrayOf(objectOf({{"currency", "string"},
+                                                  {"created_count", "integer"},
+                                                  {"created_minor", "integer"},
+                                                  {"succeeded_count", "integer"},
+                                                  {"succeeded_minor", "integer"},
+                                                  {"refunded_minor", "integer"}}))},
+                     {"latency_samples", "integer"},
+                     {"p50_ms", "integer"},
+                     {"p95_ms", "integer"},
+                     {"series", arrayOf(objectOf({{"minute", "string"},
+                                                  {"created", "integer"},
+                                                  {"succeeded", "integer"},
+                                                  {"failed", "integer"}}))}});
+}
+
+QJsonObject dailySchema()
+{
+    return objectOf({{"merchant_id", "string"},
+                     {"from", "string"},
+                     {"to", "string"},
+                     {"items", arrayOf(objectOf({{"date", "string"},
+                                                 {"currency", "string"},
+                                                 {"created_count", "integer"},
+                                                 {"created_minor", "integer"},
+                                                 {"succeeded_count", "integer"},
+                                                 {"succeeded_minor", "integer"},
+                                                 {"failed_count", "integer"},
+                                                 {"failed_minor", "integer"},
+                                                 {"cancelled_count", "integer"},
+                                                 {"expired_count", "integer"},
+                                                 {"refunded_count", "integer"},
+                                                 {"refunded_minor", "integer"}}))}});
+}
 } // namespace analytics_routes
 
 void addAnalyticsRoutes(Router &router, ServiceRuntime &runtime)
@@ -225,7 +289,8 @@ void addAnalyticsRoutes(Router &router, ServiceRuntime &runtime)
                 .permission = QStringLiteral("payment.view"),
                 .summary = QStringLiteral("Payments per minute, success rate, failures, volume per currency, "
                                           "p50/p95 latency and a per-minute series of the last ?minutes= "
-                                          "(1-1440, default 15), all merchants or ?merchant_id=")});
+                                          "(1-1440, default 15), all merchants or ?merchant_id="),
+                .responseSchema = summarySchema()});
     router.add(
         {.method = "GET",
          .pattern = QStringLiteral("/api/v1/analytics/merchants/{merchant_id}/daily"),
@@ -233,7 +298,8 @@ void addAnalyticsRoutes(Router &router, ServiceRuntime &runtime)
          .access = Access::Admin,
          .permission = QStringLiteral("payment.view"),
          .summary = QStringLiteral("One merchant's daily totals per currency of ?from=&to= (UTC dates, "
-                                   "default the last 30 days, at most 366)")});
+                                   "default the last 30 days, at most 366)"),
+         .responseSchema = dailySchema()});
 }
 
 } // namespace paydesk::services::analytics
