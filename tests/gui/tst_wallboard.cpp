@@ -165,6 +165,10 @@ private Q_SLOTS:
             trendTotal += v.toDouble();
         QCOMPARE(qint64(trendTotal), m_created);
         QVERIFY(model.paymentsPerMinute() > 0);
+        // Latency 150 + 40 k ms in minute k: every minute's p95 bucket is ≤ 750 ms.
+        QVERIFY(!model.p95Trend().isEmpty());
+        for (const QVariant &v : model.p95Trend())
+            QVERIFY(v.toDouble() > 0 && v.toDouble() <= 750);
     }
 
     void healthAnswerFillsTheTiles()

@@ -257,6 +257,10 @@ private Q_SLOTS:
         QCOMPARE(minute(0), m_t0.toString(Qt::ISODate) + " c2 s1 f0");
         QCOMPARE(minute(1), m_t0.addSecs(60).toString(Qt::ISODate) + " c2 s1 f1");
         QCOMPARE(minute(2), m_t0.addSecs(120).toString(Qt::ISODate) + " c0 s0 f0");
+        // p95 per minute: minute 0 has P1's 300 ms, minute 1 P2's 51 s and P3's 100 ms, minute 2 none.
+        QCOMPARE(series[0].toObject().value("p95_ms").toInteger(), 300);
+        QCOMPARE(series[1].toObject().value("p95_ms").toInteger(), 60000);
+        QVERIFY(series[2].toObject().value("p95_ms").isNull());
 
         // A one-minute window of minute 1 only.
         const QString to2 =

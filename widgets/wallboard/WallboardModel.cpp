@@ -26,13 +26,6 @@ double numberOr(const QJsonValue &value, double fallback)
 {
     return value.isDouble() ? value.toDouble() : fallback;
 }
-
-void pushTrend(QVariantList *trend, double value)
-{
-    trend->append(value);
-    while (trend->size() > WallboardModel::kTrendPoints)
-        trend->removeFirst();
-}
 } // namespace wallboard_model
 
 using namespace wallboard_model;
@@ -225,12 +218,14 @@ void WallboardModel::applySummary(const api::ApiResult &result)
     m_successRate = numberOr(s.value(QStringLiteral("success_rate")), -1);
     m_p95Ms = numberOr(s.value(QStringLiteral("p95_ms")), -1);
     m_failed = s.value(QStringLiteral("failed")).toInt();
-    // Per-minute trends come from the series (a minute without outcomes keeps the previous success
-    // rate); p95 has no per-minute figure in the summary, so it is sampled per poll.
+    // Per-minute trends come from the series; a minute without outcomes (or latency samples) keeps
+    // the previous success rate (or p95).
     m_paymentsTrend.clear();
     m_failedTrend.clear();
     m_successTrend.clear();
+    m_p95Trend.clear();
     double lastRate = -1;
+    double lastP95 = -1;
     for (const QJsonValue &value : s.value(QStringLiteral("series")).toArray()) {
         const QJsonObject minute = value.toObject();
         const double succeeded = minute.value(QStringLiteral("succeeded")).toDouble();
@@ -241,8 +236,10 @@ void WallboardModel::applySummary(const api::ApiResult &result)
             lastRate = succeeded / (succeeded + failed);
         if (lastRate >= 0)
             m_successTrend.append(lastRate);
+        lastP95 = numberOr(minute.value(QStringLiteral("p95_ms")), lastP95);
+        if (lastP95 >= 0)
+            m_p95Trend.append(lastP95);
     }
-    pushTrend(&m_p95Trend, qMax(0.0, m_p95Ms));
 }
 
 } // namespace paydesk::console

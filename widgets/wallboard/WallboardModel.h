@@ -56,7 +56,6 @@ class WallboardModel : public QObject
 public:
     static constexpr int kIntervalMs = 2000;
     static constexpr int kWindowMinutes = 15;
-    static constexpr int kTrendPoints = 30; // polls kept for the p95 trend
 
     explicit WallboardModel(api::PlatformClient *client, QObject *parent = nullptr);
 

@@ -90,7 +90,7 @@ std::optional<HttpResponse> parseWindow(const HttpRequest &request, SummaryWindo
 }
 
 QJsonObject summaryJson(const SummaryWindow &w, const QList<store::MinuteRow> &rows,
-                        const QList<qint64> &latency)
+                        const QList<qint64> &latency, const QHash<qint64, QList<qint64>> &latencyPerMinute)
 {
     QMap<qint64, store::MinuteFigures> perMinute; // all currencies
     QMap<QString, store::MinuteFigures> perCurrency;
@@ -103,10 +103,13 @@ QJsonObject summaryJson(const SummaryWindow &w, const QList<store::MinuteRow> &r
     QJsonArray series;
     for (QDateTime m = w.from; m < w.to; m = m.addSecs(60)) {
         const store::MinuteFigures f = perMinute.value(m.toSecsSinceEpoch());
-        series.append(QJsonObject{{QStringLiteral("minute"), iso(m)},
-                                  {QStringLiteral("created"), f.createdCount},
-                                  {QStringLiteral("succeeded"), f.succeededCount},
-                                  {QStringLiteral("failed"), f.failedCount}});
+        const QList<qint64> minuteLatency = latencyPerMinute.value(m.toSecsSinceEpoch());
+        series.append(
+            QJsonObject{{QStringLiteral("minute"), iso(m)},
+                        {QStringLiteral("created"), f.createdCount},
+                        {QStringLiteral("succeeded"), f.succeededCount},
+                        {QStringLiteral("failed"), f.failedCount},
+                        {QStringLiteral("p95_ms"), latencyValue(latencyQuantile(minuteLatency, 0.95))}});
     }
     // The last full minute: the window's last minute once it has ended, else the one before.
     QDateTime lastFull = w.to.addSecs(-60);
@@ -160,12 +163,14 @@ HttpResponse summary(ServiceRuntime &runtime, const HttpRequest &request)
     return withConnection(runtime, request, [&](QSqlDatabase &db) {
         QList<store::MinuteRow> rows;
         QList<qint64> latency;
+        QHash<qint64, QList<qint64>> latencyPerMinute;
         QString why;
         if (!store::loadMinutes(db, window.from, window.to, window.merchantId, &rows, &why) ||
-            !store::loadLatency(db, window.from, window.to, window.merchantId, &latency, &why))
+            !store::loadLatency(db, window.from, window.to, window.merchantId, &latency, &latencyPerMinute,
+                                &why))
             return Problem::internal(QStringLiteral("analytics read failed: %1").arg(why))
                 .toResponse(request.trace.traceId);
-        return HttpResponse::json(summaryJson(window, rows, latency));
+        return HttpResponse::json(summaryJson(window, rows, latency, latencyPerMinute));
     });
 }
 
@@ -256,7 +261,8 @@ QJsonObject summarySchema()
                      {"series", arrayOf(objectOf({{"minute", "string"},
                                                   {"created", "integer"},
                                                   {"succeeded", "integer"},
-                                                  {"failed", "integer"}}))}});
+                                                  {"failed", "integer"},
+                                                  {"p95_ms", "integer"}}))}});
 }
 
 QJsonObject dailySchema()

@@ -154,24 +154,31 @@ bool loadMinutes(QSqlDatabase &db, const QDateTime &from, const QDateTime &to, c
 }
 
 bool loadLatency(QSqlDatabase &db, const QDateTime &from, const QDateTime &to, const QString &merchantId,
-                 QList<qint64> *counts, QString *error)
+                 QList<qint64> *counts, QHash<qint64, QList<qint64>> *perMinute, QString *error)
 {
     QVariantList values{iso(from), iso(to)};
     const QString filter = merchantFilter(merchantId, &values);
     QSqlQuery q(db);
     q.setForwardOnly(true);
-    if (!exec(
-            q,
-            QStringLiteral("SELECT bucket, sum(count) FROM analytics_latency WHERE minute >= ?::timestamptz "
-                           "AND minute < ?::timestamptz%1 GROUP BY bucket")
-                .arg(filter),
-            values, error))
+    if (!exec(q,
+              QStringLiteral(
+                  "SELECT extract(epoch from minute)::bigint, bucket, sum(count) FROM analytics_latency "
+                  "WHERE minute >= ?::timestamptz AND minute < ?::timestamptz%1 GROUP BY minute, bucket")
+                  .arg(filter),
+              values, error))
         return false;
-    counts->fill(0, latencyBucketCount());
+    const int buckets = latencyBucketCount();
+    counts->fill(0, buckets);
     while (q.next()) {
-        const int bucket = q.value(0).toInt();
-        if (bucket >= 0 && bucket < counts->size())
-            (*counts)[bucket] += q.value(1).toLongLong();
+        const int bucket = q.value(1).toInt();
+        if (bucket < 0 || bucket >= buckets)
+            continue;
+        const qint64 count = q.value(2).toLongLong();
+        (*counts)[bucket] += count;
+        QList<qint64> &minute = (*perMinute)[q.value(0).toLongLong()];
+        if (minute.isEmpty())
+            minute.fill(0, buckets);
+        minute[bucket] += count;
     }
     return true;
 }

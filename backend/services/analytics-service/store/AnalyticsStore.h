@@ -4,6 +4,7 @@
 
 #include <QDate>
 #include <QDateTime>
+#include <QHash>
 #include <QList>
 #include <QSqlDatabase>
 #include <QString>
@@ -65,9 +66,10 @@ struct MinuteRow
 };
 bool loadMinutes(QSqlDatabase &db, const QDateTime &from, const QDateTime &to, const QString &merchantId,
                  QList<MinuteRow> *rows, QString *error);
-// Latency counts per bucket of [from, to) (index = bucket), all merchants or one.
+// Latency counts per bucket (index = bucket) of [from, to), all merchants or one: merged over the
+// window in *counts, and per minute (epoch seconds → counts) in *perMinute.
 bool loadLatency(QSqlDatabase &db, const QDateTime &from, const QDateTime &to, const QString &merchantId,
-                 QList<qint64> *counts, QString *error);
+                 QList<qint64> *counts, QHash<qint64, QList<qint64>> *perMinute, QString *error);
 
 // One merchant's figures per (UTC day, currency) of [from, to] (days), oldest first.
 struct DayRow
