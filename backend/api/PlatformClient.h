@@ -79,6 +79,11 @@ public:
     ApiResult limits(const QString &merchantId);
     ApiResult setLimits(const QString &merchantId, const QJsonObject &limits);
 
+    // payment-gateway (admin routes)
+    ApiResult payments(const QUrlQuery &filter);
+    ApiResult payment(const QString &paymentNo); // with its timeline and refunds
+    ApiResult refundPayment(const QString &paymentNo, qint64 amountMinor, const QString &reason);
+
     // config-service
     ApiResult configValue(const QString &key);
     // `secret` unset keeps the key's current secrecy (a secret stays sealed).

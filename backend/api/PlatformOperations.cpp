@@ -131,6 +131,25 @@ ApiResult PlatformClient::setLimits(const QString &merchantId, const QJsonObject
                     QStringLiteral("/api/v1/merchants/%1/limits").arg(segment(merchantId)), limits);
 }
 
+ApiResult PlatformClient::payments(const QUrlQuery &filter)
+{
+    return sendSync(QStringLiteral("payment-gateway"), "GET",
+                    withQuery(QStringLiteral("/api/v1/admin/payments"), filter));
+}
+
+ApiResult PlatformClient::payment(const QString &paymentNo)
+{
+    return sendSync(QStringLiteral("payment-gateway"), "GET",
+                    QStringLiteral("/api/v1/admin/payments/") + segment(paymentNo));
+}
+
+ApiResult PlatformClient::refundPayment(const QString &paymentNo, qint64 amountMinor, const QString &reason)
+{
+    return sendSync(QStringLiteral("payment-gateway"), "POST",
+                    QStringLiteral("/api/v1/admin/payments/%1/refunds").arg(segment(paymentNo)),
+                    {{QStringLiteral("amount_minor"), amountMinor}, {QStringLiteral("reason"), reason}});
+}
+
 ApiResult PlatformClient::configValue(const QString &key)
 {
     return sendSync(QStringLiteral("config-service"), "GET",
