@@ -170,7 +170,7 @@ class PaymentFlowTest : public QObject
                                              {{"name", name},
                                               {"email", name.toLower().remove(' ') + "@shop.example"},
                                               {"country", "DE"},
-                                              {"business_type", "company"}});
+                                              {"business_type", "individual"}});
         if (created.status != 201)
             qWarning() << "merchant" << created.status << created.body;
         Merchant m;

@@ -37,6 +37,7 @@ void PaymentGatewayService::onReady(ServiceRuntime &runtime)
                              sweeping->store(false);
                          });
                      });
+    QObject::connect(&runtime, &ServiceRuntime::stopped, m_sweepTimer, &QTimer::stop);
     m_sweepTimer->start();
 }
 
