@@ -34,7 +34,8 @@ private Q_SLOTS:
         QVERIFY(canTransition(S::Authorized, S::Success));   // capture
         QVERIFY(canTransition(S::Authorized, S::Cancelled)); // void
         QVERIFY(canTransition(S::Authorized, S::Expired));
-        QVERIFY(!canTransition(S::Processing, S::Authorized));
+        QVERIFY(canTransition(S::Processing, S::Authorized)); // asynchronous pre-authorisation
+        QVERIFY(!canTransition(S::Authorized, S::Processing));
         QVERIFY(!canTransition(S::Processing, S::Pending));
         QVERIFY(!canTransition(S::Authorized, S::Failed));
         for (S final : {S::Success, S::Failed, S::Cancelled, S::Expired}) {

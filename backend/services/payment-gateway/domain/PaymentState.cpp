@@ -47,7 +47,9 @@ bool canTransition(PaymentStatus from, PaymentStatus to)
     case S::Pending:
         return to != S::Pending;
     case S::Processing:
-        return to == S::Success || to == S::Failed || to == S::Cancelled || to == S::Expired;
+        // Authorized: an asynchronous pre-authorisation answered by callback.
+        return to == S::Success || to == S::Authorized || to == S::Failed || to == S::Cancelled ||
+               to == S::Expired;
     case S::Authorized:
         return to == S::Success || to == S::Cancelled || to == S::Expired;
     case S::Success:

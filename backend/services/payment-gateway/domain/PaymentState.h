@@ -12,8 +12,8 @@ namespace paydesk::services::gateway {
 enum class PaymentStatus { Pending, Processing, Authorized, Success, Failed, Cancelled, Expired };
 QString toString(PaymentStatus status);
 std::optional<PaymentStatus> paymentStatus(QStringView text);
-// pending → processing|authorized|success|failed|cancelled|expired; processing → success|failed|
-// cancelled|expired; authorized → success (capture)|cancelled (void)|expired. Nothing leaves
+// pending → processing|authorized|success|failed|cancelled|expired; processing → success|authorized
+// (asynchronous pre-authorisation)|failed|cancelled|expired; authorized → success (capture)|cancelled (void)|expired. Nothing leaves
 // success, failed, cancelled or expired (a refund does not change the payment's status).
 bool canTransition(PaymentStatus from, PaymentStatus to);
 bool isFinal(PaymentStatus status);
