@@ -71,39 +71,43 @@ class PaymentFlowTest : public QObject
     {
         return {{"Authorization", "Bearer " + adminToken(m_dir.path(), permissions)}};
     }
-    HttpResult adminCall(quint16 seed, const QByteArray &method, const QString &path, const QJsonObject &body = {},
-                         const QStringList &permissions = {"*"})
+    HttpResult adminCall(quint16 seed, const QByteArray &method, const QString &path,
+                         const QJsonObject &body = {}, const QStringList &permissions = {"*"})
     {
         return httpRequest(method, url(seed, path),
                            body.isEmpty() ? QByteArray() : QJsonDocument(body).toJson(QJsonDocument::Compact),
                            admin(permissions), 15000);
     }
-    static HttpResult signedCall(quint16 base, const Merchant &m, const QByteArray &method, const QString &path,
-                                 const QJsonObject &body = {}, const QByteArray &idempotencyKey = {})
+    static HttpResult signedCall(quint16 base, const Merchant &m, const QByteArray &method,
+                                 const QString &path, const QJsonObject &body = {},
+                                 const QByteArray &idempotencyKey = {})
     {
         const QByteArray payload =
             body.isEmpty() ? QByteArray() : QJsonDocument(body).toJson(QJsonDocument::Compact);
-        QHash<QByteArray, QByteArray> headers = signedHeaders(m.keyId, m.secret, method, path.toUtf8(), payload);
+        QHash<QByteArray, QByteArray> headers =
+            signedHeaders(m.keyId, m.secret, method, path.toUtf8(), payload);
         if (!payload.isEmpty())
             headers.insert("Content-Type", "application/json");
         if (!idempotencyKey.isEmpty())
             headers.insert("Idempotency-Key", idempotencyKey);
-        return httpRequest(method, QStringLiteral("http://127.0.0.1:%1%2").arg(base + kGatewaySeed - 40000).arg(path),
+        return httpRequest(method,
+                           QStringLiteral("http://127.0.0.1:%1%2").arg(base + kGatewaySeed - 40000).arg(path),
                            payload, headers, 30000);
     }
-    HttpResult call(const Merchant &m, const QByteArray &method, const QString &path, const QJsonObject &body = {},
-                    const QByteArray &idempotencyKey = {})
+    HttpResult call(const Merchant &m, const QByteArray &method, const QString &path,
+                    const QJsonObject &body = {}, const QByteArray &idempotencyKey = {})
     {
         return signedCall(m_base, m, method, path, body, idempotencyKey);
     }
     static QJsonObject paymentBody(const QString &orderNo, qint64 amount, const QString &card,
                                    const QJsonObject &extra = {})
     {
-        QJsonObject body{{"order_no", orderNo},
-                         {"amount_minor", amount},
-                         {"currency", "USD"},
-                         {"pay_method", "card"},
-                         {"card", QJsonObject{{"number", card}, {"exp_month", 12}, {"exp_year", 2031}, {"cvc", "123"}}}};
+        QJsonObject body{
+            {"order_no", orderNo},
+            {"amount_minor", amount},
+            {"currency", "USD"},
+            {"pay_method", "card"},
+            {"card", QJsonObject{{"number", card}, {"exp_month", 12}, {"exp_year", 2031}, {"cvc", "123"}}}};
         for (auto it = extra.begin(); it != extra.end(); ++it)
             body.insert(it.key(), it.value());
         return body;
@@ -133,7 +137,8 @@ class PaymentFlowTest : public QObject
     }
     QJsonObject limitUsage(const QString &merchantId)
     {
-        const HttpResult view = adminCall(kLimitSeed, "GET", "/api/v1/merchants/" + merchantId + "/limits?currency=USD");
+        const HttpResult view =
+            adminCall(kLimitSeed, "GET", "/api/v1/merchants/" + merchantId + "/limits?currency=USD");
         for (const QJsonValue &entry : view.json().value("limits").toArray())
             if (entry.toObject().value("currency").toString() == "USD")
                 return entry.toObject().value("usage").toObject().value("day").toObject();
@@ -141,7 +146,8 @@ class PaymentFlowTest : public QObject
     }
     QJsonObject adminPayment(const QString &paymentNo)
     {
-        return adminCall(kGatewaySeed, "GET", "/api/v1/admin/payments/" + paymentNo, {}, {"payment.view"}).json();
+        return adminCall(kGatewaySeed, "GET", "/api/v1/admin/payments/" + paymentNo, {}, {"payment.view"})
+            .json();
     }
     QSqlDatabase gatewayDb() { return serviceDatabase(m_infra, "test-gateway", "payment_gateway"); }
     int count(const QString &statement, const QVariantList &values)
@@ -156,12 +162,14 @@ class PaymentFlowTest : public QObject
     }
     void sweep()
     {
-        const HttpResponse r = m_internal->callSync("payment-gateway", "POST", "/internal/v1/payments/expire-due");
+        const HttpResponse r =
+            m_internal->callSync("payment-gateway", "POST", "/internal/v1/payments/expire-due");
         QVERIFY2(r.status == 200, r.body.constData());
     }
     void setSandbox(const QJsonObject &settings)
     {
-        const HttpResult r = adminCall(kChannelSeed, "PUT", "/api/v1/channels/sandbox/config", {{"settings", settings}});
+        const HttpResult r =
+            adminCall(kChannelSeed, "PUT", "/api/v1/channels/sandbox/config", {{"settings", settings}});
         QVERIFY2(r.status == 200, r.body.constData());
     }
     Merchant createMerchant(const QString &name)
@@ -237,20 +245,22 @@ private Q_SLOTS:
         QCOMPARE(payment(paymentNo).value("status").toString(), QStringLiteral("success"));
 
         QTRY_COMPARE_WITH_TIMEOUT(orderOf(p).value("status").toString(), QStringLiteral("paid"), 10000);
-        QTRY_VERIFY_WITH_TIMEOUT(
-            !adminCall(kAccountingSeed, "GET", "/api/v1/ledger/journal?payment_no=" + paymentNo, {}, {"accounting.view"})
-                 .json()
-                 .value("items")
-                 .toArray()
-                 .isEmpty(),
-            15000);
+        QTRY_VERIFY_WITH_TIMEOUT(!adminCall(kAccountingSeed, "GET",
+                                            "/api/v1/ledger/journal?payment_no=" + paymentNo, {},
+                                            {"accounting.view"})
+                                      .json()
+                                      .value("items")
+                                      .toArray()
+                                      .isEmpty(),
+                                 15000);
 
         // The timeline records the flow's steps and the risk decision.
         const QJsonArray timeline = adminPayment(paymentNo).value("timeline").toArray();
         QStringList steps;
         for (const QJsonValue &e : timeline)
             steps.append(e.toObject().value("step").toString());
-        for (const char *step : {"create", "risk_check", "limit_consume", "order_create", "channel_create", "channel_result"})
+        for (const char *step :
+             {"create", "risk_check", "limit_consume", "order_create", "channel_create", "channel_result"})
             QVERIFY2(steps.contains(QLatin1StringView(step)), qPrintable(steps.join(',')));
     }
 
@@ -260,12 +270,18 @@ private Q_SLOTS:
         QTest::addColumn<int>("expYear");
         QTest::addColumn<QString>("status");
         QTest::addColumn<QString>("errorCode");
-        QTest::newRow("approved") << kApproved << 2031 << "success" << "";
-        QTest::newRow("declined") << kDeclined << 2031 << "failed" << "card_declined";
-        QTest::newRow("insufficient funds") << kInsufficientFunds << 2031 << "failed" << "insufficient_funds";
-        QTest::newRow("expired card") << kExpiredCard << 2031 << "failed" << "expired_card";
-        QTest::newRow("expiry in the past") << kApproved << 2020 << "failed" << "expired_card";
-        QTest::newRow("processing error") << kProcessingError << 2031 << "failed" << "processing_error";
+        QTest::newRow("approved") << kApproved << 2031 << "success"
+                                  << "";
+        QTest::newRow("declined") << kDeclined << 2031 << "failed"
+                                  << "card_declined";
+        QTest::newRow("insufficient funds") << kInsufficientFunds << 2031 << "failed"
+                                            << "insufficient_funds";
+        QTest::newRow("expired card") << kExpiredCard << 2031 << "failed"
+                                      << "expired_card";
+        QTest::newRow("expiry in the past") << kApproved << 2020 << "failed"
+                                            << "expired_card";
+        QTest::newRow("processing error") << kProcessingError << 2031 << "failed"
+                                          << "processing_error";
     }
     void sandboxOutcomes()
     {
@@ -284,7 +300,8 @@ private Q_SLOTS:
         QCOMPARE(p.value("error").toObject().value("code").toString(), errorCode);
         if (status == "failed") {
             // Compensated: the order failed, the consumption released.
-            QTRY_COMPARE_WITH_TIMEOUT(orderOf(p).value("pay_status").toString(), QStringLiteral("failed"), 10000);
+            QTRY_COMPARE_WITH_TIMEOUT(orderOf(p).value("pay_status").toString(), QStringLiteral("failed"),
+                                      10000);
             QCOMPARE(count("SELECT count(*) FROM payment_tasks WHERE payment_no = ? AND done_at IS NULL",
                            {p.value("payment_no").toString()}),
                      0);
@@ -302,13 +319,19 @@ private Q_SLOTS:
         QCOMPARE(decline.json().value("status").toString(), QStringLiteral("processing"));
         const QString successNo = success.json().value("payment_no").toString();
         const QString declineNo = decline.json().value("payment_no").toString();
-        QTRY_COMPARE_WITH_TIMEOUT(payment(successNo).value("status").toString(), QStringLiteral("success"), 15000);
-        QTRY_COMPARE_WITH_TIMEOUT(payment(declineNo).value("status").toString(), QStringLiteral("failed"), 15000);
-        QCOMPARE(payment(declineNo).value("error").toObject().value("code").toString(), QStringLiteral("card_declined"));
+        QTRY_COMPARE_WITH_TIMEOUT(payment(successNo).value("status").toString(), QStringLiteral("success"),
+                                  15000);
+        QTRY_COMPARE_WITH_TIMEOUT(payment(declineNo).value("status").toString(), QStringLiteral("failed"),
+                                  15000);
+        QCOMPARE(payment(declineNo).value("error").toObject().value("code").toString(),
+                 QStringLiteral("card_declined"));
         QCOMPARE(payment(successNo).value("captured_minor").toInteger(), 2000);
-        QTRY_COMPARE_WITH_TIMEOUT(orderOf(success.json()).value("status").toString(), QStringLiteral("paid"), 10000);
-        QTRY_COMPARE_WITH_TIMEOUT(orderOf(decline.json()).value("pay_status").toString(), QStringLiteral("failed"), 10000);
-        QCOMPARE(count("SELECT count(*) FROM payment_callbacks WHERE payment_no = ? AND applied", {successNo}), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(orderOf(success.json()).value("status").toString(), QStringLiteral("paid"),
+                                  10000);
+        QTRY_COMPARE_WITH_TIMEOUT(orderOf(decline.json()).value("pay_status").toString(),
+                                  QStringLiteral("failed"), 10000);
+        QCOMPARE(
+            count("SELECT count(*) FROM payment_callbacks WHERE payment_no = ? AND applied", {successNo}), 1);
     }
 
     void forgedCallbackIsRefusedAndChangesNothing()
@@ -323,11 +346,10 @@ private Q_SLOTS:
                                                             {"fee_minor", 0}})
                                       .toJson(QJsonDocument::Compact);
         const QByteArray timestamp = QByteArray::number(QDateTime::currentSecsSinceEpoch());
-        const HttpResult refused =
-            httpRequest("POST", url(kGatewaySeed, "/api/v1/callbacks/sandbox"), forged,
-                        {{"Content-Type", "application/json"},
-                         {"X-Sandbox-Timestamp", timestamp},
-                         {"X-Sandbox-Signature", QByteArray(64, 'a')}});
+        const HttpResult refused = httpRequest("POST", url(kGatewaySeed, "/api/v1/callbacks/sandbox"), forged,
+                                               {{"Content-Type", "application/json"},
+                                                {"X-Sandbox-Timestamp", timestamp},
+                                                {"X-Sandbox-Signature", QByteArray(64, 'a')}});
         QCOMPARE(refused.status, 401);
         QCOMPARE(refused.json().value("code").toString(), QStringLiteral("CALLBACK_SIGNATURE_INVALID"));
         QCOMPARE(httpRequest("POST", url(kGatewaySeed, "/api/v1/callbacks/sandbox"), forged).status, 401);
@@ -337,8 +359,8 @@ private Q_SLOTS:
         const HttpResult cancelled = call(m_shop, "POST", "/api/v1/payments/" + paymentNo + "/cancel");
         QVERIFY2(cancelled.status == 200, cancelled.body.constData());
         QCOMPARE(cancelled.json().value("status").toString(), QStringLiteral("cancelled"));
-        QTRY_COMPARE_WITH_TIMEOUT(orderOf(created.json()).value("status").toString(), QStringLiteral("cancelled"),
-                                  10000);
+        QTRY_COMPARE_WITH_TIMEOUT(orderOf(created.json()).value("status").toString(),
+                                  QStringLiteral("cancelled"), 10000);
         const HttpResult again = call(m_shop, "POST", "/api/v1/payments/" + paymentNo + "/cancel");
         QCOMPARE(again.status, 409);
         QCOMPARE(again.json().value("code").toString(), QStringLiteral("PAYMENT_NOT_CANCELLABLE"));
@@ -347,19 +369,20 @@ private Q_SLOTS:
         const HttpResult stale = pay(kAsyncSuccess, 800);
         const QString staleNo = stale.json().value("payment_no").toString();
         QSqlQuery q(gatewayDb());
-        QVERIFY(q.exec("UPDATE payments SET expires_at = now() - interval '1 second' WHERE payment_no = '" + staleNo + "'"));
+        QVERIFY(q.exec("UPDATE payments SET expires_at = now() - interval '1 second' WHERE payment_no = '" +
+                       staleNo + "'"));
         sweep();
         QCOMPARE(payment(staleNo).value("status").toString(), QStringLiteral("expired"));
-        QTRY_COMPARE_WITH_TIMEOUT(orderOf(stale.json()).value("status").toString(), QStringLiteral("expired"), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(orderOf(stale.json()).value("status").toString(), QStringLiteral("expired"),
+                                  10000);
         setSandbox({});
     }
 
     void riskRejectFailsThePayment()
     {
-        const HttpResult listed = adminCall(kRiskSeed, "POST", "/api/v1/risk/blacklist",
-                                            {{"entity_type", "email"},
-                                             {"entity_value", "fraud@blocked.example"},
-                                             {"reason", "chargebacks"}});
+        const HttpResult listed = adminCall(
+            kRiskSeed, "POST", "/api/v1/risk/blacklist",
+            {{"entity_type", "email"}, {"entity_value", "fraud@blocked.example"}, {"reason", "chargebacks"}});
         QVERIFY2(listed.status == 201, listed.body.constData());
         const HttpResult refused = pay(kApproved, 1000, {{"customer_email", "fraud@blocked.example"}});
         QCOMPARE(refused.status, 422);
@@ -412,7 +435,8 @@ private Q_SLOTS:
         const HttpResult duplicate = call(m_shop, "POST", "/api/v1/payments", body, "key-replay-2");
         QCOMPARE(duplicate.status, 409);
         QCOMPARE(duplicate.json().value("code").toString(), QStringLiteral("DUPLICATE_ORDER_NO"));
-        QCOMPARE(duplicate.json().value("payment_no").toString(), first.json().value("payment_no").toString());
+        QCOMPARE(duplicate.json().value("payment_no").toString(),
+                 first.json().value("payment_no").toString());
 
         // Keys are per merchant: the other merchant's same key is a new request.
         const HttpResult elsewhere = call(m_other, "POST", "/api/v1/payments", body, "key-replay-1");
@@ -430,7 +454,8 @@ private Q_SLOTS:
         QThreadPool pool;
         pool.setMaxThreadCount(50);
         for (int i = 0; i < 50; ++i)
-            calls.append(QtConcurrent::run(&pool, [=] { return signedCall(base, shop, "POST", "/api/v1/payments", body, key); }));
+            calls.append(QtConcurrent::run(
+                &pool, [=] { return signedCall(base, shop, "POST", "/api/v1/payments", body, key); }));
         QSet<QString> paymentNos;
         int created = 0;
         for (QFuture<HttpResult> &f : calls) {
@@ -446,16 +471,25 @@ private Q_SLOTS:
         QVERIFY(created >= 1);
         QCOMPARE(paymentNos.size(), 1);
         const QString paymentNo = *paymentNos.begin();
-        QCOMPARE(count("SELECT count(*) FROM payments WHERE order_no = ?", {body.value("order_no").toString()}), 1);
+        QCOMPARE(
+            count("SELECT count(*) FROM payments WHERE order_no = ?", {body.value("order_no").toString()}),
+            1);
         QCOMPARE(count("SELECT count(*) FROM payment_events WHERE payment_no = ? AND step = 'channel_create'",
                        {paymentNo}),
                  1);
         // One posting for the one payment.
         QTRY_VERIFY_WITH_TIMEOUT(
-            !adminCall(kAccountingSeed, "GET", "/api/v1/ledger/journal?payment_no=" + paymentNo).json().value("items").toArray().isEmpty(),
+            !adminCall(kAccountingSeed, "GET", "/api/v1/ledger/journal?payment_no=" + paymentNo)
+                 .json()
+                 .value("items")
+                 .toArray()
+                 .isEmpty(),
             15000);
         const QJsonArray journal =
-            adminCall(kAccountingSeed, "GET", "/api/v1/ledger/journal?payment_no=" + paymentNo).json().value("items").toArray();
+            adminCall(kAccountingSeed, "GET", "/api/v1/ledger/journal?payment_no=" + paymentNo)
+                .json()
+                .value("items")
+                .toArray();
         QSet<QString> entries;
         for (const QJsonValue &line : journal)
             entries.insert(line.toObject().value("entry_no").toString());
@@ -468,7 +502,8 @@ private Q_SLOTS:
         const QString paymentNo = created.json().value("payment_no").toString();
         auto refund = [&](qint64 amount, const QByteArray &key = {}) {
             return call(m_shop, "POST", "/api/v1/refunds",
-                        {{"payment_no", paymentNo}, {"amount_minor", amount}, {"reason", "customer asked"}}, key);
+                        {{"payment_no", paymentNo}, {"amount_minor", amount}, {"reason", "customer asked"}},
+                        key);
         };
         const HttpResult tooMuch = refund(1001);
         QCOMPARE(tooMuch.status, 422);
@@ -485,15 +520,17 @@ private Q_SLOTS:
         QCOMPARE(third.json().value("code").toString(), QStringLiteral("REFUND_EXCEEDS_REMAINING"));
         QCOMPARE(payment(paymentNo).value("refunded_minor").toInteger(), 1000);
         const QString refundNo = first.json().value("refund_no").toString();
-        QCOMPARE(call(m_shop, "GET", "/api/v1/refunds/" + refundNo).json().value("amount_minor").toInteger(), 600);
+        QCOMPARE(call(m_shop, "GET", "/api/v1/refunds/" + refundNo).json().value("amount_minor").toInteger(),
+                 600);
         QCOMPARE(call(m_other, "GET", "/api/v1/refunds/" + refundNo).status, 404);
-        QCOMPARE(call(m_shop, "GET", "/api/v1/refunds?payment_no=" + paymentNo).json().value("total").toInt(), 2);
+        QCOMPARE(call(m_shop, "GET", "/api/v1/refunds?payment_no=" + paymentNo).json().value("total").toInt(),
+                 2);
         QTRY_COMPARE_WITH_TIMEOUT(orderOf(created.json()).value("refunded_minor").toInteger(), 1000, 10000);
 
         const HttpResult failedPayment = pay(kDeclined, 1000);
-        const HttpResult notRefundable = call(m_shop, "POST", "/api/v1/refunds",
-                                              {{"payment_no", failedPayment.json().value("payment_no")},
-                                               {"amount_minor", 1}});
+        const HttpResult notRefundable =
+            call(m_shop, "POST", "/api/v1/refunds",
+                 {{"payment_no", failedPayment.json().value("payment_no")}, {"amount_minor", 1}});
         QCOMPARE(notRefundable.status, 422);
         QCOMPARE(notRefundable.json().value("code").toString(), QStringLiteral("PAYMENT_NOT_REFUNDABLE"));
     }
@@ -504,16 +541,20 @@ private Q_SLOTS:
         QVERIFY2(authorized.status == 201, authorized.body.constData());
         QCOMPARE(authorized.json().value("status").toString(), QStringLiteral("authorized"));
         const QString paymentNo = authorized.json().value("payment_no").toString();
-        const HttpResult tooMuch = call(m_shop, "POST", "/api/v1/payments/" + paymentNo + "/capture", {{"amount_minor", 1001}});
+        const HttpResult tooMuch =
+            call(m_shop, "POST", "/api/v1/payments/" + paymentNo + "/capture", {{"amount_minor", 1001}});
         QCOMPARE(tooMuch.status, 422);
-        const HttpResult captured = call(m_shop, "POST", "/api/v1/payments/" + paymentNo + "/capture", {{"amount_minor", 600}});
+        const HttpResult captured =
+            call(m_shop, "POST", "/api/v1/payments/" + paymentNo + "/capture", {{"amount_minor", 600}});
         QVERIFY2(captured.status == 200, captured.body.constData());
         QCOMPARE(captured.json().value("status").toString(), QStringLiteral("success"));
         QCOMPARE(captured.json().value("captured_minor").toInteger(), 600);
         QCOMPARE(call(m_shop, "POST", "/api/v1/payments/" + paymentNo + "/capture").status, 409); // once
-        const HttpResult over = call(m_shop, "POST", "/api/v1/refunds", {{"payment_no", paymentNo}, {"amount_minor", 601}});
+        const HttpResult over =
+            call(m_shop, "POST", "/api/v1/refunds", {{"payment_no", paymentNo}, {"amount_minor", 601}});
         QCOMPARE(over.json().value("code").toString(), QStringLiteral("REFUND_EXCEEDS_REMAINING"));
-        const HttpResult refunded = call(m_shop, "POST", "/api/v1/refunds", {{"payment_no", paymentNo}, {"amount_minor", 600}});
+        const HttpResult refunded =
+            call(m_shop, "POST", "/api/v1/refunds", {{"payment_no", paymentNo}, {"amount_minor", 600}});
         QCOMPARE(refunded.json().value("status").toString(), QStringLiteral("success"));
 
         const HttpResult toVoid = pay(kApproved, 500, {{"capture", false}});
@@ -526,7 +567,8 @@ private Q_SLOTS:
         const HttpResult toExpire = pay(kApproved, 500, {{"capture", false}});
         const QString expireNo = toExpire.json().value("payment_no").toString();
         QSqlQuery q(gatewayDb());
-        QVERIFY(q.exec("UPDATE payments SET authorization_expires_at = now() - interval '1 second' WHERE payment_no = '" +
+        QVERIFY(q.exec("UPDATE payments SET authorization_expires_at = now() - interval '1 second' WHERE "
+                       "payment_no = '" +
                        expireNo + "'"));
         sweep();
         QCOMPARE(payment(expireNo).value("status").toString(), QStringLiteral("expired"));
@@ -539,9 +581,12 @@ private Q_SLOTS:
         const HttpResult foreign = call(m_other, "GET", "/api/v1/payments/" + paymentNo);
         QCOMPARE(foreign.status, 404);
         QCOMPARE(foreign.json().value("code").toString(), QStringLiteral("PAYMENT_NOT_FOUND"));
-        QCOMPARE(call(m_other, "POST", "/api/v1/refunds", {{"payment_no", paymentNo}, {"amount_minor", 1}}).status, 404);
+        QCOMPARE(
+            call(m_other, "POST", "/api/v1/refunds", {{"payment_no", paymentNo}, {"amount_minor", 1}}).status,
+            404);
         QCOMPARE(call(m_other, "POST", "/api/v1/payments/" + paymentNo + "/cancel").status, 404);
-        const QJsonArray mine = call(m_other, "GET", "/api/v1/payments?page_size=100").json().value("items").toArray();
+        const QJsonArray mine =
+            call(m_other, "GET", "/api/v1/payments?page_size=100").json().value("items").toArray();
         for (const QJsonValue &p : mine)
             QCOMPARE(p.toObject().value("merchant_id").toString(), m_other.id);
     }
@@ -569,11 +614,12 @@ private Q_SLOTS:
     {
         const HttpResult created = pay(kApproved, 1000);
         const QString paymentNo = created.json().value("payment_no").toString();
-        const HttpResult list = adminCall(kGatewaySeed, "GET", "/api/v1/admin/payments?merchant_id=" + m_shop.id, {},
-                                          {"payment.view"});
+        const HttpResult list = adminCall(
+            kGatewaySeed, "GET", "/api/v1/admin/payments?merchant_id=" + m_shop.id, {}, {"payment.view"});
         QCOMPARE(list.status, 200);
         QVERIFY(list.json().value("total").toInt() >= 5);
-        QCOMPARE(list.json().value("items").toArray().first().toObject().value("payment_no").toString(), paymentNo);
+        QCOMPARE(list.json().value("items").toArray().first().toObject().value("payment_no").toString(),
+                 paymentNo);
         QCOMPARE(adminCall(kGatewaySeed, "GET", "/api/v1/admin/payments", {}, {"merchant.view"}).status, 403);
 
         const QJsonObject detail = adminPayment(paymentNo);
@@ -586,13 +632,15 @@ private Q_SLOTS:
                            {{"amount_minor", 100}, {"reason", "goodwill"}}, {"payment.view"})
                      .status,
                  403);
-        const HttpResult refunded = adminCall(kGatewaySeed, "POST", "/api/v1/admin/payments/" + paymentNo + "/refunds",
-                                              {{"amount_minor", 100}, {"reason", "goodwill"}}, {"payment.refund"});
+        const HttpResult refunded =
+            adminCall(kGatewaySeed, "POST", "/api/v1/admin/payments/" + paymentNo + "/refunds",
+                      {{"amount_minor", 100}, {"reason", "goodwill"}}, {"payment.refund"});
         QVERIFY2(refunded.status == 201, refunded.body.constData());
         QCOMPARE(refunded.json().value("operator_type").toString(), QStringLiteral("admin"));
-        QCOMPARE(count("SELECT count(*) FROM outbox_events WHERE topic = 'audit.events' AND payload::text LIKE ?",
-                       {"%" + refunded.json().value("refund_no").toString() + "%"}),
-                 1);
+        QCOMPARE(
+            count("SELECT count(*) FROM outbox_events WHERE topic = 'audit.events' AND payload::text LIKE ?",
+                  {"%" + refunded.json().value("refund_no").toString() + "%"}),
+            1);
         QCOMPARE(adminPayment(paymentNo).value("refunds").toArray().size(), 1);
     }
 

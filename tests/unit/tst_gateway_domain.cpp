@@ -41,7 +41,8 @@ private Q_SLOTS:
         for (S final : {S::Success, S::Failed, S::Cancelled, S::Expired}) {
             QVERIFY(isFinal(final));
             for (int to = 0; to <= int(S::Expired); ++to)
-                QVERIFY2(!canTransition(final, S(to)), qPrintable(toString(final) + " -> " + toString(S(to))));
+                QVERIFY2(!canTransition(final, S(to)),
+                         qPrintable(toString(final) + " -> " + toString(S(to))));
         }
     }
 
@@ -57,8 +58,10 @@ private Q_SLOTS:
 
     void eventTypesNameTheChange()
     {
-        QCOMPARE(eventType(PaymentStatus::Pending, PaymentStatus::Success), QStringLiteral("payment.success"));
-        QCOMPARE(eventType(PaymentStatus::Authorized, PaymentStatus::Cancelled), QStringLiteral("payment.voided"));
+        QCOMPARE(eventType(PaymentStatus::Pending, PaymentStatus::Success),
+                 QStringLiteral("payment.success"));
+        QCOMPARE(eventType(PaymentStatus::Authorized, PaymentStatus::Cancelled),
+                 QStringLiteral("payment.voided"));
         QCOMPARE(eventType(PaymentStatus::Processing, PaymentStatus::Cancelled),
                  QStringLiteral("payment.cancelled"));
         QCOMPARE(eventType(PaymentStatus::Pending, PaymentStatus::Authorized),
@@ -112,7 +115,8 @@ private Q_SLOTS:
     {
         QVERIFY(checkCapture(PaymentStatus::Authorized, false, 1000, 1000) == CaptureVerdict::Allowed);
         QVERIFY(checkCapture(PaymentStatus::Authorized, false, 1000, 400) == CaptureVerdict::Allowed);
-        QVERIFY(checkCapture(PaymentStatus::Authorized, false, 1000, 1001) == CaptureVerdict::ExceedsAuthorized);
+        QVERIFY(checkCapture(PaymentStatus::Authorized, false, 1000, 1001) ==
+                CaptureVerdict::ExceedsAuthorized);
         QVERIFY(checkCapture(PaymentStatus::Authorized, false, 1000, 0) == CaptureVerdict::ExceedsAuthorized);
         QVERIFY(checkCapture(PaymentStatus::Authorized, true, 1000, 10) == CaptureVerdict::AlreadyRequested);
         QVERIFY(checkCapture(PaymentStatus::Success, false, 1000, 10) == CaptureVerdict::NotAuthorized);
@@ -153,7 +157,8 @@ private Q_SLOTS:
         const QJsonObject json = p.toJson();
         QCOMPARE(json.value("card").toObject().value("last4").toString(), QStringLiteral("4242"));
         QCOMPARE(json.value("card").toObject().keys(), (QStringList{"brand", "last4"}));
-        QCOMPARE(json.value("next_action").toObject().value("type").toString(), QStringLiteral("wait_for_callback"));
+        QCOMPARE(json.value("next_action").toObject().value("type").toString(),
+                 QStringLiteral("wait_for_callback"));
         QVERIFY(!json.contains("idempotency_key"));
     }
 
@@ -240,4 +245,3 @@ private Q_SLOTS:
 
 QTEST_APPLESS_MAIN(GatewayDomainTest)
 #include "tst_gateway_domain.moc"
-

@@ -156,7 +156,8 @@ HttpResponse run(Database &database, const HttpRequest &request, const QString &
         if (claim != Claim::Gone && claim != Claim::InProgress)
             break;
         if (claim == Claim::InProgress) {
-            const qint64 left = request.deadline.isForever() ? options.waitMs : request.deadline.remainingTime();
+            const qint64 left =
+                request.deadline.isForever() ? options.waitMs : request.deadline.remainingTime();
             if (waited.elapsed() + options.pollMs > qMin<qint64>(options.waitMs, left))
                 break;
             QThread::msleep(static_cast<unsigned long>(options.pollMs));
@@ -184,9 +185,9 @@ HttpResponse run(Database &database, const HttpRequest &request, const QString &
     case Claim::Failed:
         break;
     }
-    return problem(request, 409, QStringLiteral("IDEMPOTENCY_IN_PROGRESS"),
-                   QStringLiteral("Request in progress"),
-                   QStringLiteral("a request with this Idempotency-Key is still being processed; retry later"));
+    return problem(
+        request, 409, QStringLiteral("IDEMPOTENCY_IN_PROGRESS"), QStringLiteral("Request in progress"),
+        QStringLiteral("a request with this Idempotency-Key is still being processed; retry later"));
 }
 
 int purgeExpired(QSqlDatabase &db, int batchMax, QString *error)

@@ -32,15 +32,15 @@ class Database;
 
 namespace idempotency {
 
-inline constexpr char kHeader[] = "idempotency-key";      // lower case, as HttpRequest keeps names
+inline constexpr char kHeader[] = "idempotency-key"; // lower case, as HttpRequest keeps names
 inline constexpr char kReplayedHeader[] = "Idempotent-Replayed";
 inline constexpr int kKeyLengthMax = 255;
 
 struct Options
 {
-    int waitMs = 10000;      // how long a duplicate waits for the first request's outcome
-    int pollMs = 20;         // how often it looks
-    int leaseSeconds = 120;  // an unfinished claim older than this is abandoned
+    int waitMs = 10000;     // how long a duplicate waits for the first request's outcome
+    int pollMs = 20;        // how often it looks
+    int leaseSeconds = 120; // an unfinished claim older than this is abandoned
 };
 
 // SHA-256 hex over method, path and the body; a JSON object body is hashed in its canonical

@@ -83,12 +83,13 @@ QJsonObject Refund::toJson() const
 
 QJsonObject TimelineEntry::toJson() const
 {
-    return {{QStringLiteral("at"), timeOrNull(at)},          {QStringLiteral("kind"), kind},
-            {QStringLiteral("step"), textOrNull(step)},       {QStringLiteral("from"), textOrNull(fromStatus)},
-            {QStringLiteral("to"), textOrNull(toStatus)},     {QStringLiteral("detail"), detail}};
+    return {{QStringLiteral("at"), timeOrNull(at)},       {QStringLiteral("kind"), kind},
+            {QStringLiteral("step"), textOrNull(step)},   {QStringLiteral("from"), textOrNull(fromStatus)},
+            {QStringLiteral("to"), textOrNull(toStatus)}, {QStringLiteral("detail"), detail}};
 }
 
-TimelineEntry statusChange(PaymentStatus from, PaymentStatus to, const QString &step, const QJsonObject &detail)
+TimelineEntry statusChange(PaymentStatus from, PaymentStatus to, const QString &step,
+                           const QJsonObject &detail)
 {
     Q_ASSERT(canTransition(from, to));
     return {QStringLiteral("status"), step, toString(from), toString(to), detail, {}};

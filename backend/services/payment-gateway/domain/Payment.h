@@ -85,7 +85,8 @@ struct TimelineEntry
     QDateTime at; // set when loaded
     QJsonObject toJson() const;
 };
-TimelineEntry statusChange(PaymentStatus from, PaymentStatus to, const QString &step, const QJsonObject &detail = {});
+TimelineEntry statusChange(PaymentStatus from, PaymentStatus to, const QString &step,
+                           const QJsonObject &detail = {});
 TimelineEntry stepDone(const QString &step, const QJsonObject &detail);
 
 // Card checks a gateway makes before any channel sees the number: digits only, 12–19 of them,

@@ -9,7 +9,7 @@ namespace paydesk::services::gateway {
 
 namespace {
 constexpr std::array<const char *, 7> kPaymentNames{"pending", "processing", "authorized", "success",
-                                                     "failed",  "cancelled",  "expired"};
+                                                    "failed",  "cancelled",  "expired"};
 constexpr std::array<const char *, 4> kRefundNames{"pending", "processing", "success", "failed"};
 
 template <typename Enum, std::size_t N>
@@ -129,7 +129,8 @@ qint64 refundableMinor(qint64 capturedMinor, qint64 reservedMinor)
     return qMax<qint64>(0, capturedMinor - reservedMinor);
 }
 
-RefundVerdict checkRefund(PaymentStatus status, qint64 capturedMinor, qint64 reservedMinor, qint64 amountMinor)
+RefundVerdict checkRefund(PaymentStatus status, qint64 capturedMinor, qint64 reservedMinor,
+                          qint64 amountMinor)
 {
     Q_ASSERT(amountMinor > 0 && reservedMinor >= 0);
     if (status != PaymentStatus::Success)

@@ -13,8 +13,9 @@ enum class PaymentStatus { Pending, Processing, Authorized, Success, Failed, Can
 QString toString(PaymentStatus status);
 std::optional<PaymentStatus> paymentStatus(QStringView text);
 // pending → processing|authorized|success|failed|cancelled|expired; processing → success|authorized
-// (asynchronous pre-authorisation)|failed|cancelled|expired; authorized → success (capture)|cancelled (void)|expired. Nothing leaves
-// success, failed, cancelled or expired (a refund does not change the payment's status).
+// (asynchronous pre-authorisation)|failed|cancelled|expired; authorized → success (capture)|cancelled
+// (void)|expired. Nothing leaves success, failed, cancelled or expired (a refund does not change the
+// payment's status).
 bool canTransition(PaymentStatus from, PaymentStatus to);
 bool isFinal(PaymentStatus status);
 // The payment.events type announcing a change to `to` ("payment.success"); a void (authorized →
@@ -34,7 +35,8 @@ PaymentStatus statusAfter(ChannelOutcome outcome);
 // Refunds reserve their amount while pending or processing, so that two concurrent refunds cannot
 // both pass the check (spec §0.8, done under the payment's row lock).
 enum class RefundVerdict { Allowed, PaymentNotRefundable, ExceedsRemaining };
-RefundVerdict checkRefund(PaymentStatus status, qint64 capturedMinor, qint64 reservedMinor, qint64 amountMinor);
+RefundVerdict checkRefund(PaymentStatus status, qint64 capturedMinor, qint64 reservedMinor,
+                          qint64 amountMinor);
 qint64 refundableMinor(qint64 capturedMinor, qint64 reservedMinor);
 
 // A pre-authorisation is captured once, for at most the authorised amount (default: all of it).

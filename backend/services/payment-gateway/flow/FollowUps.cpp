@@ -39,19 +39,20 @@ std::optional<QString> execute(Gateway &gateway, const store::Task &t, const Htt
     HttpResponse response;
     if (t.kind.startsWith(QStringLiteral("order_"))) {
         const QString action = t.kind.mid(6); // pay | fail | cancel | expire | refund
-        response = gateway.call(parent, QStringLiteral("order-service"), "POST",
-                                QStringLiteral("/internal/v1/orders/%1/%2/%3")
-                                    .arg(segment(t.payload.value(QStringLiteral("merchant_id")).toString()),
-                                         segment(t.payload.value(QStringLiteral("order_no")).toString()), action),
-                                t.payload.value(QStringLiteral("body")).toObject());
+        response =
+            gateway.call(parent, QStringLiteral("order-service"), "POST",
+                         QStringLiteral("/internal/v1/orders/%1/%2/%3")
+                             .arg(segment(t.payload.value(QStringLiteral("merchant_id")).toString()),
+                                  segment(t.payload.value(QStringLiteral("order_no")).toString()), action),
+                         t.payload.value(QStringLiteral("body")).toObject());
     } else if (t.kind == task::kLimitRelease) {
         response = gateway.call(parent, QStringLiteral("merchant-limit-service"), "POST",
                                 QStringLiteral("/internal/v1/limits/release"),
                                 {{QStringLiteral("reference"), t.paymentNo}});
     } else if (t.kind == task::kChannelCancel || t.kind == task::kChannelVoid) {
-        response = gateway.call(parent, QStringLiteral("channel-adapter"), "POST",
-                                QStringLiteral("/internal/v1/channel/payments/%1/%2")
-                                    .arg(segment(t.paymentNo), t.kind.mid(8)));
+        response = gateway.call(
+            parent, QStringLiteral("channel-adapter"), "POST",
+            QStringLiteral("/internal/v1/channel/payments/%1/%2").arg(segment(t.paymentNo), t.kind.mid(8)));
     } else if (t.kind == task::kChannelRefund) {
         return executeChannelRefund(gateway, t.payload.value(QStringLiteral("refund_no")).toString(), parent);
     } else {
@@ -62,9 +63,9 @@ std::optional<QString> execute(Gateway &gateway, const store::Task &t, const Htt
         return failure(response);
     // 4xx: nothing left to do (no order or consumption, already in that state); recorded, not retried.
     if (!response.isSuccess())
-        gateway.runtime.log().write(LogLevel::Warn,
-                                    QStringLiteral("follow-up %1 of %2 refused: %3")
-                                        .arg(t.kind, t.paymentNo, failure(response)));
+        gateway.runtime.log().write(
+            LogLevel::Warn,
+            QStringLiteral("follow-up %1 of %2 refused: %3").arg(t.kind, t.paymentNo, failure(response)));
     return std::nullopt;
 }
 
@@ -89,8 +90,8 @@ int runTasks(Gateway &gateway, const QList<store::Task> &tasks, const HttpReques
             stored = store::markTaskFailed(db, t.id, *retry, &error);
         }
         if (!stored)
-            gateway.runtime.log().write(LogLevel::Warn,
-                                        QStringLiteral("follow-up %1 state not stored: %2").arg(t.kind, error));
+            gateway.runtime.log().write(
+                LogLevel::Warn, QStringLiteral("follow-up %1 state not stored: %2").arg(t.kind, error));
     }
     return int(tasks.size());
 }

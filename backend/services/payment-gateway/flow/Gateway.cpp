@@ -60,7 +60,8 @@ void GatewayMetrics::payment(const QString &status, const QString &channel, cons
 
 void GatewayMetrics::duration(const QString &operation, const QString &status, double seconds)
 {
-    m_duration->Add({{"operation", operation.toStdString()}, {"status", status.toStdString()}}, kDurationBuckets)
+    m_duration
+        ->Add({{"operation", operation.toStdString()}, {"status", status.toStdString()}}, kDurationBuckets)
         .Observe(seconds);
 }
 
@@ -68,11 +69,11 @@ void GatewayMetrics::refund(const QString &status, const QString &currency, qint
 {
     m_refunds->Add({{"status", status.toStdString()}, {"currency", currency.toStdString()}}).Increment();
     if (status == QStringLiteral("success"))
-        m_refundAmount->Add({{"currency", currency.toStdString()}}, kAmountBuckets).Observe(double(amountMinor));
+        m_refundAmount->Add({{"currency", currency.toStdString()}}, kAmountBuckets)
+            .Observe(double(amountMinor));
 }
 
-Gateway::Gateway(ServiceRuntime &runtime_)
-    : runtime(runtime_), metrics(*runtime_.metrics().registry())
+Gateway::Gateway(ServiceRuntime &runtime_) : runtime(runtime_), metrics(*runtime_.metrics().registry())
 {
     const int interval = qEnvironmentVariableIntValue("PAYMENT_GATEWAY_SWEEP_INTERVAL_MS");
     if (interval > 0)
@@ -87,7 +88,8 @@ HttpResponse Gateway::call(const HttpRequest *parent, const QString &service, co
     if (parent) {
         options.parent = parent->trace;
         if (!parent->deadline.isForever())
-            options.timeoutMs = int(qBound<qint64>(1, parent->deadline.remainingTime(), qint64(stepTimeoutMs)));
+            options.timeoutMs =
+                int(qBound<qint64>(1, parent->deadline.remainingTime(), qint64(stepTimeoutMs)));
     }
     const QByteArray payload =
         method == "GET" ? QByteArray() : QJsonDocument(body).toJson(QJsonDocument::Compact);
@@ -138,8 +140,8 @@ Event paymentEvent(const Payment &p, const QString &type, const Refund *refund)
 }
 
 bool changeStatus(QSqlDatabase &db, const Payment &payment, PaymentStatus from, const QString &step,
-                  const QJsonObject &detail, const QList<TimelineEntry> &extra, const QList<FollowUp> &followUps,
-                  bool *applied, QList<qint64> *taskIds, QString *error)
+                  const QJsonObject &detail, const QList<TimelineEntry> &extra,
+                  const QList<FollowUp> &followUps, bool *applied, QList<qint64> *taskIds, QString *error)
 {
     Q_ASSERT(canTransition(from, payment.status));
     if (!store::savePayment(db, payment, from, applied, error))

@@ -65,11 +65,11 @@ struct Gateway
 
     platform::ServiceRuntime &runtime;
     GatewayMetrics metrics;
-    int stepTimeoutMs = 5000;          // bound of one call to another service
-    int preAuthorizationDays = 7;      // authorised payments expire after this (spec §0.7)
-    int sweepIntervalMs = 30000;       // PAYMENT_GATEWAY_SWEEP_INTERVAL_MS
-    int sweepBatchMax = 200;           // payments expired / tasks run per sweep pass
-    int taskAttemptsMax = 30;          // then the task is given up and logged as an error
+    int stepTimeoutMs = 5000;     // bound of one call to another service
+    int preAuthorizationDays = 7; // authorised payments expire after this (spec §0.7)
+    int sweepIntervalMs = 30000;  // PAYMENT_GATEWAY_SWEEP_INTERVAL_MS
+    int sweepBatchMax = 200;      // payments expired / tasks run per sweep pass
+    int taskAttemptsMax = 30;     // then the task is given up and logged as an error
 
     // Calls `service` with a JSON body (empty object: none), bounded by stepTimeoutMs and what is
     // left of `parent`'s deadline; the caller's trace goes with it.

@@ -20,10 +20,12 @@ using namespace platform;
 namespace {
 HttpResponse paymentNotFound(const HttpRequest &request, const QString &paymentNo)
 {
-    return notFound(request, QStringLiteral("PAYMENT_NOT_FOUND"), QStringLiteral("no payment %1").arg(paymentNo));
+    return notFound(request, QStringLiteral("PAYMENT_NOT_FOUND"),
+                    QStringLiteral("no payment %1").arg(paymentNo));
 }
 
-HttpResponse wrongStatus(const HttpRequest &request, const QString &code, const Payment &p, const QString &detail)
+HttpResponse wrongStatus(const HttpRequest &request, const QString &code, const Payment &p,
+                         const QString &detail)
 {
     Problem problem = Problem::conflict(code, detail);
     problem.extra.insert(QStringLiteral("status"), toString(p.status));
@@ -49,8 +51,8 @@ HttpResponse lockedChange(Gateway &gateway, const HttpRequest &request, const QS
                           const QString &paymentNo, const Decide &decide)
 {
     QList<qint64> taskIds;
-    const HttpResponse response =
-        transact(gateway.runtime, request, [&](QSqlDatabase &db, QString *why) -> std::optional<HttpResponse> {
+    const HttpResponse response = transact(
+        gateway.runtime, request, [&](QSqlDatabase &db, QString *why) -> std::optional<HttpResponse> {
             std::optional<Payment> payment;
             if (!store::loadPayment(db, paymentNo, merchantId, true, &payment, why))
                 return std::nullopt;
@@ -73,7 +75,8 @@ HttpResponse lockedChange(Gateway &gateway, const HttpRequest &request, const QS
 }
 
 // Reads the payment without locking it, for the checks made before a channel call.
-std::optional<Payment> peek(Gateway &gateway, const QString &merchantId, const QString &paymentNo, QString *error)
+std::optional<Payment> peek(Gateway &gateway, const QString &merchantId, const QString &paymentNo,
+                            QString *error)
 {
     std::optional<Payment> payment;
     QSqlDatabase db = gateway.runtime.database().connection(error);
@@ -83,7 +86,8 @@ std::optional<Payment> peek(Gateway &gateway, const QString &merchantId, const Q
     return payment;
 }
 
-bool setCaptureClaim(Gateway &gateway, const QString &paymentNo, std::optional<qint64> amountMinor, bool *claimed)
+bool setCaptureClaim(Gateway &gateway, const QString &paymentNo, std::optional<qint64> amountMinor,
+                     bool *claimed)
 {
     QString error;
     QSqlDatabase db = gateway.runtime.database().connection(&error);
@@ -98,10 +102,14 @@ bool setCaptureClaim(Gateway &gateway, const QString &paymentNo, std::optional<q
 HttpResponse channelRefused(const HttpRequest &request, const HttpResponse &answer, const QString &code)
 {
     if (transient(answer))
-        return respond(request, Problem::unavailable(QStringLiteral("CHANNEL_UNAVAILABLE"),
-                                                     QStringLiteral("the channel could not be reached; retry")));
-    Problem problem{422, code, QStringLiteral("Refused by the channel"),
-                    answer.jsonObject().value(QStringLiteral("detail")).toString(), {}};
+        return respond(request,
+                       Problem::unavailable(QStringLiteral("CHANNEL_UNAVAILABLE"),
+                                            QStringLiteral("the channel could not be reached; retry")));
+    Problem problem{422,
+                    code,
+                    QStringLiteral("Refused by the channel"),
+                    answer.jsonObject().value(QStringLiteral("detail")).toString(),
+                    {}};
     problem.extra.insert(QStringLiteral("channel_code"), answer.jsonObject().value(QStringLiteral("code")));
     return respond(request, problem);
 }
@@ -115,10 +123,12 @@ HttpResponse capturePayment(Gateway &gateway, const HttpRequest &request, const 
     QString error;
     const std::optional<Payment> payment = peek(gateway, merchantId, paymentNo, &error);
     if (!payment)
-        return error.isEmpty() ? paymentNotFound(request, paymentNo)
-                               : respond(request, Problem::unavailable(QStringLiteral("DATABASE_UNAVAILABLE"), error));
+        return error.isEmpty()
+                   ? paymentNotFound(request, paymentNo)
+                   : respond(request, Problem::unavailable(QStringLiteral("DATABASE_UNAVAILABLE"), error));
     const qint64 amount = amountMinor.value_or(payment->amountMinor);
-    switch (checkCapture(payment->status, payment->captureRequestedMinor >= 0, payment->amountMinor, amount)) {
+    switch (
+        checkCapture(payment->status, payment->captureRequestedMinor >= 0, payment->amountMinor, amount)) {
     case CaptureVerdict::NotAuthorized:
         return wrongStatus(request, QStringLiteral("PAYMENT_NOT_CAPTURABLE"), *payment,
                            QStringLiteral("only an authorized payment can be captured"));
@@ -126,10 +136,12 @@ HttpResponse capturePayment(Gateway &gateway, const HttpRequest &request, const 
         return wrongStatus(request, QStringLiteral("CAPTURE_ALREADY_REQUESTED"), *payment,
                            QStringLiteral("this authorization was already captured or voided"));
     case CaptureVerdict::ExceedsAuthorized:
-        return respond(request, Problem{422, QStringLiteral("CAPTURE_AMOUNT_INVALID"),
-                                        QStringLiteral("Invalid capture amount"),
-                                        QStringLiteral("a capture takes 1 to %1 minor units").arg(payment->amountMinor),
-                                        {}});
+        return respond(
+            request, Problem{422,
+                             QStringLiteral("CAPTURE_AMOUNT_INVALID"),
+                             QStringLiteral("Invalid capture amount"),
+                             QStringLiteral("a capture takes 1 to %1 minor units").arg(payment->amountMinor),
+                             {}});
     case CaptureVerdict::Allowed:
         break;
     }
@@ -143,14 +155,17 @@ HttpResponse capturePayment(Gateway &gateway, const HttpRequest &request, const 
                                              channelPath(paymentNo, QStringLiteral("capture")),
                                              {{QStringLiteral("amount_minor"), amount}});
     const QJsonObject body = answer.jsonObject();
-    if (!answer.isSuccess() || body.value(QStringLiteral("status")).toString() != QStringLiteral("succeeded")) {
+    if (!answer.isSuccess() ||
+        body.value(QStringLiteral("status")).toString() != QStringLiteral("succeeded")) {
         setCaptureClaim(gateway, paymentNo, std::nullopt, &claimed);
-        gateway.metrics.duration(QStringLiteral("capture"), QStringLiteral("failed"), clock.elapsed() / 1000.0);
+        gateway.metrics.duration(QStringLiteral("capture"), QStringLiteral("failed"),
+                                 clock.elapsed() / 1000.0);
         return channelRefused(request, answer, QStringLiteral("CAPTURE_FAILED"));
     }
     const HttpResponse response = lockedChange(
         gateway, request, merchantId, paymentNo,
-        [&](Payment &p, QString *step, QJsonObject *detail, QList<FollowUp> *followUps) -> std::optional<HttpResponse> {
+        [&](Payment &p, QString *step, QJsonObject *detail,
+            QList<FollowUp> *followUps) -> std::optional<HttpResponse> {
             if (p.status != PaymentStatus::Authorized)
                 return wrongStatus(request, QStringLiteral("PAYMENT_NOT_CAPTURABLE"), p,
                                    QStringLiteral("the authorization ended before the capture was recorded"));
@@ -161,11 +176,12 @@ HttpResponse capturePayment(Gateway &gateway, const HttpRequest &request, const 
             *step = QStringLiteral("capture");
             *detail = {{QStringLiteral("captured_minor"), amount},
                        {QStringLiteral("authorized_minor"), p.amountMinor}};
-            followUps->append(orderFollowUp(task::kOrderPay, p, {{QStringLiteral("payment_no"), p.paymentNo}}));
+            followUps->append(
+                orderFollowUp(task::kOrderPay, p, {{QStringLiteral("payment_no"), p.paymentNo}}));
             return std::nullopt;
         });
-    gateway.metrics.duration(QStringLiteral("capture"), response.isSuccess() ? QStringLiteral("success")
-                                                                             : QStringLiteral("failed"),
+    gateway.metrics.duration(QStringLiteral("capture"),
+                             response.isSuccess() ? QStringLiteral("success") : QStringLiteral("failed"),
                              clock.elapsed() / 1000.0);
     return response;
 }
@@ -176,8 +192,9 @@ HttpResponse voidPayment(Gateway &gateway, const HttpRequest &request, const QSt
     QString error;
     const std::optional<Payment> payment = peek(gateway, merchantId, paymentNo, &error);
     if (!payment)
-        return error.isEmpty() ? paymentNotFound(request, paymentNo)
-                               : respond(request, Problem::unavailable(QStringLiteral("DATABASE_UNAVAILABLE"), error));
+        return error.isEmpty()
+                   ? paymentNotFound(request, paymentNo)
+                   : respond(request, Problem::unavailable(QStringLiteral("DATABASE_UNAVAILABLE"), error));
     if (payment->status != PaymentStatus::Authorized)
         return wrongStatus(request, QStringLiteral("PAYMENT_NOT_VOIDABLE"), *payment,
                            QStringLiteral("only an authorized payment can be voided"));
@@ -193,19 +210,22 @@ HttpResponse voidPayment(Gateway &gateway, const HttpRequest &request, const QSt
         setCaptureClaim(gateway, paymentNo, std::nullopt, &claimed);
         return channelRefused(request, answer, QStringLiteral("VOID_FAILED"));
     }
-    return lockedChange(gateway, request, merchantId, paymentNo,
-                        [&](Payment &p, QString *step, QJsonObject *detail,
-                            QList<FollowUp> *followUps) -> std::optional<HttpResponse> {
-                            if (p.status != PaymentStatus::Authorized)
-                                return wrongStatus(request, QStringLiteral("PAYMENT_NOT_VOIDABLE"), p,
-                                                   QStringLiteral("the authorization ended before the void"));
-                            p.status = PaymentStatus::Cancelled;
-                            *step = QStringLiteral("void");
-                            *detail = {{QStringLiteral("channel_status"), answer.jsonObject().value(QStringLiteral("status"))}};
-                            followUps->append({task::kLimitRelease, {}});
-                            followUps->append(orderFollowUp(task::kOrderCancel, p, {{QStringLiteral("reason"), QStringLiteral("voided")}}));
-                            return std::nullopt;
-                        });
+    return lockedChange(
+        gateway, request, merchantId, paymentNo,
+        [&](Payment &p, QString *step, QJsonObject *detail,
+            QList<FollowUp> *followUps) -> std::optional<HttpResponse> {
+            if (p.status != PaymentStatus::Authorized)
+                return wrongStatus(request, QStringLiteral("PAYMENT_NOT_VOIDABLE"), p,
+                                   QStringLiteral("the authorization ended before the void"));
+            p.status = PaymentStatus::Cancelled;
+            *step = QStringLiteral("void");
+            *detail = {
+                {QStringLiteral("channel_status"), answer.jsonObject().value(QStringLiteral("status"))}};
+            followUps->append({task::kLimitRelease, {}});
+            followUps->append(
+                orderFollowUp(task::kOrderCancel, p, {{QStringLiteral("reason"), QStringLiteral("voided")}}));
+            return std::nullopt;
+        });
 }
 
 HttpResponse cancelPayment(Gateway &gateway, const HttpRequest &request, const QString &merchantId,
@@ -214,8 +234,9 @@ HttpResponse cancelPayment(Gateway &gateway, const HttpRequest &request, const Q
     QString error;
     const std::optional<Payment> payment = peek(gateway, merchantId, paymentNo, &error);
     if (!payment)
-        return error.isEmpty() ? paymentNotFound(request, paymentNo)
-                               : respond(request, Problem::unavailable(QStringLiteral("DATABASE_UNAVAILABLE"), error));
+        return error.isEmpty()
+                   ? paymentNotFound(request, paymentNo)
+                   : respond(request, Problem::unavailable(QStringLiteral("DATABASE_UNAVAILABLE"), error));
     const QString notCancellable = QStringLiteral("PAYMENT_NOT_CANCELLABLE");
     if (payment->status != PaymentStatus::Pending && payment->status != PaymentStatus::Processing)
         return wrongStatus(request, notCancellable, *payment,
@@ -235,16 +256,19 @@ HttpResponse cancelPayment(Gateway &gateway, const HttpRequest &request, const Q
     }
     return lockedChange(
         gateway, request, merchantId, paymentNo,
-        [&](Payment &p, QString *step, QJsonObject *detail, QList<FollowUp> *followUps) -> std::optional<HttpResponse> {
+        [&](Payment &p, QString *step, QJsonObject *detail,
+            QList<FollowUp> *followUps) -> std::optional<HttpResponse> {
             if (p.status != payment->status)
-                return wrongStatus(request, notCancellable, p, QStringLiteral("the payment changed meanwhile"));
+                return wrongStatus(request, notCancellable, p,
+                                   QStringLiteral("the payment changed meanwhile"));
             if (p.status == PaymentStatus::Pending)
                 followUps->append({task::kChannelCancel, {}}); // the flow may reach the channel still
             p.status = PaymentStatus::Cancelled;
             *step = QStringLiteral("cancel");
             *detail = {{QStringLiteral("channel_status"), channelAnswer.value(QStringLiteral("status"))}};
             followUps->append({task::kLimitRelease, {}});
-            followUps->append(orderFollowUp(task::kOrderCancel, p, {{QStringLiteral("reason"), QStringLiteral("cancelled")}}));
+            followUps->append(orderFollowUp(task::kOrderCancel, p,
+                                            {{QStringLiteral("reason"), QStringLiteral("cancelled")}}));
             return std::nullopt;
         });
 }
@@ -255,12 +279,13 @@ HttpResponse applyPaymentCallback(Gateway &gateway, const HttpRequest &request, 
                                   const QJsonObject &verified)
 {
     const QString paymentNo = verified.value(QStringLiteral("payment_no")).toString();
-    const std::optional<ChannelOutcome> outcome = channelOutcome(verified.value(QStringLiteral("status")).toString());
+    const std::optional<ChannelOutcome> outcome =
+        channelOutcome(verified.value(QStringLiteral("status")).toString());
     QList<qint64> taskIds;
     bool applied = false;
     QString current;
-    const HttpResponse response =
-        transact(gateway.runtime, request, [&](QSqlDatabase &db, QString *why) -> std::optional<HttpResponse> {
+    const HttpResponse response = transact(
+        gateway.runtime, request, [&](QSqlDatabase &db, QString *why) -> std::optional<HttpResponse> {
             std::optional<Payment> payment;
             if (!store::loadPayment(db, paymentNo, {}, true, &payment, why))
                 return std::nullopt;
@@ -270,33 +295,45 @@ HttpResponse applyPaymentCallback(Gateway &gateway, const HttpRequest &request, 
                 Payment &p = *payment;
                 const PaymentStatus from = p.status;
                 p.status = statusAfter(*outcome);
-                p.channelTradeNo = verified.value(QStringLiteral("channel_trade_no")).toString(p.channelTradeNo);
+                p.channelTradeNo =
+                    verified.value(QStringLiteral("channel_trade_no")).toString(p.channelTradeNo);
                 QList<FollowUp> followUps;
                 if (p.status == PaymentStatus::Success) {
                     p.capturedMinor = p.amountMinor;
-                    p.channelFeeMinor = verified.value(QStringLiteral("fee_minor")).toInteger(p.channelFeeMinor);
+                    p.channelFeeMinor =
+                        verified.value(QStringLiteral("fee_minor")).toInteger(p.channelFeeMinor);
                     p.paidAt = QDateTime::currentDateTimeUtc();
-                    followUps.append(orderFollowUp(task::kOrderPay, p, {{QStringLiteral("payment_no"), p.paymentNo}}));
+                    followUps.append(
+                        orderFollowUp(task::kOrderPay, p, {{QStringLiteral("payment_no"), p.paymentNo}}));
                 } else if (p.status == PaymentStatus::Authorized) {
-                    p.authorizationExpiresAt = QDateTime::currentDateTimeUtc().addDays(gateway.preAuthorizationDays);
+                    p.authorizationExpiresAt =
+                        QDateTime::currentDateTimeUtc().addDays(gateway.preAuthorizationDays);
                 } else {
-                    p.errorCode = verified.value(QStringLiteral("decline_code")).toString(QStringLiteral("channel_failed"));
+                    p.errorCode = verified.value(QStringLiteral("decline_code"))
+                                      .toString(QStringLiteral("channel_failed"));
                     followUps.append({task::kLimitRelease, {}});
-                    followUps.append(orderFollowUp(task::kOrderFail, p, {{QStringLiteral("reason"), QStringLiteral("payment_failed")}}));
+                    followUps.append(orderFollowUp(
+                        task::kOrderFail, p, {{QStringLiteral("reason"), QStringLiteral("payment_failed")}}));
                 }
-                if (!changeStatus(db, p, from, QStringLiteral("callback"),
-                                  {{QStringLiteral("channel"), channel},
-                                   {QStringLiteral("channel_status"), verified.value(QStringLiteral("status"))}},
-                                  {}, followUps, &applied, &taskIds, why))
+                if (!changeStatus(
+                        db, p, from, QStringLiteral("callback"),
+                        {{QStringLiteral("channel"), channel},
+                         {QStringLiteral("channel_status"), verified.value(QStringLiteral("status"))}},
+                        {}, followUps, &applied, &taskIds, why))
                     return std::nullopt;
             } else if (payment) {
                 // A duplicate or late callback: noted on the timeline, nothing else changes.
-                if (!store::appendTimeline(db, paymentNo,
-                                           {{QStringLiteral("callback"), QStringLiteral("callback_ignored"), {}, {},
-                                             QJsonObject{{QStringLiteral("channel_status"), verified.value(QStringLiteral("status"))},
-                                                         {QStringLiteral("current"), toString(payment->status)}},
-                                             {}}},
-                                           why))
+                if (!store::appendTimeline(
+                        db, paymentNo,
+                        {{QStringLiteral("callback"),
+                          QStringLiteral("callback_ignored"),
+                          {},
+                          {},
+                          QJsonObject{
+                              {QStringLiteral("channel_status"), verified.value(QStringLiteral("status"))},
+                              {QStringLiteral("current"), toString(payment->status)}},
+                          {}}},
+                        why))
                     return std::nullopt;
             }
             if (!store::insertCallback(db, channel, verified, request.body, applied, why))
@@ -318,18 +355,22 @@ HttpResponse handleCallback(Gateway &gateway, const HttpRequest &request, const 
         headers.insert(QString::fromLatin1(it.key()), QString::fromUtf8(it.value()));
     const HttpResponse verify = gateway.call(
         &request, QStringLiteral("channel-adapter"), "POST",
-        QStringLiteral("/internal/v1/channel/callbacks/%1/verify").arg(QString::fromLatin1(QUrl::toPercentEncoding(channel))),
+        QStringLiteral("/internal/v1/channel/callbacks/%1/verify")
+            .arg(QString::fromLatin1(QUrl::toPercentEncoding(channel))),
         {{QStringLiteral("headers"), headers}, {QStringLiteral("body"), QString::fromUtf8(request.body)}});
     const QJsonObject verified = verify.jsonObject();
     if (verify.status == 401 || verify.status == 403 ||
         (verify.isSuccess() && !verified.value(QStringLiteral("verified")).toBool()))
-        return respond(request, Problem{401, QStringLiteral("CALLBACK_SIGNATURE_INVALID"),
+        return respond(request, Problem{401,
+                                        QStringLiteral("CALLBACK_SIGNATURE_INVALID"),
                                         QStringLiteral("Callback not verified"),
-                                        QStringLiteral("the channel callback's signature does not verify"), {}});
+                                        QStringLiteral("the channel callback's signature does not verify"),
+                                        {}});
     if (!verify.isSuccess()) {
         if (transient(verify))
-            return respond(request, Problem::unavailable(QStringLiteral("CHANNEL_UNAVAILABLE"),
-                                                         QStringLiteral("the callback cannot be verified now; resend")));
+            return respond(
+                request, Problem::unavailable(QStringLiteral("CHANNEL_UNAVAILABLE"),
+                                              QStringLiteral("the callback cannot be verified now; resend")));
         return verify; // the adapter's own refusal (unknown channel ...), passed on
     }
     if (verified.value(QStringLiteral("kind")).toString() == QStringLiteral("refund")) {
@@ -338,14 +379,15 @@ HttpResponse handleCallback(Gateway &gateway, const HttpRequest &request, const 
         const QString refundNo = verified.value(QStringLiteral("refund_no")).toString();
         if (!applyRefundResult(gateway, refundNo, verified.value(QStringLiteral("status")).toString(),
                                verified.value(QStringLiteral("channel_refund_no")).toString(),
-                               verified.value(QStringLiteral("decline_code")).toString(), QStringLiteral("callback"),
-                               &applied, &error))
+                               verified.value(QStringLiteral("decline_code")).toString(),
+                               QStringLiteral("callback"), &applied, &error))
             return respond(request, Problem::internal(QStringLiteral("the callback could not be applied")));
         QSqlDatabase db = gateway.runtime.database().connection(&error);
         Database::Use use(gateway.runtime.database());
         if (db.isOpen())
             store::insertCallback(db, channel, verified, request.body, applied, &error);
-        return HttpResponse::json(QJsonObject{{QStringLiteral("received"), true}, {QStringLiteral("applied"), applied}});
+        return HttpResponse::json(
+            QJsonObject{{QStringLiteral("received"), true}, {QStringLiteral("applied"), applied}});
     }
     return applyPaymentCallback(gateway, request, channel, verified);
 }
@@ -379,7 +421,8 @@ SweepResult sweepOnce(Gateway &gateway)
                 Payment &p = *payment;
                 const PaymentStatus from = p.status;
                 QList<FollowUp> followUps;
-                if ((from == PaymentStatus::Pending || from == PaymentStatus::Processing) && p.expiresAt <= now) {
+                if ((from == PaymentStatus::Pending || from == PaymentStatus::Processing) &&
+                    p.expiresAt <= now) {
                     followUps.append({task::kChannelCancel, {}});
                 } else if (from == PaymentStatus::Authorized && p.captureRequestedMinor < 0 &&
                            p.authorizationExpiresAt.isValid() && p.authorizationExpiresAt <= now) {
@@ -391,11 +434,13 @@ SweepResult sweepOnce(Gateway &gateway)
                 followUps.append({task::kLimitRelease, {}});
                 p.status = PaymentStatus::Expired;
                 p.errorCode = QStringLiteral("EXPIRED");
-                return changeStatus(db, p, from, QStringLiteral("expire"), {}, {}, followUps, &applied, &taskIds, why);
+                return changeStatus(db, p, from, QStringLiteral("expire"), {}, {}, followUps, &applied,
+                                    &taskIds, why);
             },
             &error);
         if (!committed) {
-            gateway.runtime.log().write(LogLevel::Warn, QStringLiteral("expiry of %1 failed: %2").arg(paymentNo, error));
+            gateway.runtime.log().write(LogLevel::Warn,
+                                        QStringLiteral("expiry of %1 failed: %2").arg(paymentNo, error));
             continue;
         }
         if (applied)

@@ -66,7 +66,8 @@ class CreateRun
 {
 public:
     CreateRun(Gateway &gateway, const HttpRequest &request, CreateCommand command)
-        : m_gateway(gateway), m_request(request), m_p(std::move(command.payment)), m_card(std::move(command.card))
+        : m_gateway(gateway), m_request(request), m_p(std::move(command.payment)),
+          m_card(std::move(command.card))
     {
         m_clock.start();
     }
@@ -112,21 +113,26 @@ private:
         QSqlDatabase db = m_gateway.runtime.database().connection(&error);
         Database::Use use(m_gateway.runtime.database());
         bool inserted = false;
-        const bool committed = db.isOpen() && inTransaction(
-            db,
-            [&](QString *why) {
-                if (!store::insertPayment(db, m_p, &inserted, why))
-                    return false;
-                if (!inserted)
-                    return store::loadPaymentByOrder(db, m_p.merchantId, m_p.orderNo, &existing, why);
-                TimelineEntry created{QStringLiteral("status"), QStringLiteral("create"), {}, toString(m_p.status),
-                                      QJsonObject{{QStringLiteral("amount_minor"), m_p.amountMinor},
-                                                  {QStringLiteral("currency"), m_p.currency}},
-                                      {}};
-                return store::appendTimeline(db, m_p.paymentNo, {created}, why) &&
-                       outbox::append(db, paymentEvent(m_p, QStringLiteral("payment.created")), why) > 0;
-            },
-            &error);
+        const bool committed =
+            db.isOpen() &&
+            inTransaction(
+                db,
+                [&](QString *why) {
+                    if (!store::insertPayment(db, m_p, &inserted, why))
+                        return false;
+                    if (!inserted)
+                        return store::loadPaymentByOrder(db, m_p.merchantId, m_p.orderNo, &existing, why);
+                    TimelineEntry created{QStringLiteral("status"),
+                                          QStringLiteral("create"),
+                                          {},
+                                          toString(m_p.status),
+                                          QJsonObject{{QStringLiteral("amount_minor"), m_p.amountMinor},
+                                                      {QStringLiteral("currency"), m_p.currency}},
+                                          {}};
+                    return store::appendTimeline(db, m_p.paymentNo, {created}, why) &&
+                           outbox::append(db, paymentEvent(m_p, QStringLiteral("payment.created")), why) > 0;
+                },
+                &error);
         if (!committed)
             return respond(m_request, Problem::unavailable(QStringLiteral("DATABASE_UNAVAILABLE"), error));
         if (inserted) {
@@ -134,13 +140,14 @@ private:
             return std::nullopt;
         }
         if (!existing)
-            return respond(m_request, Problem::internal(QStringLiteral("order_no conflict without a payment")));
+            return respond(m_request,
+                           Problem::internal(QStringLiteral("order_no conflict without a payment")));
         // The same Idempotency-Key asking again after a 5xx (not stored): the payment it made.
         if (!m_p.idempotencyKey.isEmpty() && existing->idempotencyKey == m_p.idempotencyKey)
             return HttpResponse::json(existing->toJson(), 200);
-        Problem problem = Problem::conflict(QStringLiteral("DUPLICATE_ORDER_NO"),
-                                            QStringLiteral("order %1 already has payment %2")
-                                                .arg(m_p.orderNo, existing->paymentNo));
+        Problem problem = Problem::conflict(
+            QStringLiteral("DUPLICATE_ORDER_NO"),
+            QStringLiteral("order %1 already has payment %2").arg(m_p.orderNo, existing->paymentNo));
         return withPayment(m_request, problem, *existing);
     }
 
@@ -161,7 +168,8 @@ private:
         const Step s = step(QStringLiteral("risk_check"), QStringLiteral("risk-service"),
                             QStringLiteral("/internal/v1/risk/check"), body);
         if (!s.response.isSuccess())
-            return fail(QStringLiteral("RISK_UNAVAILABLE"), QStringLiteral("the risk check could not be made"), {},
+            return fail(QStringLiteral("RISK_UNAVAILABLE"),
+                        QStringLiteral("the risk check could not be made"), {},
                         Problem::unavailable(QStringLiteral("RISK_UNAVAILABLE"),
                                              QStringLiteral("the risk check could not be made")));
         const QJsonObject risk = s.response.jsonObject();
@@ -169,7 +177,10 @@ private:
         m_p.riskScore = risk.value(QStringLiteral("risk_score")).toInt();
         m_p.riskLevel = risk.value(QStringLiteral("risk_level")).toString();
         m_p.riskReasons = risk.value(QStringLiteral("reasons")).toArray();
-        m_steps.append({QStringLiteral("risk"), QStringLiteral("risk_check"), {}, {},
+        m_steps.append({QStringLiteral("risk"),
+                        QStringLiteral("risk_check"),
+                        {},
+                        {},
                         QJsonObject{{QStringLiteral("decision"), m_p.riskDecision},
                                     {QStringLiteral("score"), m_p.riskScore},
                                     {QStringLiteral("level"), m_p.riskLevel},
@@ -178,10 +189,14 @@ private:
                         {}});
         if (m_p.riskDecision != QStringLiteral("reject"))
             return std::nullopt; // review: recorded on the payment, the flow goes on
-        Problem problem{422, QStringLiteral("RISK_REJECTED"), QStringLiteral("Payment rejected by risk checks"),
-                        QStringLiteral("the payment was rejected by the risk checks"), {}};
+        Problem problem{422,
+                        QStringLiteral("RISK_REJECTED"),
+                        QStringLiteral("Payment rejected by risk checks"),
+                        QStringLiteral("the payment was rejected by the risk checks"),
+                        {}};
         problem.extra.insert(QStringLiteral("reasons"), m_p.riskReasons);
-        return fail(QStringLiteral("RISK_REJECTED"), problem.detail, {}, problem, QStringLiteral("risk_rejected"));
+        return fail(QStringLiteral("RISK_REJECTED"), problem.detail, {}, problem,
+                    QStringLiteral("risk_rejected"));
     }
 
     std::optional<HttpResponse> consumeLimit()
@@ -195,14 +210,16 @@ private:
         if (s.response.isSuccess())
             return std::nullopt;
         if (s.transient()) // it may have been consumed before the deadline: give it back
-            return fail(QStringLiteral("LIMIT_UNAVAILABLE"), QStringLiteral("the limit check could not be made"),
-                        {{task::kLimitRelease, {}}},
+            return fail(QStringLiteral("LIMIT_UNAVAILABLE"),
+                        QStringLiteral("the limit check could not be made"), {{task::kLimitRelease, {}}},
                         Problem::unavailable(QStringLiteral("LIMIT_UNAVAILABLE"),
                                              QStringLiteral("the limit check could not be made")));
         const QJsonObject declined = s.response.jsonObject();
-        Problem problem{s.response.status, declined.value(QStringLiteral("code")).toString(),
+        Problem problem{s.response.status,
+                        declined.value(QStringLiteral("code")).toString(),
                         declined.value(QStringLiteral("title")).toString(),
-                        declined.value(QStringLiteral("detail")).toString(), {}};
+                        declined.value(QStringLiteral("detail")).toString(),
+                        {}};
         for (const char *field : {"limit", "limit_value", "remaining"})
             if (declined.contains(QLatin1StringView(field)))
                 problem.extra.insert(QLatin1StringView(field), declined.value(QLatin1StringView(field)));
@@ -226,19 +243,23 @@ private:
                             QStringLiteral("/internal/v1/orders"), body);
         if (s.response.isSuccess())
             return std::nullopt;
-        const QList<FollowUp> undo{{task::kLimitRelease, {}},
-                                   orderFollowUp(task::kOrderFail, m_p,
-                                                 {{QStringLiteral("reason"), QStringLiteral("order_create_failed")}})};
+        const QList<FollowUp> undo{
+            {task::kLimitRelease, {}},
+            orderFollowUp(task::kOrderFail, m_p,
+                          {{QStringLiteral("reason"), QStringLiteral("order_create_failed")}})};
         if (s.transient())
-            return fail(QStringLiteral("ORDER_UNAVAILABLE"), QStringLiteral("the order could not be created"), undo,
+            return fail(QStringLiteral("ORDER_UNAVAILABLE"), QStringLiteral("the order could not be created"),
+                        undo,
                         Problem::unavailable(QStringLiteral("ORDER_UNAVAILABLE"),
                                              QStringLiteral("the order could not be created")));
         const QString code = s.response.jsonObject().value(QStringLiteral("code")).toString();
         // A refused create left no order of ours behind: only the limit is given back.
         return fail(code, QStringLiteral("the order was refused"), {{task::kLimitRelease, {}}},
-                    Problem{s.response.status == 409 ? 409 : 422, code.isEmpty() ? QStringLiteral("ORDER_REFUSED") : code,
+                    Problem{s.response.status == 409 ? 409 : 422,
+                            code.isEmpty() ? QStringLiteral("ORDER_REFUSED") : code,
                             QStringLiteral("Order refused"),
-                            s.response.jsonObject().value(QStringLiteral("detail")).toString(), {}});
+                            s.response.jsonObject().value(QStringLiteral("detail")).toString(),
+                            {}});
     }
 
     HttpResponse chargeChannel()
@@ -262,31 +283,37 @@ private:
         const Step s = step(QStringLiteral("channel_create"), QStringLiteral("channel-adapter"),
                             QStringLiteral("/internal/v1/channel/payments"), body);
         m_card = {}; // the number is not needed any more
-        const QList<FollowUp> undo{{task::kLimitRelease, {}},
-                                   orderFollowUp(task::kOrderFail, m_p,
-                                                 {{QStringLiteral("reason"), QStringLiteral("payment_failed")}})};
+        const QList<FollowUp> undo{
+            {task::kLimitRelease, {}},
+            orderFollowUp(task::kOrderFail, m_p,
+                          {{QStringLiteral("reason"), QStringLiteral("payment_failed")}})};
         if (s.transient()) {
             // A timeout leaves the charge unknown: ask the channel to cancel whatever it did.
             QList<FollowUp> all = undo;
             all.append({task::kChannelCancel, {}});
-            return *fail(QStringLiteral("CHANNEL_UNAVAILABLE"), QStringLiteral("the channel could not be reached"),
-                         all,
+            return *fail(QStringLiteral("CHANNEL_UNAVAILABLE"),
+                         QStringLiteral("the channel could not be reached"), all,
                          Problem::unavailable(QStringLiteral("CHANNEL_UNAVAILABLE"),
                                               QStringLiteral("the channel could not be reached")));
         }
         const QJsonObject answer = s.response.jsonObject();
         if (!s.response.isSuccess()) {
-            const QString code = answer.value(QStringLiteral("code")).toString(QStringLiteral("CHANNEL_REFUSED"));
+            const QString code =
+                answer.value(QStringLiteral("code")).toString(QStringLiteral("CHANNEL_REFUSED"));
             return *fail(code, answer.value(QStringLiteral("detail")).toString(), undo,
-                         Problem{422, code, QStringLiteral("Payment not accepted by any channel"),
-                                 answer.value(QStringLiteral("detail")).toString(), {}});
+                         Problem{422,
+                                 code,
+                                 QStringLiteral("Payment not accepted by any channel"),
+                                 answer.value(QStringLiteral("detail")).toString(),
+                                 {}});
         }
         return applyChannelAnswer(answer, undo);
     }
 
     HttpResponse applyChannelAnswer(const QJsonObject &answer, const QList<FollowUp> &undo)
     {
-        const std::optional<ChannelOutcome> outcome = channelOutcome(answer.value(QStringLiteral("status")).toString());
+        const std::optional<ChannelOutcome> outcome =
+            channelOutcome(answer.value(QStringLiteral("status")).toString());
         m_p.channel = answer.value(QStringLiteral("channel")).toString(m_p.channel);
         m_p.channelTradeNo = answer.value(QStringLiteral("channel_trade_no")).toString();
         m_p.cardBrand = answer.value(QStringLiteral("card_brand")).toString();
@@ -299,13 +326,16 @@ private:
             m_p.capturedMinor = m_p.amountMinor;
             m_p.channelFeeMinor = answer.value(QStringLiteral("fee_minor")).toInteger();
             m_p.paidAt = QDateTime::currentDateTimeUtc();
-            followUps.append(orderFollowUp(task::kOrderPay, m_p, {{QStringLiteral("payment_no"), m_p.paymentNo}}));
+            followUps.append(
+                orderFollowUp(task::kOrderPay, m_p, {{QStringLiteral("payment_no"), m_p.paymentNo}}));
             break;
         case PaymentStatus::Authorized:
-            m_p.authorizationExpiresAt = QDateTime::currentDateTimeUtc().addDays(m_gateway.preAuthorizationDays);
+            m_p.authorizationExpiresAt =
+                QDateTime::currentDateTimeUtc().addDays(m_gateway.preAuthorizationDays);
             break;
         case PaymentStatus::Failed:
-            m_p.errorCode = answer.value(QStringLiteral("decline_code")).toString(QStringLiteral("channel_failed"));
+            m_p.errorCode =
+                answer.value(QStringLiteral("decline_code")).toString(QStringLiteral("channel_failed"));
             m_p.errorMessage = answer.value(QStringLiteral("decline_message")).toString();
             followUps = undo;
             break;
@@ -317,7 +347,8 @@ private:
                            {QStringLiteral("routing"), answer.value(QStringLiteral("routing"))}};
         if (!m_p.errorCode.isEmpty())
             detail.insert(QStringLiteral("decline_code"), m_p.errorCode);
-        std::optional<HttpResponse> problem = commit(from, QStringLiteral("channel_result"), detail, followUps);
+        std::optional<HttpResponse> problem =
+            commit(from, QStringLiteral("channel_result"), detail, followUps);
         if (problem)
             return *problem;
         return finish(HttpResponse::json(m_p.toJson(), 201), toString(m_p.status));
@@ -326,13 +357,15 @@ private:
     // Fails the pending payment with `code`, records the steps so far, queues `undo`, and answers
     // `problem` (with the payment number).
     std::optional<HttpResponse> fail(const QString &code, const QString &message, const QList<FollowUp> &undo,
-                                     const Problem &problem, const QString &metricStatus = QStringLiteral("failed"))
+                                     const Problem &problem,
+                                     const QString &metricStatus = QStringLiteral("failed"))
     {
         const PaymentStatus from = m_p.status;
         m_p.status = PaymentStatus::Failed;
         m_p.errorCode = code;
         m_p.errorMessage = message;
-        if (std::optional<HttpResponse> failed = commit(from, QStringLiteral("fail"), {{QStringLiteral("code"), code}}, undo))
+        if (std::optional<HttpResponse> failed =
+                commit(from, QStringLiteral("fail"), {{QStringLiteral("code"), code}}, undo))
             return finish(*failed, metricStatus);
         return finish(withPayment(m_request, problem, m_p), metricStatus);
     }
@@ -349,37 +382,44 @@ private:
         QSqlDatabase db = m_gateway.runtime.database().connection(&error);
         {
             Database::Use use(m_gateway.runtime.database());
-            const bool committed = db.isOpen() && inTransaction(
-                db,
-                [&](QString *why) {
-                    if (!changeStatus(db, m_p, from, stepName, detail, m_steps, followUps, &applied, &taskIds, why))
-                        return false;
-                    if (applied)
+            const bool committed =
+                db.isOpen() &&
+                inTransaction(
+                    db,
+                    [&](QString *why) {
+                        if (!changeStatus(db, m_p, from, stepName, detail, m_steps, followUps, &applied,
+                                          &taskIds, why))
+                            return false;
+                        if (applied)
+                            return true;
+                        // Changed under us: keep the steps, undo what the channel may hold.
+                        if (!store::loadPayment(db, m_p.paymentNo, {}, true, &current, why) || !current)
+                            return false;
+                        QList<TimelineEntry> notes = m_steps;
+                        notes.append(stepDone(QStringLiteral("late_result"),
+                                              {{QStringLiteral("result"), toString(m_p.status)},
+                                               {QStringLiteral("current"), toString(current->status)}}));
+                        if (!store::appendTimeline(db, m_p.paymentNo, notes, why))
+                            return false;
+                        if (current->status != PaymentStatus::Cancelled &&
+                            current->status != PaymentStatus::Expired)
+                            return true;
+                        const QString kind = m_p.status == PaymentStatus::Authorized ? task::kChannelVoid
+                                                                                     : task::kChannelCancel;
+                        qint64 id = 0;
+                        if (m_p.status == PaymentStatus::Failed ||
+                            !store::appendTask(db, m_p.paymentNo, kind, {}, &id, why))
+                            return m_p.status == PaymentStatus::Failed;
+                        taskIds.append(id);
                         return true;
-                    // Changed under us: keep the steps, undo what the channel may hold.
-                    if (!store::loadPayment(db, m_p.paymentNo, {}, true, &current, why) || !current)
-                        return false;
-                    QList<TimelineEntry> notes = m_steps;
-                    notes.append(stepDone(QStringLiteral("late_result"),
-                                          {{QStringLiteral("result"), toString(m_p.status)},
-                                           {QStringLiteral("current"), toString(current->status)}}));
-                    if (!store::appendTimeline(db, m_p.paymentNo, notes, why))
-                        return false;
-                    if (current->status != PaymentStatus::Cancelled && current->status != PaymentStatus::Expired)
-                        return true;
-                    const QString kind = m_p.status == PaymentStatus::Authorized ? task::kChannelVoid : task::kChannelCancel;
-                    qint64 id = 0;
-                    if (m_p.status == PaymentStatus::Failed || !store::appendTask(db, m_p.paymentNo, kind, {}, &id, why))
-                        return m_p.status == PaymentStatus::Failed;
-                    taskIds.append(id);
-                    return true;
-                },
-                &error);
+                    },
+                    &error);
             if (!committed) {
-                m_gateway.runtime.log().write(LogLevel::Error,
-                                              QStringLiteral("payment %1 not stored: %2").arg(m_p.paymentNo, error));
+                m_gateway.runtime.log().write(
+                    LogLevel::Error, QStringLiteral("payment %1 not stored: %2").arg(m_p.paymentNo, error));
                 // Left pending: the expiry sweep compensates it.
-                return respond(m_request, Problem::internal(QStringLiteral("the payment could not be stored")));
+                return respond(m_request,
+                               Problem::internal(QStringLiteral("the payment could not be stored")));
             }
         }
         m_steps.clear();
@@ -393,7 +433,8 @@ private:
     HttpResponse finish(const HttpResponse &response, const QString &metricStatus)
     {
         m_gateway.metrics.payment(metricStatus, m_p.channel, m_p.currency, m_p.amountMinor);
-        m_gateway.metrics.duration(QStringLiteral("create_payment"), metricStatus, m_clock.elapsed() / 1000.0);
+        m_gateway.metrics.duration(QStringLiteral("create_payment"), metricStatus,
+                                   m_clock.elapsed() / 1000.0);
         return response;
     }
 
@@ -444,16 +485,19 @@ std::optional<CreateCommand> parseCreate(const HttpRequest &request, const QStri
                                      : 30;
     p.metadata = body.object(QStringLiteral("metadata"));
     if (QJsonDocument(p.metadata).toJson(QJsonDocument::Compact).size() > kMetadataBytesMax)
-        body.fail(QStringLiteral("metadata"), QStringLiteral("must be at most %1 bytes").arg(kMetadataBytesMax));
+        body.fail(QStringLiteral("metadata"),
+                  QStringLiteral("must be at most %1 bytes").arg(kMetadataBytesMax));
     if (!body.ok()) {
         *problem = body.problem();
         return std::nullopt;
     }
     if (!currency(p.currency)) {
-        *problem = respond(request, Problem{400, QStringLiteral("UNSUPPORTED_CURRENCY"),
-                                            QStringLiteral("Unsupported currency"),
-                                            QStringLiteral("%1 is not a supported ISO 4217 currency").arg(p.currency),
-                                            {}});
+        *problem = respond(request,
+                           Problem{400,
+                                   QStringLiteral("UNSUPPORTED_CURRENCY"),
+                                   QStringLiteral("Unsupported currency"),
+                                   QStringLiteral("%1 is not a supported ISO 4217 currency").arg(p.currency),
+                                   {}});
         return std::nullopt;
     }
     p.paymentNo = newPaymentNo();

@@ -21,65 +21,72 @@ HttpResponse createRefund(Gateway &gateway, const HttpRequest &request, const Re
     Refund refund;
     QList<qint64> taskIds;
     QString refusal = QStringLiteral("invalid_status");
-    const HttpResponse reserved = transact(gateway.runtime, request, [&](QSqlDatabase &db, QString *why)
-                                                                         -> std::optional<HttpResponse> {
-        std::optional<Payment> payment;
-        qint64 reservedMinor = 0;
-        if (!store::loadPayment(db, c.paymentNo, c.merchantId, true, &payment, why))
-            return std::nullopt;
-        if (!payment)
-            return notFound(request, QStringLiteral("PAYMENT_NOT_FOUND"),
-                            QStringLiteral("no payment %1").arg(c.paymentNo));
-        if (!store::reservedRefundMinor(db, c.paymentNo, &reservedMinor, why))
-            return std::nullopt;
-        switch (checkRefund(payment->status, payment->capturedMinor, reservedMinor, c.amountMinor)) {
-        case RefundVerdict::PaymentNotRefundable:
-            return respond(request, Problem{422, QStringLiteral("PAYMENT_NOT_REFUNDABLE"),
-                                            QStringLiteral("Payment not refundable"),
-                                            QStringLiteral("only a successful payment can be refunded; this one is %1")
-                                                .arg(toString(payment->status)),
-                                            {{QStringLiteral("status"), toString(payment->status)}}});
-        case RefundVerdict::ExceedsRemaining: {
-            refusal = QStringLiteral("amount_exceeded");
-            return respond(request,
-                           Problem{422, QStringLiteral("REFUND_EXCEEDS_REMAINING"),
-                                   QStringLiteral("Refund exceeds the remaining amount"),
-                                   QStringLiteral("at most %1 minor units of %2 can still be refunded")
-                                       .arg(refundableMinor(payment->capturedMinor, reservedMinor))
-                                       .arg(payment->currency),
-                                   {{QStringLiteral("remaining_minor"),
-                                     refundableMinor(payment->capturedMinor, reservedMinor)}}});
-        }
-        case RefundVerdict::Allowed:
-            break;
-        }
-        refund.refundNo = newRefundNo();
-        refund.paymentNo = payment->paymentNo;
-        refund.merchantId = payment->merchantId;
-        refund.amountMinor = c.amountMinor;
-        refund.currency = payment->currency;
-        refund.status = RefundStatus::Pending;
-        refund.reason = c.reason;
-        refund.operatorType = c.operatorType;
-        refund.operatorId = c.operatorId;
-        qint64 id = 0;
-        if (!store::insertRefund(db, refund, why) ||
-            !store::appendTimeline(db, refund.paymentNo,
-                                   {{QStringLiteral("refund"), QStringLiteral("refund_requested"), {}, {},
-                                     QJsonObject{{QStringLiteral("refund_no"), refund.refundNo},
-                                                 {QStringLiteral("amount_minor"), refund.amountMinor},
-                                                 {QStringLiteral("operator_type"), refund.operatorType},
-                                                 {QStringLiteral("reason"), refund.reason}},
-                                     {}}},
-                                   why) ||
-            !store::appendTask(db, refund.paymentNo, task::kChannelRefund,
-                               {{QStringLiteral("refund_no"), refund.refundNo}}, &id, why))
-            return std::nullopt;
-        if (c.inTransaction && !c.inTransaction(db, refund, why))
-            return std::nullopt;
-        taskIds.append(id);
-        return HttpResponse::json(refund.toJson(), 201);
-    });
+    const HttpResponse reserved = transact(
+        gateway.runtime, request, [&](QSqlDatabase &db, QString *why) -> std::optional<HttpResponse> {
+            std::optional<Payment> payment;
+            qint64 reservedMinor = 0;
+            if (!store::loadPayment(db, c.paymentNo, c.merchantId, true, &payment, why))
+                return std::nullopt;
+            if (!payment)
+                return notFound(request, QStringLiteral("PAYMENT_NOT_FOUND"),
+                                QStringLiteral("no payment %1").arg(c.paymentNo));
+            if (!store::reservedRefundMinor(db, c.paymentNo, &reservedMinor, why))
+                return std::nullopt;
+            switch (checkRefund(payment->status, payment->capturedMinor, reservedMinor, c.amountMinor)) {
+            case RefundVerdict::PaymentNotRefundable:
+                return respond(
+                    request,
+                    Problem{422,
+                            QStringLiteral("PAYMENT_NOT_REFUNDABLE"),
+                            QStringLiteral("Payment not refundable"),
+                            QStringLiteral("only a successful payment can be refunded; this one is %1")
+                                .arg(toString(payment->status)),
+                            {{QStringLiteral("status"), toString(payment->status)}}});
+            case RefundVerdict::ExceedsRemaining: {
+                refusal = QStringLiteral("amount_exceeded");
+                return respond(request,
+                               Problem{422,
+                                       QStringLiteral("REFUND_EXCEEDS_REMAINING"),
+                                       QStringLiteral("Refund exceeds the remaining amount"),
+                                       QStringLiteral("at most %1 minor units of %2 can still be refunded")
+                                           .arg(refundableMinor(payment->capturedMinor, reservedMinor))
+                                           .arg(payment->currency),
+                                       {{QStringLiteral("remaining_minor"),
+                                         refundableMinor(payment->capturedMinor, reservedMinor)}}});
+            }
+            case RefundVerdict::Allowed:
+                break;
+            }
+            refund.refundNo = newRefundNo();
+            refund.paymentNo = payment->paymentNo;
+            refund.merchantId = payment->merchantId;
+            refund.amountMinor = c.amountMinor;
+            refund.currency = payment->currency;
+            refund.status = RefundStatus::Pending;
+            refund.reason = c.reason;
+            refund.operatorType = c.operatorType;
+            refund.operatorId = c.operatorId;
+            qint64 id = 0;
+            if (!store::insertRefund(db, refund, why) ||
+                !store::appendTimeline(db, refund.paymentNo,
+                                       {{QStringLiteral("refund"),
+                                         QStringLiteral("refund_requested"),
+                                         {},
+                                         {},
+                                         QJsonObject{{QStringLiteral("refund_no"), refund.refundNo},
+                                                     {QStringLiteral("amount_minor"), refund.amountMinor},
+                                                     {QStringLiteral("operator_type"), refund.operatorType},
+                                                     {QStringLiteral("reason"), refund.reason}},
+                                         {}}},
+                                       why) ||
+                !store::appendTask(db, refund.paymentNo, task::kChannelRefund,
+                                   {{QStringLiteral("refund_no"), refund.refundNo}}, &id, why))
+                return std::nullopt;
+            if (c.inTransaction && !c.inTransaction(db, refund, why))
+                return std::nullopt;
+            taskIds.append(id);
+            return HttpResponse::json(refund.toJson(), 201);
+        });
     if (!reserved.isSuccess()) {
         if (reserved.status < 500)
             gateway.metrics.refund(refusal, QStringLiteral("none"), c.amountMinor);
@@ -100,7 +107,8 @@ HttpResponse createRefund(Gateway &gateway, const HttpRequest &request, const Re
     return response;
 }
 
-std::optional<QString> executeChannelRefund(Gateway &gateway, const QString &refundNo, const HttpRequest *parent)
+std::optional<QString> executeChannelRefund(Gateway &gateway, const QString &refundNo,
+                                            const HttpRequest *parent)
 {
     QString error;
     std::optional<Refund> refund;
@@ -121,12 +129,13 @@ std::optional<QString> executeChannelRefund(Gateway &gateway, const QString &ref
     if (answer.status == 0 || answer.status >= 500)
         return QStringLiteral("channel refund: HTTP %1").arg(answer.status);
     const QJsonObject body = answer.jsonObject();
-    const QString status = answer.isSuccess() ? body.value(QStringLiteral("status")).toString()
-                                              : QStringLiteral("failed");
+    const QString status =
+        answer.isSuccess() ? body.value(QStringLiteral("status")).toString() : QStringLiteral("failed");
     const QString code = answer.isSuccess() ? body.value(QStringLiteral("decline_code")).toString()
                                             : body.value(QStringLiteral("code")).toString();
     bool applied = false;
-    if (!applyRefundResult(gateway, refundNo, status, body.value(QStringLiteral("channel_refund_no")).toString(), code,
+    if (!applyRefundResult(gateway, refundNo, status,
+                           body.value(QStringLiteral("channel_refund_no")).toString(), code,
                            QStringLiteral("channel_refund"), &applied, &error))
         return error;
     return std::nullopt;
@@ -163,7 +172,8 @@ bool applyRefundResult(Gateway &gateway, const QString &refundNo, const QString 
                     return false;
                 const RefundStatus from = refund->status;
                 refund->status = to;
-                refund->channelRefundNo = channelRefundNo.isEmpty() ? refund->channelRefundNo : channelRefundNo;
+                refund->channelRefundNo =
+                    channelRefundNo.isEmpty() ? refund->channelRefundNo : channelRefundNo;
                 if (to == RefundStatus::Failed)
                     refund->errorCode = declineCode.isEmpty() ? QStringLiteral("refund_failed") : declineCode;
                 if (to == RefundStatus::Success)
@@ -178,8 +188,12 @@ bool applyRefundResult(Gateway &gateway, const QString &refundNo, const QString 
                 if (!refund->errorCode.isEmpty())
                     detail.insert(QStringLiteral("error_code"), refund->errorCode);
                 if (!store::appendTimeline(db, refund->paymentNo,
-                                           {{QStringLiteral("refund"), QStringLiteral("refund_result"),
-                                             toString(from), toString(to), detail, {}}},
+                                           {{QStringLiteral("refund"),
+                                             QStringLiteral("refund_result"),
+                                             toString(from),
+                                             toString(to),
+                                             detail,
+                                             {}}},
                                            why))
                     return false;
                 if (to == RefundStatus::Processing)
@@ -188,17 +202,18 @@ bool applyRefundResult(Gateway &gateway, const QString &refundNo, const QString 
                     payment->refundedMinor += refund->amountMinor;
                     qint64 id = 0;
                     if (!store::addRefunded(db, payment->paymentNo, refund->amountMinor, why) ||
-                        !store::appendTask(db, payment->paymentNo, task::kOrderRefund,
-                                           orderFollowUp(task::kOrderRefund, *payment,
-                                                         {{QStringLiteral("refund_no"), refundNo},
-                                                          {QStringLiteral("amount_minor"), refund->amountMinor}})
-                                               .payload,
-                                           &id, why))
+                        !store::appendTask(
+                            db, payment->paymentNo, task::kOrderRefund,
+                            orderFollowUp(task::kOrderRefund, *payment,
+                                          {{QStringLiteral("refund_no"), refundNo},
+                                           {QStringLiteral("amount_minor"), refund->amountMinor}})
+                                .payload,
+                            &id, why))
                         return false;
                     taskIds.append(id);
                 }
                 const QString type = to == RefundStatus::Success ? QStringLiteral("refund.success")
-                                                                  : QStringLiteral("refund.failed");
+                                                                 : QStringLiteral("refund.failed");
                 return outbox::append(db, paymentEvent(*payment, type, &*refund), why) > 0;
             },
             error);

@@ -59,7 +59,8 @@ HttpResponse show(Gateway &gateway, const HttpRequest &request)
         if (!store::loadPayment(db, paymentNo, {}, false, &payment, &error))
             return respond(request, Problem::internal(error));
         if (!payment)
-            return notFound(request, QStringLiteral("PAYMENT_NOT_FOUND"), QStringLiteral("no payment %1").arg(paymentNo));
+            return notFound(request, QStringLiteral("PAYMENT_NOT_FOUND"),
+                            QStringLiteral("no payment %1").arg(paymentNo));
         store::RefundFilter filter;
         filter.paymentNo = paymentNo;
         filter.limit = 100;
@@ -84,39 +85,41 @@ HttpResponse show(Gateway &gateway, const HttpRequest &request)
 
 HttpResponse refund(Gateway &gateway, const HttpRequest &request)
 {
-    return idempotency::run(gateway.runtime.database(), request, QStringLiteral("admin:") + request.principal.id, [&] {
-        BodyReader body(request);
-        RefundCommand command;
-        command.paymentNo = request.pathParam(QStringLiteral("payment_no"));
-        command.amountMinor = body.int64(QStringLiteral("amount_minor"), {.required = true, .min = 1});
-        command.reason = body.string(QStringLiteral("reason"), {.required = true, .maxLength = 255});
-        command.operatorType = QStringLiteral("admin");
-        command.operatorId = request.principal.id;
-        if (!body.ok())
-            return body.problem();
-        command.inTransaction = [&request](QSqlDatabase &db, const Refund &refund, QString *why) {
-            return audit::append(db, request, kServiceName,
-                                 {QStringLiteral("payment.refund"), QStringLiteral("refund"), refund.refundNo,
-                                  QJsonValue(), refund.toJson()},
-                                 why);
-        };
-        HttpResponse response = createRefund(gateway, request, command);
-        response.audited = response.isSuccess();
-        return response;
-    });
+    return idempotency::run(
+        gateway.runtime.database(), request, QStringLiteral("admin:") + request.principal.id, [&] {
+            BodyReader body(request);
+            RefundCommand command;
+            command.paymentNo = request.pathParam(QStringLiteral("payment_no"));
+            command.amountMinor = body.int64(QStringLiteral("amount_minor"), {.required = true, .min = 1});
+            command.reason = body.string(QStringLiteral("reason"), {.required = true, .maxLength = 255});
+            command.operatorType = QStringLiteral("admin");
+            command.operatorId = request.principal.id;
+            if (!body.ok())
+                return body.problem();
+            command.inTransaction = [&request](QSqlDatabase &db, const Refund &refund, QString *why) {
+                return audit::append(db, request, kServiceName,
+                                     {QStringLiteral("payment.refund"), QStringLiteral("refund"),
+                                      refund.refundNo, QJsonValue(), refund.toJson()},
+                                     why);
+            };
+            HttpResponse response = createRefund(gateway, request, command);
+            response.audited = response.isSuccess();
+            return response;
+        });
 }
 } // namespace admin_routes
 
 void addAdminRoutes(Router &router, Gateway &gateway)
 {
     Gateway *g = &gateway;
-    router.add({.method = "GET",
-                .pattern = QStringLiteral("/api/v1/admin/payments"),
-                .handler = [g](const HttpRequest &r) { return admin_routes::list(*g, r); },
-                .access = Access::Admin,
-                .permission = QStringLiteral("payment.view"),
-                .summary = QStringLiteral("Payments of every merchant (payment_no, order_no, merchant_id, status, "
-                                          "from, to; paged, newest first)")});
+    router.add(
+        {.method = "GET",
+         .pattern = QStringLiteral("/api/v1/admin/payments"),
+         .handler = [g](const HttpRequest &r) { return admin_routes::list(*g, r); },
+         .access = Access::Admin,
+         .permission = QStringLiteral("payment.view"),
+         .summary = QStringLiteral("Payments of every merchant (payment_no, order_no, merchant_id, status, "
+                                   "from, to; paged, newest first)")});
     router.add({.method = "GET",
                 .pattern = QStringLiteral("/api/v1/admin/payments/{payment_no}"),
                 .handler = [g](const HttpRequest &r) { return admin_routes::show(*g, r); },

@@ -18,7 +18,8 @@ using namespace platform;
 
 bool readTimeRange(const QUrlQuery &query, QDateTime *from, QDateTime *to, QString *bad)
 {
-    for (const auto &[name, target] : {std::pair{QStringLiteral("from"), from}, std::pair{QStringLiteral("to"), to}}) {
+    for (const auto &[name, target] :
+         {std::pair{QStringLiteral("from"), from}, std::pair{QStringLiteral("to"), to}}) {
         const QString text = query.queryItemValue(name, QUrl::FullyDecoded);
         if (text.isEmpty())
             continue;
@@ -54,9 +55,10 @@ HttpResponse create(Gateway &gateway, const HttpRequest &request, const QString 
 HttpResponse createInternal(Gateway &gateway, const HttpRequest &request)
 {
     BodyReader body(request);
-    const QString merchantId = body.string(QStringLiteral("merchant_id"), {.required = true, .maxLength = 64});
-    const QString environment =
-        body.string(QStringLiteral("environment"), {.oneOf = {QStringLiteral("test"), QStringLiteral("live")}});
+    const QString merchantId =
+        body.string(QStringLiteral("merchant_id"), {.required = true, .maxLength = 64});
+    const QString environment = body.string(QStringLiteral("environment"),
+                                            {.oneOf = {QStringLiteral("test"), QStringLiteral("live")}});
     if (!body.ok())
         return body.problem();
     return create(gateway, request, merchantId, environment);
@@ -71,7 +73,8 @@ HttpResponse show(Gateway &gateway, const HttpRequest &request)
         if (!store::loadPayment(db, paymentNo, request.principal.merchantId, false, &payment, &error))
             return respond(request, Problem::internal(error));
         if (!payment)
-            return notFound(request, QStringLiteral("PAYMENT_NOT_FOUND"), QStringLiteral("no payment %1").arg(paymentNo));
+            return notFound(request, QStringLiteral("PAYMENT_NOT_FOUND"),
+                            QStringLiteral("no payment %1").arg(paymentNo));
         return HttpResponse::json(payment->toJson());
     });
 }
@@ -111,7 +114,8 @@ std::optional<qint64> optionalAmount(const HttpRequest &request, HttpResponse *p
     HttpRequest parsed = request;
     parsed.json = QJsonDocument::fromJson(request.body);
     if (!parsed.json.isObject()) {
-        *problem = respond(request, Problem::malformedJson(QStringLiteral("the body must be a JSON object"), 0));
+        *problem =
+            respond(request, Problem::malformedJson(QStringLiteral("the body must be a JSON object"), 0));
         return std::nullopt;
     }
     BodyReader body(parsed);
@@ -130,9 +134,10 @@ void addPaymentRoutes(Router &router, Gateway &gateway)
     Gateway *g = &gateway;
     router.add({.method = "POST",
                 .pattern = QStringLiteral("/api/v1/payments"),
-                .handler = [g](const HttpRequest &r) {
-                    return create(*g, r, r.principal.merchantId, r.principal.environment);
-                },
+                .handler =
+                    [g](const HttpRequest &r) {
+                        return create(*g, r, r.principal.merchantId, r.principal.environment);
+                    },
                 .access = Access::Merchant,
                 .jsonBody = true,
                 .summary = QStringLiteral("Create a card payment (Idempotency-Key honoured)"),
@@ -145,7 +150,8 @@ void addPaymentRoutes(Router &router, Gateway &gateway)
                 .pattern = QStringLiteral("/api/v1/payments"),
                 .handler = [g](const HttpRequest &r) { return list(*g, r); },
                 .access = Access::Merchant,
-                .summary = QStringLiteral("The merchant's payments, newest first (status, order_no, from, to, page)")});
+                .summary = QStringLiteral(
+                    "The merchant's payments, newest first (status, order_no, from, to, page)")});
     router.add({.method = "GET",
                 .pattern = QStringLiteral("/api/v1/payments/{payment_no}"),
                 .handler = [g](const HttpRequest &r) { return show(*g, r); },
@@ -153,43 +159,53 @@ void addPaymentRoutes(Router &router, Gateway &gateway)
                 .summary = QStringLiteral("One of the merchant's payments")});
     router.add({.method = "POST",
                 .pattern = QStringLiteral("/api/v1/payments/{payment_no}/cancel"),
-                .handler = [g](const HttpRequest &r) {
-                    return idempotency::run(g->runtime.database(), r, merchantScope(r.principal.merchantId), [&] {
-                        return cancelPayment(*g, r, r.principal.merchantId, r.pathParam(QStringLiteral("payment_no")));
-                    });
-                },
+                .handler =
+                    [g](const HttpRequest &r) {
+                        return idempotency::run(
+                            g->runtime.database(), r, merchantScope(r.principal.merchantId), [&] {
+                                return cancelPayment(*g, r, r.principal.merchantId,
+                                                     r.pathParam(QStringLiteral("payment_no")));
+                            });
+                    },
                 .access = Access::Merchant,
                 .summary = QStringLiteral("Cancel a pending or processing payment")});
-    router.add({.method = "POST",
-                .pattern = QStringLiteral("/api/v1/payments/{payment_no}/capture"),
-                .handler = [g](const HttpRequest &r) {
-                    HttpResponse problem;
-                    const std::optional<qint64> amount = optionalAmount(r, &problem);
-                    if (problem.status != 200)
-                        return problem;
-                    return idempotency::run(g->runtime.database(), r, merchantScope(r.principal.merchantId), [&] {
-                        return capturePayment(*g, r, r.principal.merchantId, r.pathParam(QStringLiteral("payment_no")),
-                                              amount);
-                    });
-                },
-                .access = Access::Merchant,
-                .summary = QStringLiteral("Capture an authorized payment once, fully or partly (amount_minor)")});
+    router.add(
+        {.method = "POST",
+         .pattern = QStringLiteral("/api/v1/payments/{payment_no}/capture"),
+         .handler =
+             [g](const HttpRequest &r) {
+                 HttpResponse problem;
+                 const std::optional<qint64> amount = optionalAmount(r, &problem);
+                 if (problem.status != 200)
+                     return problem;
+                 return idempotency::run(
+                     g->runtime.database(), r, merchantScope(r.principal.merchantId), [&] {
+                         return capturePayment(*g, r, r.principal.merchantId,
+                                               r.pathParam(QStringLiteral("payment_no")), amount);
+                     });
+             },
+         .access = Access::Merchant,
+         .summary = QStringLiteral("Capture an authorized payment once, fully or partly (amount_minor)")});
     router.add({.method = "POST",
                 .pattern = QStringLiteral("/api/v1/payments/{payment_no}/void"),
-                .handler = [g](const HttpRequest &r) {
-                    return idempotency::run(g->runtime.database(), r, merchantScope(r.principal.merchantId), [&] {
-                        return voidPayment(*g, r, r.principal.merchantId, r.pathParam(QStringLiteral("payment_no")));
-                    });
-                },
+                .handler =
+                    [g](const HttpRequest &r) {
+                        return idempotency::run(
+                            g->runtime.database(), r, merchantScope(r.principal.merchantId), [&] {
+                                return voidPayment(*g, r, r.principal.merchantId,
+                                                   r.pathParam(QStringLiteral("payment_no")));
+                            });
+                    },
                 .access = Access::Merchant,
                 .summary = QStringLiteral("Void an authorized payment")});
-    router.add({.method = "POST",
-                .pattern = QStringLiteral("/internal/v1/payments"),
-                .handler = [g](const HttpRequest &r) { return createInternal(*g, r); },
-                .access = Access::Internal,
-                .jsonBody = true,
-                .summary = QStringLiteral("Create a payment for a merchant named in the body (cashier-service)"),
-                .successStatus = 201});
+    router.add(
+        {.method = "POST",
+         .pattern = QStringLiteral("/internal/v1/payments"),
+         .handler = [g](const HttpRequest &r) { return createInternal(*g, r); },
+         .access = Access::Internal,
+         .jsonBody = true,
+         .summary = QStringLiteral("Create a payment for a merchant named in the body (cashier-service)"),
+         .successStatus = 201});
 }
 
 } // namespace paydesk::services::gateway

@@ -18,22 +18,21 @@ using namespace platform;
 namespace refund_routes {
 HttpResponse create(Gateway &gateway, const HttpRequest &request)
 {
-    return idempotency::run(gateway.runtime.database(), request,
-                            QStringLiteral("merchant:") + request.principal.merchantId, [&] {
-                                BodyReader body(request);
-                                RefundCommand command;
-                                command.merchantId = request.principal.merchantId;
-                                command.paymentNo = body.string(QStringLiteral("payment_no"),
-                                                                {.required = true, .maxLength = 64});
-                                command.amountMinor =
-                                    body.int64(QStringLiteral("amount_minor"), {.required = true, .min = 1});
-                                command.reason = body.string(QStringLiteral("reason"), {.maxLength = 255});
-                                command.operatorType = QStringLiteral("merchant");
-                                command.operatorId = request.principal.apiKeyId;
-                                if (!body.ok())
-                                    return body.problem();
-                                return createRefund(gateway, request, command);
-                            });
+    return idempotency::run(
+        gateway.runtime.database(), request, QStringLiteral("merchant:") + request.principal.merchantId, [&] {
+            BodyReader body(request);
+            RefundCommand command;
+            command.merchantId = request.principal.merchantId;
+            command.paymentNo =
+                body.string(QStringLiteral("payment_no"), {.required = true, .maxLength = 64});
+            command.amountMinor = body.int64(QStringLiteral("amount_minor"), {.required = true, .min = 1});
+            command.reason = body.string(QStringLiteral("reason"), {.maxLength = 255});
+            command.operatorType = QStringLiteral("merchant");
+            command.operatorId = request.principal.apiKeyId;
+            if (!body.ok())
+                return body.problem();
+            return createRefund(gateway, request, command);
+        });
 }
 
 HttpResponse show(Gateway &gateway, const HttpRequest &request)
@@ -45,7 +44,8 @@ HttpResponse show(Gateway &gateway, const HttpRequest &request)
         if (!store::loadRefund(db, refundNo, request.principal.merchantId, false, &refund, &error))
             return respond(request, Problem::internal(error));
         if (!refund)
-            return notFound(request, QStringLiteral("REFUND_NOT_FOUND"), QStringLiteral("no refund %1").arg(refundNo));
+            return notFound(request, QStringLiteral("REFUND_NOT_FOUND"),
+                            QStringLiteral("no refund %1").arg(refundNo));
         return HttpResponse::json(refund->toJson());
     });
 }
@@ -78,21 +78,23 @@ HttpResponse list(Gateway &gateway, const HttpRequest &request)
 void addRefundRoutes(Router &router, Gateway &gateway)
 {
     Gateway *g = &gateway;
-    router.add({.method = "POST",
-                .pattern = QStringLiteral("/api/v1/refunds"),
-                .handler = [g](const HttpRequest &r) { return refund_routes::create(*g, r); },
-                .access = Access::Merchant,
-                .jsonBody = true,
-                .summary = QStringLiteral("Refund a successful payment, fully or partly (Idempotency-Key honoured)"),
-                .requestSchema = {{QStringLiteral("type"), QStringLiteral("object")},
-                                  {QStringLiteral("required"),
-                                   QJsonArray{QStringLiteral("payment_no"), QStringLiteral("amount_minor")}}},
-                .successStatus = 201});
-    router.add({.method = "GET",
-                .pattern = QStringLiteral("/api/v1/refunds"),
-                .handler = [g](const HttpRequest &r) { return refund_routes::list(*g, r); },
-                .access = Access::Merchant,
-                .summary = QStringLiteral("The merchant's refunds, newest first (payment_no, status, page)")});
+    router.add(
+        {.method = "POST",
+         .pattern = QStringLiteral("/api/v1/refunds"),
+         .handler = [g](const HttpRequest &r) { return refund_routes::create(*g, r); },
+         .access = Access::Merchant,
+         .jsonBody = true,
+         .summary = QStringLiteral("Refund a successful payment, fully or partly (Idempotency-Key honoured)"),
+         .requestSchema = {{QStringLiteral("type"), QStringLiteral("object")},
+                           {QStringLiteral("required"),
+                            QJsonArray{QStringLiteral("payment_no"), QStringLiteral("amount_minor")}}},
+         .successStatus = 201});
+    router.add(
+        {.method = "GET",
+         .pattern = QStringLiteral("/api/v1/refunds"),
+         .handler = [g](const HttpRequest &r) { return refund_routes::list(*g, r); },
+         .access = Access::Merchant,
+         .summary = QStringLiteral("The merchant's refunds, newest first (payment_no, status, page)")});
     router.add({.method = "GET",
                 .pattern = QStringLiteral("/api/v1/refunds/{refund_no}"),
                 .handler = [g](const HttpRequest &r) { return refund_routes::show(*g, r); },

@@ -110,7 +110,8 @@ bool loadOnePayment(QSqlDatabase &db, const QString &where, const QVariantList &
                     std::optional<Payment> *payment, QString *error)
 {
     QSqlQuery q(db);
-    if (!exec(q, QStringLiteral("SELECT ") + kPaymentColumns + QStringLiteral(" FROM payments WHERE ") + where,
+    if (!exec(q,
+              QStringLiteral("SELECT ") + kPaymentColumns + QStringLiteral(" FROM payments WHERE ") + where,
               values, error))
         return false;
     *payment = q.next() ? std::optional<Payment>(readPayment(q)) : std::nullopt;
@@ -128,10 +129,26 @@ bool insertPayment(QSqlDatabase &db, const Payment &p, bool *inserted, QString *
                   "customer_email, customer_ip, device_id, notify_url, return_url, metadata, expires_at) "
                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?) "
                   "ON CONFLICT (merchant_id, order_no) DO NOTHING"),
-              {p.paymentNo, p.merchantId, p.environment, p.orderNo, nullable(p.idempotencyKey), p.amountMinor,
-               p.currency, toString(p.status), p.capture, p.payMethod, nullable(p.channel), nullable(p.cardLast4),
-               nullable(p.description), nullable(p.customerEmail), nullable(p.customerIp), nullable(p.deviceId),
-               nullable(p.notifyUrl), nullable(p.returnUrl), jsonText(p.metadata), p.expiresAt.toUTC()},
+              {p.paymentNo,
+               p.merchantId,
+               p.environment,
+               p.orderNo,
+               nullable(p.idempotencyKey),
+               p.amountMinor,
+               p.currency,
+               toString(p.status),
+               p.capture,
+               p.payMethod,
+               nullable(p.channel),
+               nullable(p.cardLast4),
+               nullable(p.description),
+               nullable(p.customerEmail),
+               nullable(p.customerIp),
+               nullable(p.deviceId),
+               nullable(p.notifyUrl),
+               nullable(p.returnUrl),
+               jsonText(p.metadata),
+               p.expiresAt.toUTC()},
               error))
         return false;
     *inserted = q.numRowsAffected() == 1;
@@ -151,41 +168,45 @@ bool loadPayment(QSqlDatabase &db, const QString &paymentNo, const QString &merc
 bool loadPaymentByOrder(QSqlDatabase &db, const QString &merchantId, const QString &orderNo,
                         std::optional<Payment> *payment, QString *error)
 {
-    return loadOnePayment(db, QStringLiteral("merchant_id = ? AND order_no = ?"), {merchantId, orderNo}, payment,
-                          error);
+    return loadOnePayment(db, QStringLiteral("merchant_id = ? AND order_no = ?"), {merchantId, orderNo},
+                          payment, error);
 }
 
 bool savePayment(QSqlDatabase &db, const Payment &p, PaymentStatus expected, bool *updated, QString *error)
 {
     QSqlQuery q(db);
-    if (!exec(q,
-              QStringLiteral(
-                  "UPDATE payments SET status = ?, channel = ?, channel_trade_no = ?, channel_fee_minor = ?, "
-                  "captured_minor = ?, refunded_minor = ?, card_brand = ?, card_last4 = ?, risk_decision = ?, "
-                  "risk_score = ?, risk_level = ?, risk_reasons = ?::jsonb, error_code = ?, error_message = ?, "
-                  "authorization_expires_at = ?, paid_at = ?, updated_at = now() "
-                  "WHERE payment_no = ? AND status = ?"),
-              {toString(p.status), nullable(p.channel), nullable(p.channelTradeNo), p.channelFeeMinor,
-               p.capturedMinor, p.refundedMinor, nullable(p.cardBrand), nullable(p.cardLast4),
-               nullable(p.riskDecision), p.riskScore < 0 ? QVariant(QMetaType(QMetaType::Int)) : QVariant(p.riskScore),
-               nullable(p.riskLevel),
-               p.riskReasons.isEmpty() ? QVariant(QMetaType(QMetaType::QString))
-                                       : QVariant(QString::fromUtf8(QJsonDocument(p.riskReasons).toJson(
-                                             QJsonDocument::Compact))),
-               nullable(p.errorCode), nullable(p.errorMessage), nullable(p.authorizationExpiresAt),
-               nullable(p.paidAt), p.paymentNo, toString(expected)},
-              error))
+    if (!exec(
+            q,
+            QStringLiteral(
+                "UPDATE payments SET status = ?, channel = ?, channel_trade_no = ?, channel_fee_minor = ?, "
+                "captured_minor = ?, refunded_minor = ?, card_brand = ?, card_last4 = ?, risk_decision = ?, "
+                "risk_score = ?, risk_level = ?, risk_reasons = ?::jsonb, error_code = ?, error_message = ?, "
+                "authorization_expires_at = ?, paid_at = ?, updated_at = now() "
+                "WHERE payment_no = ? AND status = ?"),
+            {toString(p.status), nullable(p.channel), nullable(p.channelTradeNo), p.channelFeeMinor,
+             p.capturedMinor, p.refundedMinor, nullable(p.cardBrand), nullable(p.cardLast4),
+             nullable(p.riskDecision),
+             p.riskScore < 0 ? QVariant(QMetaType(QMetaType::Int)) : QVariant(p.riskScore),
+             nullable(p.riskLevel),
+             p.riskReasons.isEmpty()
+                 ? QVariant(QMetaType(QMetaType::QString))
+                 : QVariant(QString::fromUtf8(QJsonDocument(p.riskReasons).toJson(QJsonDocument::Compact))),
+             nullable(p.errorCode), nullable(p.errorMessage), nullable(p.authorizationExpiresAt),
+             nullable(p.paidAt), p.paymentNo, toString(expected)},
+            error))
         return false;
     *updated = q.numRowsAffected() == 1;
     return true;
 }
 
-bool claimCapture(QSqlDatabase &db, const QString &paymentNo, qint64 amountMinor, bool *claimed, QString *error)
+bool claimCapture(QSqlDatabase &db, const QString &paymentNo, qint64 amountMinor, bool *claimed,
+                  QString *error)
 {
     QSqlQuery q(db);
     if (!exec(q,
-              QStringLiteral("UPDATE payments SET capture_requested_minor = ?, updated_at = now() "
-                             "WHERE payment_no = ? AND status = 'authorized' AND capture_requested_minor IS NULL"),
+              QStringLiteral(
+                  "UPDATE payments SET capture_requested_minor = ?, updated_at = now() "
+                  "WHERE payment_no = ? AND status = 'authorized' AND capture_requested_minor IS NULL"),
               {amountMinor, paymentNo}, error))
         return false;
     *claimed = q.numRowsAffected() == 1;
@@ -225,8 +246,10 @@ bool listPayments(QSqlDatabase &db, const PaymentFilter &f, QList<Payment> *paym
     values << f.limit << f.offset;
     QSqlQuery q(db);
     if (!exec(q,
-              QStringLiteral("SELECT ") + kPaymentColumns + QStringLiteral(", count(*) OVER () FROM payments") +
-                  (where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND "))) +
+              QStringLiteral("SELECT ") + kPaymentColumns +
+                  QStringLiteral(", count(*) OVER () FROM payments") +
+                  (where.isEmpty() ? QString()
+                                   : QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND "))) +
                   QStringLiteral(" ORDER BY created_at DESC, payment_no DESC LIMIT ? OFFSET ?"),
               values, error))
         return false;
@@ -242,7 +265,8 @@ bool listPayments(QSqlDatabase &db, const PaymentFilter &f, QList<Payment> *paym
         values.removeLast();
         if (!exec(c,
                   QStringLiteral("SELECT count(*) FROM payments") +
-                      (where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND "))),
+                      (where.isEmpty() ? QString()
+                                       : QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND "))),
                   values, error))
             return false;
         *total = c.next() ? c.value(0).toLongLong() : 0;
@@ -250,7 +274,8 @@ bool listPayments(QSqlDatabase &db, const PaymentFilter &f, QList<Payment> *paym
     return true;
 }
 
-bool appendTimeline(QSqlDatabase &db, const QString &paymentNo, const QList<TimelineEntry> &entries, QString *error)
+bool appendTimeline(QSqlDatabase &db, const QString &paymentNo, const QList<TimelineEntry> &entries,
+                    QString *error)
 {
     if (entries.isEmpty())
         return true;
@@ -273,10 +298,11 @@ bool appendTimeline(QSqlDatabase &db, const QString &paymentNo, const QList<Time
 bool loadTimeline(QSqlDatabase &db, const QString &paymentNo, QList<TimelineEntry> *entries, QString *error)
 {
     QSqlQuery q(db);
-    if (!exec(q,
-              QStringLiteral("SELECT kind, step, from_status, to_status, detail::text, at FROM payment_events "
-                             "WHERE payment_no = ? ORDER BY id"),
-              {paymentNo}, error))
+    if (!exec(
+            q,
+            QStringLiteral("SELECT kind, step, from_status, to_status, detail::text, at FROM payment_events "
+                           "WHERE payment_no = ? ORDER BY id"),
+            {paymentNo}, error))
         return false;
     while (q.next())
         entries->append({q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
@@ -288,19 +314,21 @@ bool loadTimeline(QSqlDatabase &db, const QString &paymentNo, QList<TimelineEntr
 bool insertRefund(QSqlDatabase &db, const Refund &r, QString *error)
 {
     QSqlQuery q(db);
-    return exec(q,
-                QStringLiteral("INSERT INTO refunds (refund_no, payment_no, merchant_id, amount_minor, currency, "
-                               "status, reason, operator_type, operator_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-                {r.refundNo, r.paymentNo, r.merchantId, r.amountMinor, r.currency, toString(r.status),
-                 nullable(r.reason), r.operatorType, nullable(r.operatorId)},
-                error);
+    return exec(
+        q,
+        QStringLiteral("INSERT INTO refunds (refund_no, payment_no, merchant_id, amount_minor, currency, "
+                       "status, reason, operator_type, operator_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+        {r.refundNo, r.paymentNo, r.merchantId, r.amountMinor, r.currency, toString(r.status),
+         nullable(r.reason), r.operatorType, nullable(r.operatorId)},
+        error);
 }
 
 bool loadRefund(QSqlDatabase &db, const QString &refundNo, const QString &merchantId, bool forUpdate,
                 std::optional<Refund> *refund, QString *error)
 {
     QSqlQuery q(db);
-    QString statement = QStringLiteral("SELECT ") + kRefundColumns + QStringLiteral(" FROM refunds WHERE refund_no = ?");
+    QString statement =
+        QStringLiteral("SELECT ") + kRefundColumns + QStringLiteral(" FROM refunds WHERE refund_no = ?");
     QVariantList values{refundNo};
     if (!merchantId.isEmpty()) {
         statement += QStringLiteral(" AND merchant_id = ?");
@@ -330,8 +358,9 @@ bool saveRefund(QSqlDatabase &db, const Refund &r, RefundStatus expected, bool *
 {
     QSqlQuery q(db);
     if (!exec(q,
-              QStringLiteral("UPDATE refunds SET status = ?, channel_refund_no = ?, error_code = ?, refunded_at = ?, "
-                             "updated_at = now() WHERE refund_no = ? AND status = ?"),
+              QStringLiteral(
+                  "UPDATE refunds SET status = ?, channel_refund_no = ?, error_code = ?, refunded_at = ?, "
+                  "updated_at = now() WHERE refund_no = ? AND status = ?"),
               {toString(r.status), nullable(r.channelRefundNo), nullable(r.errorCode), nullable(r.refundedAt),
                r.refundNo, toString(expected)},
               error))
@@ -349,7 +378,8 @@ bool addRefunded(QSqlDatabase &db, const QString &paymentNo, qint64 amountMinor,
                 {amountMinor, paymentNo}, error);
 }
 
-bool listRefunds(QSqlDatabase &db, const RefundFilter &f, QList<Refund> *refunds, qint64 *total, QString *error)
+bool listRefunds(QSqlDatabase &db, const RefundFilter &f, QList<Refund> *refunds, qint64 *total,
+                 QString *error)
 {
     QStringList where;
     QVariantList values;
@@ -369,7 +399,8 @@ bool listRefunds(QSqlDatabase &db, const RefundFilter &f, QList<Refund> *refunds
     QSqlQuery q(db);
     if (!exec(q,
               QStringLiteral("SELECT ") + kRefundColumns + QStringLiteral(", count(*) OVER () FROM refunds") +
-                  (where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND "))) +
+                  (where.isEmpty() ? QString()
+                                   : QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND "))) +
                   QStringLiteral(" ORDER BY created_at DESC, refund_no DESC LIMIT ? OFFSET ?"),
               values, error))
         return false;
@@ -408,10 +439,11 @@ bool claimDueTasks(QSqlDatabase &db, int limit, int leaseSeconds, QList<Task> *t
 {
     QSqlQuery q(db);
     if (!exec(q,
-              QStringLiteral("UPDATE payment_tasks SET next_attempt_at = now() + make_interval(secs => ?) "
-                             "WHERE id IN (SELECT id FROM payment_tasks WHERE done_at IS NULL AND "
-                             "next_attempt_at <= now() ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED) "
-                             "RETURNING id, payment_no, kind, payload::text, attempts"),
+              QStringLiteral(
+                  "UPDATE payment_tasks SET next_attempt_at = now() + make_interval(secs => ?) "
+                  "WHERE id IN (SELECT id FROM payment_tasks WHERE done_at IS NULL AND "
+                  "next_attempt_at <= now() ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED) "
+                  "RETURNING id, payment_no, kind, payload::text, attempts"),
               {leaseSeconds, limit}, error))
         return false;
     return readTasks(q, tasks);
@@ -436,29 +468,32 @@ bool loadTasks(QSqlDatabase &db, const QList<qint64> &ids, QList<Task> *tasks, Q
 bool markTaskDone(QSqlDatabase &db, qint64 id, QString *error)
 {
     QSqlQuery q(db);
-    return exec(q, QStringLiteral("UPDATE payment_tasks SET done_at = now(), attempts = attempts + 1 WHERE id = ?"),
-                {id}, error);
+    return exec(
+        q, QStringLiteral("UPDATE payment_tasks SET done_at = now(), attempts = attempts + 1 WHERE id = ?"),
+        {id}, error);
 }
 
 bool markTaskFailed(QSqlDatabase &db, qint64 id, const QString &reason, QString *error)
 {
     QSqlQuery q(db);
-    return exec(q,
-                QStringLiteral("UPDATE payment_tasks SET attempts = attempts + 1, last_error = ?, "
-                               "next_attempt_at = now() + make_interval(secs => least(600, power(2, attempts)::int)) "
-                               "WHERE id = ?"),
-                {reason.left(1000), id}, error);
+    return exec(
+        q,
+        QStringLiteral("UPDATE payment_tasks SET attempts = attempts + 1, last_error = ?, "
+                       "next_attempt_at = now() + make_interval(secs => least(600, power(2, attempts)::int)) "
+                       "WHERE id = ?"),
+        {reason.left(1000), id}, error);
 }
 
 bool dueExpiries(QSqlDatabase &db, int limit, QStringList *paymentNos, QString *error)
 {
     QSqlQuery q(db);
     if (!exec(q,
-              QStringLiteral("(SELECT payment_no, expires_at AS due FROM payments WHERE status IN ('pending', "
-                             "'processing') AND expires_at <= now() ORDER BY expires_at LIMIT ?) UNION ALL "
-                             "(SELECT payment_no, authorization_expires_at FROM payments WHERE status = "
-                             "'authorized' AND authorization_expires_at <= now() ORDER BY authorization_expires_at "
-                             "LIMIT ?) ORDER BY due LIMIT ?"),
+              QStringLiteral(
+                  "(SELECT payment_no, expires_at AS due FROM payments WHERE status IN ('pending', "
+                  "'processing') AND expires_at <= now() ORDER BY expires_at LIMIT ?) UNION ALL "
+                  "(SELECT payment_no, authorization_expires_at FROM payments WHERE status = "
+                  "'authorized' AND authorization_expires_at <= now() ORDER BY authorization_expires_at "
+                  "LIMIT ?) ORDER BY due LIMIT ?"),
               {limit, limit, limit}, error))
         return false;
     while (q.next())
@@ -466,8 +501,8 @@ bool dueExpiries(QSqlDatabase &db, int limit, QStringList *paymentNos, QString *
     return true;
 }
 
-bool insertCallback(QSqlDatabase &db, const QString &channel, const QJsonObject &verified, const QByteArray &rawBody,
-                    bool applied, QString *error)
+bool insertCallback(QSqlDatabase &db, const QString &channel, const QJsonObject &verified,
+                    const QByteArray &rawBody, bool applied, QString *error)
 {
     QSqlQuery q(db);
     return exec(q,

@@ -24,7 +24,8 @@ bool savePayment(QSqlDatabase &db, const Payment &payment, PaymentStatus expecte
                  QString *error);
 // Claims the one capture (amount > 0) or the void (0) of an authorised payment: sets
 // capture_requested_minor when it is unset; *claimed false when another came first.
-bool claimCapture(QSqlDatabase &db, const QString &paymentNo, qint64 amountMinor, bool *claimed, QString *error);
+bool claimCapture(QSqlDatabase &db, const QString &paymentNo, qint64 amountMinor, bool *claimed,
+                  QString *error);
 bool releaseCaptureClaim(QSqlDatabase &db, const QString &paymentNo, QString *error);
 
 struct PaymentFilter
