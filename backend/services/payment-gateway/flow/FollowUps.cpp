@@ -32,7 +32,6 @@ QString segment(const QString &text)
 // Done, or a reason to try again later.
 std::optional<QString> execute(Gateway &gateway, const store::Task &t, const HttpRequest *parent)
 {
-    const auto transient = [](const HttpResponse &r) { return r.status == 0 || r.status >= 500; };
     const auto failure = [](const HttpResponse &r) {
         return QStringLiteral("HTTP %1 %2").arg(r.status).arg(QString::fromUtf8(r.body.left(300)));
     };
@@ -59,7 +58,7 @@ std::optional<QString> execute(Gateway &gateway, const store::Task &t, const Htt
         gateway.runtime.log().write(LogLevel::Error, QStringLiteral("unknown follow-up task %1").arg(t.kind));
         return std::nullopt;
     }
-    if (transient(response))
+    if (isTransient(response))
         return failure(response);
     // 4xx: nothing left to do (no order or consumption, already in that state); recorded, not retried.
     if (!response.isSuccess())

@@ -34,6 +34,12 @@ inline const QString kChannelVoid = QStringLiteral("channel_void");
 inline const QString kChannelRefund = QStringLiteral("channel_refund");
 } // namespace task
 
+// No answer, or a 5xx: the callee may or may not have acted; retry or compensate.
+inline bool isTransient(const platform::HttpResponse &response)
+{
+    return response.status == 0 || response.status >= 500;
+}
+
 struct FollowUp
 {
     QString kind;

@@ -32,11 +32,6 @@ HttpResponse wrongStatus(const HttpRequest &request, const QString &code, const 
     return respond(request, problem);
 }
 
-bool transient(const HttpResponse &response)
-{
-    return response.status == 0 || response.status >= 500;
-}
-
 QString channelPath(const QString &paymentNo, const QString &action)
 {
     return QStringLiteral("/internal/v1/channel/payments/%1/%2")
@@ -101,7 +96,7 @@ bool setCaptureClaim(Gateway &gateway, const QString &paymentNo, std::optional<q
 
 HttpResponse channelRefused(const HttpRequest &request, const HttpResponse &answer, const QString &code)
 {
-    if (transient(answer))
+    if (isTransient(answer))
         return respond(request,
                        Problem::unavailable(QStringLiteral("CHANNEL_UNAVAILABLE"),
                                             QStringLiteral("the channel could not be reached; retry")));
@@ -246,7 +241,7 @@ HttpResponse cancelPayment(Gateway &gateway, const HttpRequest &request, const Q
     if (payment->status == PaymentStatus::Processing) {
         const HttpResponse answer = gateway.call(&request, QStringLiteral("channel-adapter"), "POST",
                                                  channelPath(paymentNo, QStringLiteral("cancel")));
-        if (transient(answer))
+        if (isTransient(answer))
             return channelRefused(request, answer, notCancellable);
         if (!answer.isSuccess())
             return wrongStatus(request, notCancellable, *payment,
@@ -271,188 +266,6 @@ HttpResponse cancelPayment(Gateway &gateway, const HttpRequest &request, const Q
                                             {{QStringLiteral("reason"), QStringLiteral("cancelled")}}));
             return std::nullopt;
         });
-}
-
-namespace {
-// A verified payment result from the channel, applied to an open payment under its row lock.
-HttpResponse applyPaymentCallback(Gateway &gateway, const HttpRequest &request, const QString &channel,
-                                  const QJsonObject &verified)
-{
-    const QString paymentNo = verified.value(QStringLiteral("payment_no")).toString();
-    const std::optional<ChannelOutcome> outcome =
-        channelOutcome(verified.value(QStringLiteral("status")).toString());
-    QList<qint64> taskIds;
-    bool applied = false;
-    QString current;
-    const HttpResponse response = transact(
-        gateway.runtime, request, [&](QSqlDatabase &db, QString *why) -> std::optional<HttpResponse> {
-            std::optional<Payment> payment;
-            if (!store::loadPayment(db, paymentNo, {}, true, &payment, why))
-                return std::nullopt;
-            const bool open = payment && (payment->status == PaymentStatus::Pending ||
-                                          payment->status == PaymentStatus::Processing);
-            if (open && outcome && *outcome != ChannelOutcome::Pending) {
-                Payment &p = *payment;
-                const PaymentStatus from = p.status;
-                p.status = statusAfter(*outcome);
-                p.channelTradeNo =
-                    verified.value(QStringLiteral("channel_trade_no")).toString(p.channelTradeNo);
-                QList<FollowUp> followUps;
-                if (p.status == PaymentStatus::Success) {
-                    p.capturedMinor = p.amountMinor;
-                    p.channelFeeMinor =
-                        verified.value(QStringLiteral("fee_minor")).toInteger(p.channelFeeMinor);
-                    p.paidAt = QDateTime::currentDateTimeUtc();
-                    followUps.append(
-                        orderFollowUp(task::kOrderPay, p, {{QStringLiteral("payment_no"), p.paymentNo}}));
-                } else if (p.status == PaymentStatus::Authorized) {
-                    p.authorizationExpiresAt =
-                        QDateTime::currentDateTimeUtc().addDays(gateway.preAuthorizationDays);
-                } else {
-                    p.errorCode = verified.value(QStringLiteral("decline_code"))
-                                      .toString(QStringLiteral("channel_failed"));
-                    followUps.append({task::kLimitRelease, {}});
-                    followUps.append(orderFollowUp(
-                        task::kOrderFail, p, {{QStringLiteral("reason"), QStringLiteral("payment_failed")}}));
-                }
-                if (!changeStatus(
-                        db, p, from, QStringLiteral("callback"),
-                        {{QStringLiteral("channel"), channel},
-                         {QStringLiteral("channel_status"), verified.value(QStringLiteral("status"))}},
-                        {}, followUps, &applied, &taskIds, why))
-                    return std::nullopt;
-            } else if (payment) {
-                // A duplicate or late callback: noted on the timeline, nothing else changes.
-                if (!store::appendTimeline(
-                        db, paymentNo,
-                        {{QStringLiteral("callback"),
-                          QStringLiteral("callback_ignored"),
-                          {},
-                          {},
-                          QJsonObject{
-                              {QStringLiteral("channel_status"), verified.value(QStringLiteral("status"))},
-                              {QStringLiteral("current"), toString(payment->status)}},
-                          {}}},
-                        why))
-                    return std::nullopt;
-            }
-            if (!store::insertCallback(db, channel, verified, request.body, applied, why))
-                return std::nullopt;
-            current = payment ? toString(payment->status) : QString();
-            return HttpResponse::json(QJsonObject{{QStringLiteral("received"), true},
-                                                  {QStringLiteral("applied"), applied},
-                                                  {QStringLiteral("status"), current}});
-        });
-    runFollowUps(gateway, taskIds, &request);
-    return response;
-}
-} // namespace
-
-HttpResponse handleCallback(Gateway &gateway, const HttpRequest &request, const QString &channel)
-{
-    QJsonObject headers;
-    for (auto it = request.headers.cbegin(); it != request.headers.cend(); ++it)
-        headers.insert(QString::fromLatin1(it.key()), QString::fromUtf8(it.value()));
-    const HttpResponse verify = gateway.call(
-        &request, QStringLiteral("channel-adapter"), "POST",
-        QStringLiteral("/internal/v1/channel/callbacks/%1/verify")
-            .arg(QString::fromLatin1(QUrl::toPercentEncoding(channel))),
-        {{QStringLiteral("headers"), headers}, {QStringLiteral("body"), QString::fromUtf8(request.body)}});
-    const QJsonObject verified = verify.jsonObject();
-    if (verify.status == 401 || verify.status == 403 ||
-        (verify.isSuccess() && !verified.value(QStringLiteral("verified")).toBool()))
-        return respond(request, Problem{401,
-                                        QStringLiteral("CALLBACK_SIGNATURE_INVALID"),
-                                        QStringLiteral("Callback not verified"),
-                                        QStringLiteral("the channel callback's signature does not verify"),
-                                        {}});
-    if (!verify.isSuccess()) {
-        if (transient(verify))
-            return respond(
-                request, Problem::unavailable(QStringLiteral("CHANNEL_UNAVAILABLE"),
-                                              QStringLiteral("the callback cannot be verified now; resend")));
-        return verify; // the adapter's own refusal (unknown channel ...), passed on
-    }
-    if (verified.value(QStringLiteral("kind")).toString() == QStringLiteral("refund")) {
-        QString error;
-        bool applied = false;
-        const QString refundNo = verified.value(QStringLiteral("refund_no")).toString();
-        if (!applyRefundResult(gateway, refundNo, verified.value(QStringLiteral("status")).toString(),
-                               verified.value(QStringLiteral("channel_refund_no")).toString(),
-                               verified.value(QStringLiteral("decline_code")).toString(),
-                               QStringLiteral("callback"), &applied, &error))
-            return respond(request, Problem::internal(QStringLiteral("the callback could not be applied")));
-        QSqlDatabase db = gateway.runtime.database().connection(&error);
-        Database::Use use(gateway.runtime.database());
-        if (db.isOpen())
-            store::insertCallback(db, channel, verified, request.body, applied, &error);
-        return HttpResponse::json(
-            QJsonObject{{QStringLiteral("received"), true}, {QStringLiteral("applied"), applied}});
-    }
-    return applyPaymentCallback(gateway, request, channel, verified);
-}
-
-SweepResult sweepOnce(Gateway &gateway)
-{
-    SweepResult result;
-    QString error;
-    QStringList due;
-    QSqlDatabase db = gateway.runtime.database().connection(&error);
-    if (!db.isOpen())
-        return result;
-    {
-        Database::Use use(gateway.runtime.database());
-        if (!store::dueExpiries(db, gateway.sweepBatchMax, &due, &error))
-            gateway.runtime.log().write(LogLevel::Warn, QStringLiteral("expiry sweep failed: %1").arg(error));
-    }
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    for (const QString &paymentNo : due) {
-        QList<qint64> taskIds;
-        bool applied = false;
-        Database::Use use(gateway.runtime.database());
-        const bool committed = inTransaction(
-            db,
-            [&](QString *why) {
-                std::optional<Payment> payment;
-                if (!store::loadPayment(db, paymentNo, {}, true, &payment, why))
-                    return false;
-                if (!payment)
-                    return true;
-                Payment &p = *payment;
-                const PaymentStatus from = p.status;
-                QList<FollowUp> followUps;
-                if ((from == PaymentStatus::Pending || from == PaymentStatus::Processing) &&
-                    p.expiresAt <= now) {
-                    followUps.append({task::kChannelCancel, {}});
-                } else if (from == PaymentStatus::Authorized && p.captureRequestedMinor < 0 &&
-                           p.authorizationExpiresAt.isValid() && p.authorizationExpiresAt <= now) {
-                    followUps.append({task::kChannelVoid, {}});
-                } else {
-                    return true; // changed since the scan
-                }
-                followUps.append(orderFollowUp(task::kOrderExpire, p));
-                followUps.append({task::kLimitRelease, {}});
-                p.status = PaymentStatus::Expired;
-                p.errorCode = QStringLiteral("EXPIRED");
-                return changeStatus(db, p, from, QStringLiteral("expire"), {}, {}, followUps, &applied,
-                                    &taskIds, why);
-            },
-            &error);
-        if (!committed) {
-            gateway.runtime.log().write(LogLevel::Warn,
-                                        QStringLiteral("expiry of %1 failed: %2").arg(paymentNo, error));
-            continue;
-        }
-        if (applied)
-            ++result.expired;
-        runFollowUps(gateway, taskIds, nullptr);
-    }
-    if (result.expired > 0)
-        gateway.runtime.kickOutbox();
-    result.tasks = runDueFollowUps(gateway);
-    Database::Use use(gateway.runtime.database());
-    result.idempotencyKeysPurged = idempotency::purgeExpired(db, 1000, &error);
-    return result;
 }
 
 } // namespace paydesk::services::gateway

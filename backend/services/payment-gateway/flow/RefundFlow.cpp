@@ -126,7 +126,7 @@ std::optional<QString> executeChannelRefund(Gateway &gateway, const QString &ref
                                               {QStringLiteral("payment_no"), refund->paymentNo},
                                               {QStringLiteral("amount_minor"), refund->amountMinor},
                                               {QStringLiteral("currency"), refund->currency}});
-    if (answer.status == 0 || answer.status >= 500)
+    if (isTransient(answer))
         return QStringLiteral("channel refund: HTTP %1").arg(answer.status);
     const QJsonObject body = answer.jsonObject();
     const QString status =

@@ -1,4 +1,7 @@
+// payments and their timeline.
+
 #include "services/payment-gateway/store/PaymentStore.h"
+#include "services/payment-gateway/store/StoreSupport.h"
 
 #include "platform/db/Sql.h"
 
@@ -8,6 +11,7 @@
 namespace paydesk::services::gateway::store {
 
 using platform::sql::exec;
+using namespace detail;
 
 namespace {
 const QString kPaymentColumns = QStringLiteral(
@@ -17,29 +21,6 @@ const QString kPaymentColumns = QStringLiteral(
     "risk_reasons::text, error_code, error_message, description, customer_email, customer_ip, device_id, "
     "notify_url, return_url, metadata::text, created_at, updated_at, expires_at, authorization_expires_at, "
     "paid_at");
-const QString kRefundColumns =
-    QStringLiteral("refund_no, payment_no, merchant_id, amount_minor, currency, status, reason, "
-                   "channel_refund_no, error_code, operator_type, operator_id, created_at, updated_at, "
-                   "refunded_at");
-
-QVariant nullable(const QString &text)
-{
-    return text.isEmpty() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(text);
-}
-QVariant nullable(const QDateTime &time)
-{
-    return time.isValid() ? QVariant(time.toUTC()) : QVariant(QMetaType(QMetaType::QDateTime));
-}
-QString jsonText(const QJsonObject &object)
-{
-    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
-}
-QDateTime utc(const QVariant &value)
-{
-    QDateTime time = value.toDateTime();
-    return time.isValid() ? time.toUTC() : QDateTime();
-}
-
 Payment readPayment(const QSqlQuery &q)
 {
     Payment p;
@@ -83,27 +64,6 @@ Payment readPayment(const QSqlQuery &q)
     p.authorizationExpiresAt = utc(q.value(i++));
     p.paidAt = utc(q.value(i++));
     return p;
-}
-
-Refund readRefund(const QSqlQuery &q)
-{
-    Refund r;
-    int i = 0;
-    r.refundNo = q.value(i++).toString();
-    r.paymentNo = q.value(i++).toString();
-    r.merchantId = q.value(i++).toString();
-    r.amountMinor = q.value(i++).toLongLong();
-    r.currency = q.value(i++).toString();
-    r.status = refundStatus(q.value(i++).toString()).value_or(RefundStatus::Failed);
-    r.reason = q.value(i++).toString();
-    r.channelRefundNo = q.value(i++).toString();
-    r.errorCode = q.value(i++).toString();
-    r.operatorType = q.value(i++).toString();
-    r.operatorId = q.value(i++).toString();
-    r.createdAt = utc(q.value(i++));
-    r.updatedAt = utc(q.value(i++));
-    r.refundedAt = utc(q.value(i++));
-    return r;
 }
 
 bool loadOnePayment(QSqlDatabase &db, const QString &where, const QVariantList &values,
@@ -309,210 +269,6 @@ bool loadTimeline(QSqlDatabase &db, const QString &paymentNo, QList<TimelineEntr
                          q.value(3).toString(), QJsonDocument::fromJson(q.value(4).toByteArray()).object(),
                          utc(q.value(5))});
     return true;
-}
-
-bool insertRefund(QSqlDatabase &db, const Refund &r, QString *error)
-{
-    QSqlQuery q(db);
-    return exec(
-        q,
-        QStringLiteral("INSERT INTO refunds (refund_no, payment_no, merchant_id, amount_minor, currency, "
-                       "status, reason, operator_type, operator_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-        {r.refundNo, r.paymentNo, r.merchantId, r.amountMinor, r.currency, toString(r.status),
-         nullable(r.reason), r.operatorType, nullable(r.operatorId)},
-        error);
-}
-
-bool loadRefund(QSqlDatabase &db, const QString &refundNo, const QString &merchantId, bool forUpdate,
-                std::optional<Refund> *refund, QString *error)
-{
-    QSqlQuery q(db);
-    QString statement =
-        QStringLiteral("SELECT ") + kRefundColumns + QStringLiteral(" FROM refunds WHERE refund_no = ?");
-    QVariantList values{refundNo};
-    if (!merchantId.isEmpty()) {
-        statement += QStringLiteral(" AND merchant_id = ?");
-        values.append(merchantId);
-    }
-    if (forUpdate)
-        statement += QStringLiteral(" FOR UPDATE");
-    if (!exec(q, statement, values, error))
-        return false;
-    *refund = q.next() ? std::optional<Refund>(readRefund(q)) : std::nullopt;
-    return true;
-}
-
-bool reservedRefundMinor(QSqlDatabase &db, const QString &paymentNo, qint64 *reservedMinor, QString *error)
-{
-    QSqlQuery q(db);
-    if (!exec(q,
-              QStringLiteral("SELECT coalesce(sum(amount_minor), 0) FROM refunds WHERE payment_no = ? "
-                             "AND status IN ('pending', 'processing', 'success')"),
-              {paymentNo}, error))
-        return false;
-    *reservedMinor = q.next() ? q.value(0).toLongLong() : 0;
-    return true;
-}
-
-bool saveRefund(QSqlDatabase &db, const Refund &r, RefundStatus expected, bool *updated, QString *error)
-{
-    QSqlQuery q(db);
-    if (!exec(q,
-              QStringLiteral(
-                  "UPDATE refunds SET status = ?, channel_refund_no = ?, error_code = ?, refunded_at = ?, "
-                  "updated_at = now() WHERE refund_no = ? AND status = ?"),
-              {toString(r.status), nullable(r.channelRefundNo), nullable(r.errorCode), nullable(r.refundedAt),
-               r.refundNo, toString(expected)},
-              error))
-        return false;
-    *updated = q.numRowsAffected() == 1;
-    return true;
-}
-
-bool addRefunded(QSqlDatabase &db, const QString &paymentNo, qint64 amountMinor, QString *error)
-{
-    QSqlQuery q(db);
-    return exec(q,
-                QStringLiteral("UPDATE payments SET refunded_minor = refunded_minor + ?, updated_at = now() "
-                               "WHERE payment_no = ?"),
-                {amountMinor, paymentNo}, error);
-}
-
-bool listRefunds(QSqlDatabase &db, const RefundFilter &f, QList<Refund> *refunds, qint64 *total,
-                 QString *error)
-{
-    QStringList where;
-    QVariantList values;
-    if (!f.merchantId.isEmpty()) {
-        where.append(QStringLiteral("merchant_id = ?"));
-        values.append(f.merchantId);
-    }
-    if (!f.paymentNo.isEmpty()) {
-        where.append(QStringLiteral("payment_no = ?"));
-        values.append(f.paymentNo);
-    }
-    if (!f.status.isEmpty()) {
-        where.append(QStringLiteral("status = ?"));
-        values.append(f.status);
-    }
-    values << f.limit << f.offset;
-    QSqlQuery q(db);
-    if (!exec(q,
-              QStringLiteral("SELECT ") + kRefundColumns + QStringLiteral(", count(*) OVER () FROM refunds") +
-                  (where.isEmpty() ? QString()
-                                   : QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND "))) +
-                  QStringLiteral(" ORDER BY created_at DESC, refund_no DESC LIMIT ? OFFSET ?"),
-              values, error))
-        return false;
-    *total = 0;
-    while (q.next()) {
-        refunds->append(readRefund(q));
-        *total = q.value(14).toLongLong();
-    }
-    return true;
-}
-
-bool appendTask(QSqlDatabase &db, const QString &paymentNo, const QString &kind, const QJsonObject &payload,
-                qint64 *id, QString *error)
-{
-    QSqlQuery q(db);
-    if (!exec(q,
-              QStringLiteral("INSERT INTO payment_tasks (payment_no, kind, payload, next_attempt_at) VALUES "
-                             "(?, ?, ?::jsonb, now() + interval '30 seconds') RETURNING id"),
-              {paymentNo, kind, jsonText(payload)}, error))
-        return false;
-    *id = q.next() ? q.value(0).toLongLong() : 0;
-    return true;
-}
-
-namespace {
-bool readTasks(QSqlQuery &q, QList<Task> *tasks)
-{
-    while (q.next())
-        tasks->append({q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(),
-                       QJsonDocument::fromJson(q.value(3).toByteArray()).object(), q.value(4).toInt()});
-    return true;
-}
-} // namespace
-
-bool claimDueTasks(QSqlDatabase &db, int limit, int leaseSeconds, QList<Task> *tasks, QString *error)
-{
-    QSqlQuery q(db);
-    if (!exec(q,
-              QStringLiteral(
-                  "UPDATE payment_tasks SET next_attempt_at = now() + make_interval(secs => ?) "
-                  "WHERE id IN (SELECT id FROM payment_tasks WHERE done_at IS NULL AND "
-                  "next_attempt_at <= now() ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED) "
-                  "RETURNING id, payment_no, kind, payload::text, attempts"),
-              {leaseSeconds, limit}, error))
-        return false;
-    return readTasks(q, tasks);
-}
-
-bool loadTasks(QSqlDatabase &db, const QList<qint64> &ids, QList<Task> *tasks, QString *error)
-{
-    if (ids.isEmpty())
-        return true;
-    QStringList list;
-    for (qint64 id : ids)
-        list.append(QString::number(id));
-    QSqlQuery q(db);
-    if (!exec(q,
-              QStringLiteral("SELECT id, payment_no, kind, payload::text, attempts FROM payment_tasks "
-                             "WHERE id = ANY(?::bigint[]) AND done_at IS NULL ORDER BY id"),
-              {QStringLiteral("{") + list.join(u',') + u'}'}, error))
-        return false;
-    return readTasks(q, tasks);
-}
-
-bool markTaskDone(QSqlDatabase &db, qint64 id, QString *error)
-{
-    QSqlQuery q(db);
-    return exec(
-        q, QStringLiteral("UPDATE payment_tasks SET done_at = now(), attempts = attempts + 1 WHERE id = ?"),
-        {id}, error);
-}
-
-bool markTaskFailed(QSqlDatabase &db, qint64 id, const QString &reason, QString *error)
-{
-    QSqlQuery q(db);
-    return exec(
-        q,
-        QStringLiteral("UPDATE payment_tasks SET attempts = attempts + 1, last_error = ?, "
-                       "next_attempt_at = now() + make_interval(secs => least(600, power(2, attempts)::int)) "
-                       "WHERE id = ?"),
-        {reason.left(1000), id}, error);
-}
-
-bool dueExpiries(QSqlDatabase &db, int limit, QStringList *paymentNos, QString *error)
-{
-    QSqlQuery q(db);
-    if (!exec(q,
-              QStringLiteral(
-                  "(SELECT payment_no, expires_at AS due FROM payments WHERE status IN ('pending', "
-                  "'processing') AND expires_at <= now() ORDER BY expires_at LIMIT ?) UNION ALL "
-                  "(SELECT payment_no, authorization_expires_at FROM payments WHERE status = "
-                  "'authorized' AND authorization_expires_at <= now() ORDER BY authorization_expires_at "
-                  "LIMIT ?) ORDER BY due LIMIT ?"),
-              {limit, limit, limit}, error))
-        return false;
-    while (q.next())
-        paymentNos->append(q.value(0).toString());
-    return true;
-}
-
-bool insertCallback(QSqlDatabase &db, const QString &channel, const QJsonObject &verified,
-                    const QByteArray &rawBody, bool applied, QString *error)
-{
-    QSqlQuery q(db);
-    return exec(q,
-                QStringLiteral("INSERT INTO payment_callbacks (channel, payment_no, refund_no, kind, status, "
-                               "applied, raw_body) VALUES (?, ?, ?, ?, ?, ?, ?)"),
-                {channel, nullable(verified.value(QStringLiteral("payment_no")).toString()),
-                 nullable(verified.value(QStringLiteral("refund_no")).toString()),
-                 nullable(verified.value(QStringLiteral("kind")).toString()),
-                 nullable(verified.value(QStringLiteral("status")).toString()), applied, rawBody},
-                error);
 }
 
 } // namespace paydesk::services::gateway::store
