@@ -10,11 +10,15 @@
 #include "platform/host/ServiceRuntime.h"
 #include "platform/rpc/ServiceClient.h"
 #include "support/Infrastructure.h"
+#include "support/MerchantFixture.h"
 #include "support/ServerProcess.h"
 #include "support/ServiceDatabase.h"
 #include "support/TestSupport.h"
 
 #include <QJsonArray>
+#include <QMessageAuthenticationCode>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QSet>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -27,12 +31,10 @@ using namespace paydesk::testing;
 
 namespace {
 constexpr quint16 kGatewaySeed = 40003;
-constexpr quint16 kMerchantSeed = 40002;
 constexpr quint16 kOrderSeed = 40004;
 constexpr quint16 kChannelSeed = 40005;
 constexpr quint16 kRiskSeed = 40006;
 constexpr quint16 kAccountingSeed = 40007;
-constexpr quint16 kAuthSeed = 40011;
 constexpr quint16 kLimitSeed = 40022;
 
 const char kApproved[] = "4242424242424242";
@@ -48,6 +50,60 @@ struct Merchant
     QString id;
     QByteArray keyId;
     QByteArray secret;
+};
+
+// A merchant's webhook endpoint: a minimal HTTP/1.1 server on the test thread that answers 200 and
+// keeps what it received (the QTRY loops of the test run its events).
+class WebhookReceiver : public QObject
+{
+public:
+    struct Delivery
+    {
+        QHash<QByteArray, QByteArray> headers; // lower-case names
+        QByteArray body;
+    };
+    QList<Delivery> deliveries;
+
+    bool start() { return m_server.listen(QHostAddress::LocalHost, 0); }
+    QString url() const { return QStringLiteral("http://127.0.0.1:%1/hooks").arg(m_server.serverPort()); }
+
+    WebhookReceiver()
+    {
+        connect(&m_server, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *socket = m_server.nextPendingConnection()) {
+                connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+                connect(socket, &QTcpSocket::readyRead, this, [this, socket] { read(socket); });
+            }
+        });
+    }
+
+private:
+    void read(QTcpSocket *socket)
+    {
+        QByteArray &buffer = m_buffers[socket];
+        buffer += socket->readAll();
+        const qsizetype end = buffer.indexOf("\r\n\r\n");
+        if (end < 0)
+            return;
+        Delivery delivery;
+        const QList<QByteArray> lines = buffer.left(end).split('\n');
+        for (qsizetype i = 1; i < lines.size(); ++i) {
+            const qsizetype colon = lines[i].indexOf(':');
+            if (colon > 0)
+                delivery.headers.insert(lines[i].left(colon).trimmed().toLower(), lines[i].mid(colon + 1).trimmed());
+        }
+        const qsizetype length = delivery.headers.value("content-length").toLongLong();
+        if (buffer.size() < end + 4 + length)
+            return;
+        delivery.body = buffer.mid(end + 4, length);
+        deliveries.append(delivery);
+        m_buffers.remove(socket);
+        socket->write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        socket->disconnectFromHost();
+    }
+
+    QTcpServer m_server;
+    QHash<QTcpSocket *, QByteArray> m_buffers;
 };
 } // namespace
 
@@ -174,22 +230,17 @@ class PaymentFlowTest : public QObject
     }
     Merchant createMerchant(const QString &name)
     {
-        const HttpResult created = adminCall(kMerchantSeed, "POST", "/api/v1/merchants",
-                                             {{"name", name},
-                                              {"email", name.toLower().remove(' ') + "@shop.example"},
-                                              {"country", "DE"},
-                                              {"business_type", "individual"}});
-        if (created.status != 201)
-            qWarning() << "merchant" << created.status << created.body;
-        Merchant m;
-        m.id = created.json().value("id").toString();
-        const HttpResult key = adminCall(kAuthSeed, "POST", "/api/v1/merchants/" + m.id + "/api-keys",
-                                         {{"environment", "test"}, {"label", "flow"}});
-        if (key.status != 201)
-            qWarning() << "key" << key.status << key.body;
-        m.keyId = key.json().value("key_id").toString().toLatin1();
-        m.secret = key.json().value("secret").toString().toLatin1();
-        return m;
+        MerchantSetup setup;
+        setup.name = name;
+        QString error;
+        const std::optional<TestMerchant> onboarded = onboardMerchant(
+            [this](quint16 seed, const QString &path) { return url(seed, path); },
+            adminToken(m_dir.path(), {"*"}), setup, &error);
+        if (!onboarded) {
+            qWarning() << "onboarding failed:" << error;
+            return {};
+        }
+        return {onboarded->id, onboarded->apiKey, onboarded->secret};
     }
 
 private Q_SLOTS:
@@ -262,6 +313,42 @@ private Q_SLOTS:
         for (const char *step :
              {"create", "risk_check", "limit_consume", "order_create", "channel_create", "channel_result"})
             QVERIFY2(steps.contains(QLatin1StringView(step)), qPrintable(steps.join(',')));
+    }
+
+    void webhookReachesTheMerchantSigned()
+    {
+        WebhookReceiver receiver;
+        QVERIFY(receiver.start());
+        const HttpResult endpoint = call(m_shop, "POST", "/api/v1/webhooks/endpoints",
+                                         {{"url", receiver.url()}, {"events", QJsonArray{"payment.success"}}});
+        QVERIFY2(endpoint.status == 201, endpoint.body.constData());
+        const QByteArray secret = endpoint.json().value("secret").toString().toLatin1();
+        QVERIFY(!secret.isEmpty());
+
+        const HttpResult created = pay(kApproved, 1250);
+        QCOMPARE(created.json().value("status").toString(), QStringLiteral("success"));
+        const QString paymentNo = created.json().value("payment_no").toString();
+        auto delivered = [&]() -> std::optional<WebhookReceiver::Delivery> {
+            for (const WebhookReceiver::Delivery &d : receiver.deliveries)
+                if (QJsonDocument::fromJson(d.body).object().value("data").toObject().value("payment_no").toString() ==
+                    paymentNo)
+                    return d;
+            return std::nullopt;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(delivered().has_value(), 20000);
+        const WebhookReceiver::Delivery d = *delivered();
+        QCOMPARE(d.headers.value("x-webhook-event"), QByteArray("payment.success"));
+        const QByteArray expected = QMessageAuthenticationCode::hash(d.headers.value("x-webhook-timestamp") + "." + d.body,
+                                                                     secret, QCryptographicHash::Sha256)
+                                        .toHex();
+        QCOMPARE(d.headers.value("x-webhook-signature"), expected);
+        const QJsonObject data = QJsonDocument::fromJson(d.body).object().value("data").toObject();
+        QCOMPARE(data.value("amount_minor").toInteger(), 1250);
+        QCOMPARE(data.value("captured_minor").toInteger(), 1250);
+        QCOMPARE(data.value("status").toString(), QStringLiteral("success"));
+        const HttpResult removed =
+            call(m_shop, "DELETE", "/api/v1/webhooks/endpoints/" + endpoint.json().value("id").toString());
+        QCOMPARE(removed.status, 204);
     }
 
     void sandboxOutcomes_data()
