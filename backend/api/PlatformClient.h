@@ -84,6 +84,10 @@ public:
     ApiResult payment(const QString &paymentNo); // with its timeline and refunds
     ApiResult refundPayment(const QString &paymentNo, qint64 amountMinor, const QString &reason);
 
+    // accounting-service
+    ApiResult ledgerBalances(const QUrlQuery &filter);
+    ApiResult verifyLedger();
+
     // config-service
     ApiResult configValue(const QString &key);
     // `secret` unset keeps the key's current secrecy (a secret stays sealed).

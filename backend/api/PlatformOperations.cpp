@@ -150,6 +150,18 @@ ApiResult PlatformClient::refundPayment(const QString &paymentNo, qint64 amountM
                     {{QStringLiteral("amount_minor"), amountMinor}, {QStringLiteral("reason"), reason}});
 }
 
+ApiResult PlatformClient::ledgerBalances(const QUrlQuery &filter)
+{
+    return sendSync(QStringLiteral("accounting-service"), "GET",
+                    withQuery(QStringLiteral("/api/v1/ledger/balances"), filter));
+}
+
+ApiResult PlatformClient::verifyLedger()
+{
+    return sendSync(QStringLiteral("accounting-service"), "POST", QStringLiteral("/api/v1/ledger/verify"), {},
+                    60000);
+}
+
 ApiResult PlatformClient::configValue(const QString &key)
 {
     return sendSync(QStringLiteral("config-service"), "GET",

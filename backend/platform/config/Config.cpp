@@ -54,6 +54,10 @@ const QList<ConfigKey> &Config::keys()
         {"tls_cert_file", QString(), "PEM certificate for the listeners (enables HTTPS)", false},
         {"tls_key_file", QString(), "PEM private key for tls_cert_file", false},
         {"tls_ca_file", QString(), "PEM CA bundle that client certificates must chain to (mTLS)", false},
+        {"plugin_dir", QString(),
+         "Plugin root (channel plugins in <plugin_dir>/channels); empty = <bin>/plugins, then "
+         "<bin>/../lib/paydesk/plugins, then the build tree",
+         false},
     };
     return kKeys;
 }
