@@ -17,10 +17,10 @@
 
 #include <QJsonArray>
 #include <QMessageAuthenticationCode>
-#include <QTcpServer>
-#include <QTcpSocket>
 #include <QSet>
 #include <QSqlQuery>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUuid>
@@ -90,7 +90,8 @@ private:
         for (qsizetype i = 1; i < lines.size(); ++i) {
             const qsizetype colon = lines[i].indexOf(':');
             if (colon > 0)
-                delivery.headers.insert(lines[i].left(colon).trimmed().toLower(), lines[i].mid(colon + 1).trimmed());
+                delivery.headers.insert(lines[i].left(colon).trimmed().toLower(),
+                                        lines[i].mid(colon + 1).trimmed());
         }
         const qsizetype length = delivery.headers.value("content-length").toLongLong();
         if (buffer.size() < end + 4 + length)
@@ -233,9 +234,9 @@ class PaymentFlowTest : public QObject
         MerchantSetup setup;
         setup.name = name;
         QString error;
-        const std::optional<TestMerchant> onboarded = onboardMerchant(
-            [this](quint16 seed, const QString &path) { return url(seed, path); },
-            adminToken(m_dir.path(), {"*"}), setup, &error);
+        const std::optional<TestMerchant> onboarded =
+            onboardMerchant([this](quint16 seed, const QString &path) { return url(seed, path); },
+                            adminToken(m_dir.path(), {"*"}), setup, &error);
         if (!onboarded) {
             qWarning() << "onboarding failed:" << error;
             return {};
@@ -319,8 +320,9 @@ private Q_SLOTS:
     {
         WebhookReceiver receiver;
         QVERIFY(receiver.start());
-        const HttpResult endpoint = call(m_shop, "POST", "/api/v1/webhooks/endpoints",
-                                         {{"url", receiver.url()}, {"events", QJsonArray{"payment.success"}}});
+        const HttpResult endpoint =
+            call(m_shop, "POST", "/api/v1/webhooks/endpoints",
+                 {{"url", receiver.url()}, {"events", QJsonArray{"payment.success"}}});
         if (endpoint.status == 404)
             QSKIP("notification-service's merchant routes are not in this build");
         QVERIFY2(endpoint.status == 201, endpoint.body.constData());
@@ -332,17 +334,22 @@ private Q_SLOTS:
         const QString paymentNo = created.json().value("payment_no").toString();
         auto delivered = [&]() -> std::optional<WebhookReceiver::Delivery> {
             for (const WebhookReceiver::Delivery &d : receiver.deliveries)
-                if (QJsonDocument::fromJson(d.body).object().value("data").toObject().value("payment_no").toString() ==
-                    paymentNo)
+                if (QJsonDocument::fromJson(d.body)
+                        .object()
+                        .value("data")
+                        .toObject()
+                        .value("payment_no")
+                        .toString() == paymentNo)
                     return d;
             return std::nullopt;
         };
         QTRY_VERIFY_WITH_TIMEOUT(delivered().has_value(), 20000);
         const WebhookReceiver::Delivery d = *delivered();
         QCOMPARE(d.headers.value("x-webhook-event"), QByteArray("payment.success"));
-        const QByteArray expected = QMessageAuthenticationCode::hash(d.headers.value("x-webhook-timestamp") + "." + d.body,
-                                                                     secret, QCryptographicHash::Sha256)
-                                        .toHex();
+        const QByteArray expected =
+            QMessageAuthenticationCode::hash(d.headers.value("x-webhook-timestamp") + "." + d.body, secret,
+                                             QCryptographicHash::Sha256)
+                .toHex();
         QCOMPARE(d.headers.value("x-webhook-signature"), expected);
         const QJsonObject data = QJsonDocument::fromJson(d.body).object().value("data").toObject();
         QCOMPARE(data.value("amount_minor").toInteger(), 1250);
@@ -560,6 +567,14 @@ private Q_SLOTS:
         QVERIFY(created >= 1);
         QCOMPARE(paymentNos.size(), 1);
         const QString paymentNo = *paymentNos.begin();
+        qInfo("50 concurrent requests with one Idempotency-Key: %d answered 201, %d answered 409 in progress",
+              created, 50 - created);
+        QSqlQuery charges(serviceDatabase(m_infra, "test-channel", "payment_channel"));
+        charges.prepare("SELECT count(*) FROM channel_transactions WHERE payment_no = ? AND transaction_type "
+                        "= 'payment'");
+        charges.addBindValue(paymentNo);
+        QVERIFY(charges.exec() && charges.next());
+        QCOMPARE(charges.value(0).toInt(), 1);
         QCOMPARE(
             count("SELECT count(*) FROM payments WHERE order_no = ?", {body.value("order_no").toString()}),
             1);
