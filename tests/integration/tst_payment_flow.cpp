@@ -748,6 +748,30 @@ private Q_SLOTS:
         QCOMPARE(adminPayment(paymentNo).value("refunds").toArray().size(), 1);
     }
 
+    void noFollowUpIsLeftBehind()
+    {
+        sweep();
+        QCOMPARE(
+            count("SELECT count(*) FROM payment_tasks WHERE done_at IS NULL AND next_attempt_at <= now()",
+                  {}),
+            0);
+        QSqlQuery q(gatewayDb());
+        QVERIFY(q.exec("SELECT kind, last_error, count(*) FROM payment_tasks WHERE last_error IS NOT NULL "
+                       "GROUP BY 1, 2 ORDER BY 1"));
+        while (q.next())
+            qInfo("task %s ended without effect %d times: %s", qPrintable(q.value(0).toString()),
+                  q.value(2).toInt(), qPrintable(q.value(1).toString().left(200)));
+        // Every payment that consumed limit and did not succeed gave it back.
+        QCOMPARE(
+            count("SELECT count(*) FROM payments p WHERE status IN ('failed', 'cancelled', 'expired') AND "
+                  "error_code IS DISTINCT FROM 'RISK_REJECTED' AND error_code IS DISTINCT FROM "
+                  "'LIMIT_EXCEEDED' "
+                  "AND NOT EXISTS (SELECT 1 FROM payment_tasks t WHERE t.payment_no = p.payment_no AND "
+                  "t.kind = 'limit_release' AND t.done_at IS NOT NULL AND t.last_error IS NULL)",
+                  {}),
+            0);
+    }
+
     void metricsCountPaymentsAndRefunds()
     {
         const HttpResult metrics = httpRequest("GET", url(kGatewaySeed, "/metrics"));

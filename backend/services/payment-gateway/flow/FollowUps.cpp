@@ -30,7 +30,8 @@ QString segment(const QString &text)
 }
 
 // Done, or a reason to try again later.
-std::optional<QString> execute(Gateway &gateway, const store::Task &t, const HttpRequest *parent)
+std::optional<QString> execute(Gateway &gateway, const store::Task &t, const HttpRequest *parent,
+                               QString *note)
 {
     const auto failure = [](const HttpResponse &r) {
         return QStringLiteral("HTTP %1 %2").arg(r.status).arg(QString::fromUtf8(r.body.left(300)));
@@ -60,11 +61,13 @@ std::optional<QString> execute(Gateway &gateway, const store::Task &t, const Htt
     }
     if (isTransient(response))
         return failure(response);
-    // 4xx: nothing left to do (no order or consumption, already in that state); recorded, not retried.
-    if (!response.isSuccess())
+    // 4xx: nothing left to do (no order or consumption, already in that state); logged and noted
+    // on the task, not retried.
+    if (!response.isSuccess()) {
+        *note = failure(response);
         gateway.runtime.log().write(
-            LogLevel::Warn,
-            QStringLiteral("follow-up %1 of %2 refused: %3").arg(t.kind, t.paymentNo, failure(response)));
+            LogLevel::Warn, QStringLiteral("follow-up %1 of %2 refused: %3").arg(t.kind, t.paymentNo, *note));
+    }
     return std::nullopt;
 }
 
@@ -72,19 +75,20 @@ int runTasks(Gateway &gateway, const QList<store::Task> &tasks, const HttpReques
 {
     QString error;
     for (const store::Task &t : tasks) {
-        const std::optional<QString> retry = execute(gateway, t, parent);
+        QString note;
+        const std::optional<QString> retry = execute(gateway, t, parent, &note);
         QSqlDatabase db = gateway.runtime.database().connection(&error);
         Database::Use use(gateway.runtime.database());
         bool stored = false;
         if (!retry) {
-            stored = store::markTaskDone(db, t.id, &error);
+            stored = store::markTaskDone(db, t.id, note, &error);
         } else if (t.attempts + 1 >= gateway.taskAttemptsMax) {
             gateway.runtime.log().write(LogLevel::Error,
                                         QStringLiteral("follow-up %1 of %2 given up after %3 attempts: %4")
                                             .arg(t.kind, t.paymentNo)
                                             .arg(t.attempts + 1)
                                             .arg(*retry));
-            stored = store::markTaskFailed(db, t.id, *retry, &error) && store::markTaskDone(db, t.id, &error);
+            stored = store::markTaskDone(db, t.id, *retry, &error);
         } else {
             stored = store::markTaskFailed(db, t.id, *retry, &error);
         }

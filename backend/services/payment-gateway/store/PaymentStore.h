@@ -83,7 +83,8 @@ bool appendTask(QSqlDatabase &db, const QString &paymentNo, const QString &kind,
 // SKIP LOCKED) so that two sweeps never run the same task at once.
 bool claimDueTasks(QSqlDatabase &db, int limit, int leaseSeconds, QList<Task> *tasks, QString *error);
 bool loadTasks(QSqlDatabase &db, const QList<qint64> &ids, QList<Task> *tasks, QString *error);
-bool markTaskDone(QSqlDatabase &db, qint64 id, QString *error);
+// `note` (when not empty) says why a task ended without effect (a 4xx answer, given up).
+bool markTaskDone(QSqlDatabase &db, qint64 id, const QString &note, QString *error);
 // Next attempt after an exponential back-off (2^attempts seconds, at most 10 minutes).
 bool markTaskFailed(QSqlDatabase &db, qint64 id, const QString &reason, QString *error);
 

@@ -66,12 +66,13 @@ bool loadTasks(QSqlDatabase &db, const QList<qint64> &ids, QList<Task> *tasks, Q
     return readTasks(q, tasks);
 }
 
-bool markTaskDone(QSqlDatabase &db, qint64 id, QString *error)
+bool markTaskDone(QSqlDatabase &db, qint64 id, const QString &note, QString *error)
 {
     QSqlQuery q(db);
-    return exec(
-        q, QStringLiteral("UPDATE payment_tasks SET done_at = now(), attempts = attempts + 1 WHERE id = ?"),
-        {id}, error);
+    return exec(q,
+                QStringLiteral("UPDATE payment_tasks SET done_at = now(), attempts = attempts + 1, "
+                               "last_error = coalesce(?, last_error) WHERE id = ?"),
+                {nullable(note.left(1000)), id}, error);
 }
 
 bool markTaskFailed(QSqlDatabase &db, qint64 id, const QString &reason, QString *error)
