@@ -630,6 +630,14 @@ private Q_SLOTS:
         QCOMPARE(call(m_shop, "GET", "/api/v1/refunds?payment_no=" + paymentNo).json().value("total").toInt(),
                  2);
         QTRY_COMPARE_WITH_TIMEOUT(orderOf(created.json()).value("refunded_minor").toInteger(), 1000, 10000);
+        // accounting-service posted the capture and both refunds.
+        QTRY_COMPARE_WITH_TIMEOUT(
+            adminCall(kAccountingSeed, "GET", "/api/v1/ledger/journal?payment_no=" + paymentNo)
+                .json()
+                .value("items")
+                .toArray()
+                .size(),
+            3, 15000);
 
         const HttpResult failedPayment = pay(kDeclined, 1000);
         const HttpResult notRefundable =
@@ -770,6 +778,21 @@ private Q_SLOTS:
                   "t.kind = 'limit_release' AND t.done_at IS NOT NULL AND t.last_error IS NULL)",
                   {}),
             0);
+    }
+
+    void ledgerStaysBalanced()
+    {
+        // Every payment.success / refund.success of the whole run posted, and the books balance.
+        QTRY_COMPARE_WITH_TIMEOUT(
+            count(
+                "SELECT count(*) FROM outbox_events WHERE topic = 'payment.events' AND published_at IS NULL",
+                {}),
+            0, 15000);
+        const HttpResponse verified =
+            m_internal->callSync("accounting-service", "POST", "/internal/v1/ledger/verify");
+        QVERIFY2(verified.status == 200, verified.body.constData());
+        QVERIFY2(verified.jsonObject().value("ok").toBool(), verified.body.constData());
+        QVERIFY(verified.jsonObject().value("checked_entries").toInt() > 10);
     }
 
     void metricsCountPaymentsAndRefunds()
