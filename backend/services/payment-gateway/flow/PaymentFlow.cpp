@@ -388,7 +388,11 @@ private:
         }
         m_steps.clear();
         m_gateway.runtime.kickOutbox();
-        runFollowUps(m_gateway, taskIds, &m_request);
+        // After the answer, on another worker: the merchant does not wait for the order to be paid
+        // or a consumption given back (the tasks are stored; the sweep finishes what this does not).
+        if (!taskIds.isEmpty())
+            m_gateway.runtime.runOnWorker(
+                [gateway = &m_gateway, taskIds] { runFollowUps(*gateway, taskIds, nullptr); });
         if (!applied && current)
             return finish(HttpResponse::json(current->toJson(), 201), toString(current->status));
         return std::nullopt;
