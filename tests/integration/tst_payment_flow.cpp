@@ -17,6 +17,8 @@
 
 #include <QJsonArray>
 #include <QMessageAuthenticationCode>
+#include <QFileInfo>
+#include <QProcess>
 #include <QSet>
 #include <QSqlQuery>
 #include <QTcpServer>
@@ -754,6 +756,73 @@ private Q_SLOTS:
                   {"%" + refunded.json().value("refund_no").toString() + "%"}),
             1);
         QCOMPARE(adminPayment(paymentNo).value("refunds").toArray().size(), 1);
+    }
+
+    void cashierCreatesThroughTheInternalRoute()
+    {
+        const QByteArray body =
+            QJsonDocument(paymentBody(order(), 1100, kApproved, {{"merchant_id", m_shop.id}}))
+                .toJson(QJsonDocument::Compact);
+        CallOptions options;
+        options.timeoutMs = 30000;
+        options.headers.insert("idempotency-key", "cs_session_token_1");
+        const HttpResponse first =
+            m_internal->callSync("payment-gateway", "POST", "/internal/v1/payments", body, options);
+        QVERIFY2(first.status == 201, first.body.constData());
+        QCOMPARE(first.jsonObject().value("merchant_id").toString(), m_shop.id);
+        QCOMPARE(first.jsonObject().value("status").toString(), QStringLiteral("success"));
+        const HttpResponse again =
+            m_internal->callSync("payment-gateway", "POST", "/internal/v1/payments", body, options);
+        QCOMPARE(again.status, 201);
+        QCOMPARE(again.header("Idempotent-Replayed"), QByteArray("true"));
+        QCOMPARE(again.jsonObject().value("payment_no"), first.jsonObject().value("payment_no"));
+        // The merchant sees it through its signed API.
+        QCOMPARE(payment(first.jsonObject().value("payment_no").toString()).value("amount_minor").toInteger(),
+                 1100);
+    }
+
+    void payctlListsShowsAndRefunds()
+    {
+        const QString payctl = qEnvironmentVariable("PAYCTL_BIN");
+        if (payctl.isEmpty() || !QFileInfo(payctl).isExecutable())
+            QSKIP("payctl is not built (ctest sets PAYCTL_BIN)");
+        auto run = [&](const QStringList &args, const QByteArray &password = {}) {
+            QProcess process;
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.insert("XDG_CONFIG_HOME", m_dir.path() + "/payctl");
+            if (!password.isEmpty())
+                env.insert("PAYCTL_PASSWORD", QString::fromUtf8(password));
+            process.setProcessEnvironment(env);
+            process.start(payctl,
+                          QStringList{"--url", QStringLiteral("http://127.0.0.1:%1").arg(m_base)} + args);
+            process.closeWriteChannel();
+            if (!process.waitForFinished(30000))
+                process.kill();
+            return std::pair{process.exitCode(),
+                             process.readAllStandardOutput() + process.readAllStandardError()};
+        };
+        QFile file(m_dir.path() + "/data/secrets/initial-admin-password");
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const auto login = run({"login", "--username", "admin"}, file.readAll().trimmed());
+        QVERIFY2(login.first == 0, login.second.constData());
+
+        const HttpResult created = pay(kApproved, 1000);
+        const QString paymentNo = created.json().value("payment_no").toString();
+        const auto list = run({"payments", "list", "--merchant-id", m_shop.id});
+        QVERIFY2(list.first == 0, list.second.constData());
+        QVERIFY(list.second.contains(paymentNo.toLatin1()));
+        const auto show = run({"payments", "show", paymentNo});
+        QVERIFY2(show.first == 0, show.second.constData());
+        QVERIFY(show.second.contains("channel_create"));
+        const auto refund =
+            run({"--json", "payments", "refund", paymentNo, "--amount", "250", "--reason", "damaged"});
+        QVERIFY2(refund.first == 0, refund.second.constData());
+        QCOMPARE(QJsonDocument::fromJson(refund.second).object().value("status").toString(),
+                 QStringLiteral("success"));
+        const auto tooMuch = run({"payments", "refund", paymentNo, "--amount", "751", "--reason", "again"});
+        QCOMPARE(tooMuch.first, 1);
+        QVERIFY2(tooMuch.second.contains("REFUND_EXCEEDS_REMAINING"), tooMuch.second.constData());
+        QCOMPARE(run({"payments", "refund", paymentNo, "--reason", "no amount"}).first, 2);
     }
 
     void noFollowUpIsLeftBehind()
