@@ -15,9 +15,9 @@
 #include "support/ServiceDatabase.h"
 #include "support/TestSupport.h"
 
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QMessageAuthenticationCode>
-#include <QFileInfo>
 #include <QProcess>
 #include <QSet>
 #include <QSqlQuery>
@@ -404,6 +404,41 @@ private Q_SLOTS:
                            {p.value("payment_no").toString()}),
                      0);
         }
+    }
+
+    void currenciesKeepTheirMinorUnits_data()
+    {
+        QTest::addColumn<QString>("currency");
+        QTest::addColumn<qint64>("amount");
+        QTest::addColumn<qint64>("fee");
+        QTest::newRow("JPY, 0 decimals") << "JPY" << qint64(1000) << qint64(59);   // 29 + 30
+        QTest::newRow("BHD, 3 decimals") << "BHD" << qint64(10000) << qint64(590); // 290 + 300
+        QTest::newRow("EUR, 2 decimals") << "EUR" << qint64(2000) << qint64(88);   // 58 + 30
+    }
+    void currenciesKeepTheirMinorUnits()
+    {
+        QFETCH(QString, currency);
+        QFETCH(qint64, amount);
+        QFETCH(qint64, fee);
+        QJsonObject body = paymentBody(order(), amount, kApproved);
+        body.insert("currency", currency);
+        const HttpResult created = call(m_shop, "POST", "/api/v1/payments", body);
+        QVERIFY2(created.status == 201, created.body.constData());
+        QCOMPARE(created.json().value("status").toString(), QStringLiteral("success"));
+        QCOMPARE(created.json().value("currency").toString(), currency);
+        QCOMPARE(created.json().value("channel_fee_minor").toInteger(), fee);
+    }
+
+    void unroutableCurrencyFailsWithNoChannel()
+    {
+        QJsonObject body = paymentBody(order(), 1000, kApproved);
+        body.insert("currency", "INR"); // ISO 4217, but no channel takes it
+        const HttpResult refused = call(m_shop, "POST", "/api/v1/payments", body);
+        QCOMPARE(refused.status, 422);
+        QCOMPARE(refused.json().value("code").toString(), QStringLiteral("NO_CHANNEL"));
+        const QJsonObject p = payment(refused.json().value("payment_no").toString());
+        QCOMPARE(p.value("status").toString(), QStringLiteral("failed"));
+        QTRY_COMPARE_WITH_TIMEOUT(orderOf(p).value("pay_status").toString(), QStringLiteral("failed"), 10000);
     }
 
     void asyncResultsArriveBySignedCallback()
