@@ -697,6 +697,22 @@ private Q_SLOTS:
         QCOMPARE(admin("PUT", "/api/v1/channels/sandbox/config", R"({"enabled":true})").status, 200);
         QCOMPARE(routed(6000, "USD", false).status, 200);
 
+        // The preview answers what a create would do, without creating anything.
+        HttpResult preview =
+            admin("GET", "/api/v1/payment-routes/preview?merchant_id=m-it&amount_minor=1000&currency=EUR", {},
+                  {"channel.view"});
+        QCOMPARE(preview.status, 200);
+        QCOMPARE(preview.json().value("reason").toString(), QStringLiteral("rule:eur-sandbox"));
+        QCOMPARE(preview.json().value("fee_minor").toInteger(), 59);
+        preview =
+            admin("GET", "/api/v1/payment-routes/preview?merchant_id=m-it&amount_minor=1000&currency=SEK", {},
+                  {"channel.view"});
+        QVERIFY(!preview.json().value("routable").toBool());
+        QVERIFY(preview.json().value("why").toString().contains("SEK"));
+        QCOMPARE(admin("GET", "/api/v1/payment-routes/preview?merchant_id=m-it&amount_minor=x&currency=USD")
+                     .status,
+                 422);
+
         const HttpResult rules = admin("GET", "/api/v1/payment-routes", {}, {"channel.view"});
         QCOMPARE(rules.json().value("items").toArray().size(), 1);
         QCOMPARE(admin("PUT", QString("/api/v1/payment-routes/%1").arg(ruleId),

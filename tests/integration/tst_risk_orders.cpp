@@ -558,6 +558,10 @@ private Q_SLOTS:
 
         QCOMPARE(createOrder("m-ord", "O-bad", "PY-9", 0).status, 422);
         QCOMPARE(createOrder("m-ord", "O-bad", "PY-9", 100, {{"currency", "usd"}}).status, 422);
+        const QJsonArray huge{QJsonObject{
+            {"name", "x"}, {"quantity", 2000}, {"unit_price_minor", qint64(9'000'000'000'000'000)}}};
+        QCOMPARE(createOrder("m-ord", "O-bad", "PY-9", 100, {{"items", huge}}).status,
+                 422); // total would overflow
         QCOMPARE(
             createOrder("m-ord", "O-bad", "PY-9", 100, {{"items", QJsonArray{QJsonObject{{"name", "x"}}}}})
                 .status,
@@ -812,6 +816,27 @@ private Q_SLOTS:
             }
         }
         QCOMPARE(checked, 15 + 2); // 15 risk + 2 order routes: a new route must be counted here
+        // Viewing is not managing, and one service's permission opens nothing of the other.
+        const QByteArray entry = R"({"entity_type":"ip","entity_value":"198.18.0.1"})";
+        QCOMPARE(
+            httpRequest("POST", url(kRiskSeed, "/api/v1/risk/blacklist"), entry, admin({"risk.view"})).status,
+            403);
+        QCOMPARE(
+            httpRequest("POST", url(kRiskSeed, "/api/v1/risk/blacklist"), entry, admin({"risk.*"})).status,
+            201);
+        QCOMPARE(httpRequest("GET", url(kRiskSeed, "/api/v1/risk/rules"), {}, admin({"order.view"})).status,
+                 403);
+        QCOMPARE(
+            httpRequest("GET", url(kOrderSeed, "/api/v1/orders"), {}, admin({"risk.view", "risk.manage"}))
+                .status,
+            403);
+        QCOMPARE(httpRequest("GET", url(kOrderSeed, "/api/v1/orders"), {}, admin({"*"})).status, 200);
+        // Internal routes are not reachable from outside without the internal token.
+        QCOMPARE(httpRequest("POST", url(kRiskSeed, "/internal/v1/risk/check"),
+                             R"({"merchant_id":"m","payment_no":"p","amount_minor":1,"currency":"USD"})",
+                             {{"Content-Type", "application/json"}})
+                     .status,
+                 403);
     }
 
     void everyRiskMutationLeavesAnAuditEvent()
@@ -823,7 +848,8 @@ private Q_SLOTS:
                      QStringLiteral("00000000-0000-0000-0000-00000000a001"));
             QCOMPARE(event.value("service").toString(), QStringLiteral("risk-service"));
         }
-        QCOMPARE(actions.count("risk.blacklist.add"), 4); // email, card_bin, ip (after expiry), device
+        QCOMPARE(actions.count("risk.blacklist.add"),
+                 5); // email, card_bin, ip (after expiry), device, RBAC ip
         QCOMPARE(actions.count("risk.blacklist.remove"), 1);
         QCOMPARE(actions.count("risk.rule.create"), 2);
         QCOMPARE(actions.count("risk.rule.disable"), 1);

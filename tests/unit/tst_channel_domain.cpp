@@ -448,15 +448,27 @@ private Q_SLOTS:
     {
         const PaymentResult auth =
             m_plugin->createPayment(payment(nextPaymentNo(), "4242424242424242", false));
+        const PaymentResult captured =
+            m_plugin->createPayment(payment(nextPaymentNo(), "4242424242424242", false));
+        QCOMPARE(m_plugin->capture(captured.channelTradeNo, 500).status, QStringLiteral("succeeded"));
+        const auto linesOf = [&](const QString &tradeNo) {
+            QFile journal(m_host->dataDirectory() + "/journal.jsonl");
+            return journal.open(QIODevice::ReadOnly) ? journal.readAll().count(tradeNo.toUtf8()) : -1;
+        };
+        QCOMPARE(linesOf(captured.channelTradeNo), 2); // authorized, then succeeded
         m_plugin->shutdown();
         QString error;
-        QVERIFY(m_plugin->initialize(m_host.get(), &error)); // replays journal.jsonl
+        QVERIFY(m_plugin->initialize(m_host.get(), &error)); // replays and compacts journal.jsonl
+        QCOMPARE(linesOf(captured.channelTradeNo), 1);
         QCOMPARE(m_plugin->queryPayment(auth.channelTradeNo).status, QStringLiteral("authorized"));
         QCOMPARE(m_plugin->capture(auth.channelTradeNo, 1000).status, QStringLiteral("succeeded"));
+        const PaymentResult after = m_plugin->queryPayment(captured.channelTradeNo);
+        QCOMPARE(after.capturedMinor, 500);
+        QCOMPARE(m_plugin->refund({"journal-r1", "", captured.channelTradeNo, 500, "USD", false, {}}).status,
+                 QStringLiteral("succeeded"));
         QFile journal(m_host->dataDirectory() + "/journal.jsonl");
         QVERIFY(journal.open(QIODevice::ReadOnly));
         const QByteArray text = journal.readAll();
-        QVERIFY(text.contains(auth.channelTradeNo.toUtf8()));
         QVERIFY(!text.contains("4242424242424242")); // brand and last 4 only
         QVERIFY(!text.contains("\"123\""));
     }

@@ -230,6 +230,49 @@ private Q_SLOTS:
         QVERIFY(!risk::isTorExit(""));
     }
 
+    void redisProbesUseTheSpecKeysAndThresholds()
+    {
+        auto in = input();
+        in.deviceId = "dev-9";
+        risk::Thresholds t;
+        const QList<risk::RedisProbe> probes = risk::redisProbes(in, t);
+        QStringList keys;
+        for (const risk::RedisProbe &p : probes)
+            keys.append(QString::fromUtf8(p.key));
+        QCOMPARE(keys,
+                 QStringList({"risk:freq:ip:203.0.113.7", "risk:freq:merchant:m1", "risk:freq:device:dev-9",
+                              "risk:freq:email:alice@example.com", "risk:device:emails:dev-9",
+                              "risk:device:merchants:dev-9", "risk:device:ips:dev-9"}));
+        QCOMPARE(probes[0].max, 10);
+        QCOMPARE(probes[0].lifetimeS, 60);
+        QCOMPARE(probes[2].lifetimeS, 3600);
+        QCOMPARE(probes[3].max, 5);
+        QCOMPARE(probes[3].lifetimeS, 600);
+        QVERIFY(probes[4].isSet);
+        QCOMPARE(probes[4].member, QByteArray("alice@example.com"));
+        QCOMPARE(probes[6].lifetimeS, 86400);
+        in.deviceId.clear(); // no device: neither its counter nor any set
+        QCOMPARE(risk::redisProbes(in, t).size(), 3);
+
+        Factors f;
+        risk::applyRedisCounts(risk::redisProbes(input(), t), {11, 100, 6}, &f); // ip over, merchant at max
+        QCOMPARE(f.velocityHits, QStringList({"ip", "email"}));
+        Factors d;
+        risk::applyRedisCounts(probes, {1, 1, 1, 1, 6, 11, 20}, &d);
+        QCOMPARE(d.deviceAnomalies, QStringList({"emails", "merchants"}));
+        QVERIFY(d.velocityHits.isEmpty());
+    }
+
+    void geoHitsNameEachSource()
+    {
+        auto in = input();
+        QVERIFY(risk::geoHits(in).isEmpty());
+        in.ipCountry = "SY";
+        in.cardCountry = "SD";
+        in.ip = "185.220.100.1";
+        QCOMPARE(risk::geoHits(in), QStringList({"ip_country", "card_country", "tor"}));
+    }
+
     void thresholdsComeFromSettings()
     {
         risk::Thresholds t;

@@ -24,6 +24,26 @@ void ChannelAdapterService::registerRoutes(Router &router, ServiceRuntime &runti
     addAdminChannelRoutes(router, runtime, *m_registry);
 }
 
+QList<HealthCheck> ChannelAdapterService::healthChecks(ServiceRuntime &)
+{
+    // Not critical: the service answers without plugins, but no payment can be routed.
+    HealthCheck plugins{QStringLiteral("channel_plugins"), false, false, 0, {},
+                        QDateTime::currentDateTimeUtc()};
+    if (!m_registry)
+        return {};
+    const QStringList loaded = m_registry->names();
+    QStringList failed;
+    for (const PluginFailure &failure : m_registry->failures())
+        failed.append(QStringLiteral("%1 (%2)").arg(failure.file, failure.error));
+    plugins.ok = !loaded.isEmpty() && failed.isEmpty();
+    plugins.message = loaded.isEmpty()
+                          ? QStringLiteral("no channel plugin in %1").arg(m_registry->directory())
+                          : QStringLiteral("loaded: %1").arg(loaded.join(QStringLiteral(", ")));
+    if (!failed.isEmpty())
+        plugins.message += QStringLiteral("; failed: ") + failed.join(QStringLiteral("; "));
+    return {plugins};
+}
+
 void ChannelAdapterService::onReady(ServiceRuntime &runtime)
 {
     // Initialize the plugins now rather than on the first payment: pending results journalled by

@@ -17,6 +17,8 @@ public:
     ~ChannelAdapterService() override;
     void registerRoutes(platform::Router &router, platform::ServiceRuntime &runtime) override;
     void onReady(platform::ServiceRuntime &runtime) override;
+    // channel_plugins: which plugins loaded from the plugin directory and which failed.
+    QList<platform::HealthCheck> healthChecks(platform::ServiceRuntime &runtime) override;
 
 private:
     std::unique_ptr<ChannelRegistry> m_registry;

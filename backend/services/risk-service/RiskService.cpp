@@ -13,7 +13,8 @@ void RiskService::registerRoutes(Router &router, ServiceRuntime &runtime)
 {
     auto metrics = std::make_shared<RiskMetrics>(*runtime.metrics().registry());
     addCheckRoutes(router, runtime, std::move(metrics));
-    addAdminRiskRoutes(router, runtime);
+    addRuleRoutes(router, runtime);
+    addBlacklistRoutes(router, runtime);
 }
 
 std::unique_ptr<Service> createRiskService(const ServiceDescriptor &descriptor)

@@ -552,7 +552,7 @@ bool SandboxPlugin::exportStatement(const QDate &day, QByteArray *csv, QString *
 
 // The journal holds what the acquirer knows (no card number): one JSON line per change, the last
 // line of a trade / refund wins on replay.
-void SandboxPlugin::journal(const Payment &payment)
+QByteArray SandboxPlugin::journalLine(const Payment &payment)
 {
     const QJsonObject line{{QStringLiteral("type"), QStringLiteral("payment")},
                            {QStringLiteral("trade_no"), payment.tradeNo},
@@ -570,13 +570,10 @@ void SandboxPlugin::journal(const Payment &payment)
                            {QStringLiteral("card_brand"), payment.cardBrand},
                            {QStringLiteral("card_last4"), payment.cardLast4},
                            {QStringLiteral("callback_url"), payment.callbackUrl}};
-    if (!appendDurably(m_dir + QStringLiteral("/journal.jsonl"), {},
-                       QJsonDocument(line).toJson(QJsonDocument::Compact) + '\n') &&
-        m_host)
-        m_host->log(3, QStringLiteral("cannot append to the sandbox journal"));
+    return QJsonDocument(line).toJson(QJsonDocument::Compact) + '\n';
 }
 
-void SandboxPlugin::journal(const Refund &refund)
+QByteArray SandboxPlugin::journalLine(const Refund &refund)
 {
     const QJsonObject line{{QStringLiteral("type"), QStringLiteral("refund")},
                            {QStringLiteral("refund_no"), refund.refundNo},
@@ -584,10 +581,34 @@ void SandboxPlugin::journal(const Refund &refund)
                            {QStringLiteral("trade_no"), refund.tradeNo},
                            {QStringLiteral("amount_minor"), refund.amountMinor},
                            {QStringLiteral("status"), refund.status}};
-    if (!appendDurably(m_dir + QStringLiteral("/journal.jsonl"), {},
-                       QJsonDocument(line).toJson(QJsonDocument::Compact) + '\n') &&
-        m_host)
+    return QJsonDocument(line).toJson(QJsonDocument::Compact) + '\n';
+}
+
+void SandboxPlugin::journal(const Payment &payment)
+{
+    if (!appendDurably(m_dir + QStringLiteral("/journal.jsonl"), {}, journalLine(payment)) && m_host)
         m_host->log(3, QStringLiteral("cannot append to the sandbox journal"));
+}
+
+void SandboxPlugin::journal(const Refund &refund)
+{
+    if (!appendDurably(m_dir + QStringLiteral("/journal.jsonl"), {}, journalLine(refund)) && m_host)
+        m_host->log(3, QStringLiteral("cannot append to the sandbox journal"));
+}
+
+// Rewrites the journal with one line per trade and refund (atomically), so that it does not grow
+// with every state change forever.
+void SandboxPlugin::compactJournal()
+{
+    QSaveFile file(m_dir + QStringLiteral("/journal.jsonl"));
+    if (!file.open(QIODevice::WriteOnly))
+        return;
+    for (const Payment &payment : std::as_const(m_payments))
+        file.write(journalLine(payment));
+    for (const Refund &refund : std::as_const(m_refunds))
+        file.write(journalLine(refund));
+    if (!file.commit() && m_host)
+        m_host->log(3, QStringLiteral("cannot compact the sandbox journal"));
 }
 
 void SandboxPlugin::replayJournal()
@@ -625,6 +646,8 @@ void SandboxPlugin::replayJournal()
             m_refunds.insert(r.refundNo, r);
         }
     }
+    file.close();
+    compactJournal();
     // Results that were due while the process was down are delivered now.
     for (auto it = m_payments.cbegin(); it != m_payments.cend(); ++it)
         if (it->status == QLatin1String("pending"))

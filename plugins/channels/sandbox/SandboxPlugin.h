@@ -81,9 +81,12 @@ private:
     void sendCallback(const QUrl &url, const QJsonObject &payload);
     void appendStatement(const QString &type, const Payment &payment, const QString &reference,
                          qint64 amountMinor, qint64 feeMinor, qint64 netMinor);
+    static QByteArray journalLine(const Payment &payment);
+    static QByteArray journalLine(const Refund &refund);
     void journal(const Payment &payment);
     void journal(const Refund &refund);
     void replayJournal();
+    void compactJournal();
 
     mutable QMutex m_mutex; // guards everything below
     ChannelHost *m_host = nullptr;

@@ -49,6 +49,10 @@ CREATE TABLE journal_entries (
 );
 CREATE INDEX journal_entries_merchant ON journal_entries (merchant_id, created_at DESC);
 CREATE INDEX journal_entries_payment ON journal_entries (payment_no);
+-- One capture per payment and one posting per refund, even if the producer announced the same
+-- fact twice under two event ids.
+CREATE UNIQUE INDEX journal_entries_one_capture ON journal_entries (payment_no) WHERE kind = 'payment_capture';
+CREATE UNIQUE INDEX journal_entries_one_refund ON journal_entries (refund_no) WHERE kind = 'refund';
 CREATE INDEX journal_entries_created ON journal_entries (created_at DESC, id DESC);
 
 CREATE TABLE entry_lines (

@@ -96,7 +96,15 @@ bool applyPayment(ServiceRuntime &runtime, const LedgerMetrics &metrics, const E
             if (!postWithEvent(db, header, plan.posting, &entry, &duplicate, why))
                 return false;
             posted = !duplicate;
-            return true;
+            if (posted)
+                return true;
+            // processed_events let this event id through, so the conflict is the business key:
+            // another event already posted this capture or refund. Kept for operators, not posted.
+            plan.action = EventPlan::Action::Reject;
+            plan.reason = capture
+                              ? QStringLiteral("payment %1 already has a capture entry").arg(plan.paymentNo)
+                              : QStringLiteral("refund %1 is already posted").arg(plan.refundNo);
+            return store::recordUnposted(db, event.eventId, event.type, plan.reason, event.payload, why);
         },
         &error);
     if (!ok) {

@@ -9,6 +9,7 @@
 #include "platform/http/RequestBody.h"
 #include "platform/security/Audit.h"
 
+#include <QJsonArray>
 #include <QRegularExpression>
 
 namespace paydesk::services::accounting {
@@ -219,6 +220,24 @@ HttpResponse reverse(ServiceRuntime &runtime, const LedgerMetrics &metrics, cons
 void addLedgerRoutes(Router &router, ServiceRuntime &runtime, const LedgerMetrics &metrics)
 {
     using namespace ledger_routes;
+    const QJsonObject integer{{"type", "integer"}, {"format", "int64"}};
+    const QJsonObject verifySchema{
+        {"type", "object"},
+        {"required", QJsonArray{"ok", "checked_entries", "checked_accounts", "differences"}},
+        {"properties",
+         QJsonObject{
+             {"ok", QJsonObject{{"type", "boolean"}}},
+             {"checked_entries", integer},
+             {"checked_accounts", integer},
+             {"checked_lines", integer},
+             {"unposted_events", integer},
+             {"differences",
+              QJsonObject{{"type", "array"},
+                          {"items", QJsonObject{{"type", "object"},
+                                                {"description",
+                                                 "kind balance {account, cached, computed}, "
+                                                 "unbalanced_entry {entry_no, currency, debit, credit} "
+                                                 "or missing_account {entry_no, line_no, account_id}"}}}}}}}};
     router.add(
         {.method = "POST",
          .pattern = QStringLiteral("/internal/v1/ledger/verify"),
@@ -230,7 +249,8 @@ void addLedgerRoutes(Router &router, ServiceRuntime &runtime, const LedgerMetric
                 .handler = [&runtime](const HttpRequest &r) { return adminVerify(runtime, r); },
                 .access = Access::Admin,
                 .permission = QStringLiteral("accounting.verify"),
-                .summary = QStringLiteral("Verify the ledger (audited)")});
+                .summary = QStringLiteral("Verify the ledger (audited)"),
+                .responseSchema = verifySchema});
     router.add({.method = "GET",
                 .pattern = QStringLiteral("/api/v1/ledger/balances"),
                 .handler = [&runtime](const HttpRequest &r) { return balances(runtime, r, false); },

@@ -47,8 +47,8 @@ struct PostedEntry
 // Inserts the entry and its lines, creating accounts on first use, and adds the lines to the
 // cached balances (one UPSERT per account, in account id order, so the rows are locked in one
 // order by every poster). `posting` must be balanced (checked again here and by the database at
-// commit). *duplicate true, and nothing written, when the source event or the reversed entry
-// already has an entry.
+// commit). *duplicate true, and nothing written, when the source event, the reversed entry, the
+// payment's capture or the refund already has an entry.
 bool postEntry(QSqlDatabase &db, const EntryHeader &header, const Posting &posting, PostedEntry *posted,
                bool *duplicate, QString *error);
 

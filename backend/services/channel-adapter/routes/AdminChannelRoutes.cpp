@@ -398,6 +398,43 @@ HttpResponse listTransactions(ServiceRuntime &runtime, const HttpRequest &reques
     });
 }
 
+// Where a payment would go now, without creating it (the console's "test this rule").
+HttpResponse previewRoute(ServiceRuntime &runtime, ChannelRegistry &registry, const HttpRequest &request)
+{
+    const QUrlQuery &query = request.query;
+    RoutingInput input;
+    input.explicitChannel = query.queryItemValue(QStringLiteral("channel"));
+    input.merchantId = query.queryItemValue(QStringLiteral("merchant_id"));
+    bool amountOk = false;
+    input.amountMinor = query.queryItemValue(QStringLiteral("amount_minor")).toLongLong(&amountOk);
+    input.currency = query.queryItemValue(QStringLiteral("currency"));
+    if (query.hasQueryItem(QStringLiteral("pay_method")))
+        input.payMethod = query.queryItemValue(QStringLiteral("pay_method"));
+    if (input.merchantId.isEmpty() || !amountOk || input.amountMinor < 1 ||
+        !kCurrency.match(input.currency).hasMatch())
+        return respond(request,
+                       Problem::validation(QStringLiteral(
+                           "merchant_id, amount_minor (a positive integer) and currency are required")));
+    if (auto failed = ensureConfigured(runtime, registry, request))
+        return *failed;
+    return withConnection(runtime, request, [&](QSqlDatabase &db) {
+        QList<RouteRule> rules;
+        QString why;
+        if (!store::listRules(db, &rules, &why))
+            return respond(request, Problem::internal(why));
+        const RoutingDecision decision = decideRoute(input, registry.offers(), rules);
+        QJsonObject json{
+            {QStringLiteral("routable"), decision.ok()},
+            {QStringLiteral("channel"), decision.ok() ? QJsonValue(decision.channel) : QJsonValue()},
+            {QStringLiteral("reason"), decision.ok() ? QJsonValue(decision.reason) : QJsonValue()},
+            {QStringLiteral("why"), decision.ok() ? QJsonValue() : QJsonValue(decision.why)}};
+        if (decision.ok())
+            json.insert(QStringLiteral("fee_minor"),
+                        registry.effectiveFees(decision.channel).feeFor(input.amountMinor, input.currency));
+        return HttpResponse::json(json);
+    });
+}
+
 HttpResponse listCallbacks(ServiceRuntime &runtime, const HttpRequest &request)
 {
     const PageRequest page = PageRequest::fromQuery(request.query);
@@ -498,6 +535,14 @@ void addAdminChannelRoutes(Router &router, ServiceRuntime &runtime, ChannelRegis
                 .permission = manage,
                 .summary = QStringLiteral("Add a routing rule"),
                 .successStatus = 201});
+    router.add(
+        {.method = "GET",
+         .pattern = QStringLiteral("/api/v1/payment-routes/preview"),
+         .handler = [&runtime, r](const HttpRequest &q) { return previewRoute(runtime, *r, q); },
+         .access = Access::Admin,
+         .permission = view,
+         .summary = QStringLiteral("Which channel a payment (?merchant_id&amount_minor&currency&channel) "
+                                   "would be routed to now, and its fee")});
     router.add({.method = "PUT",
                 .pattern = QStringLiteral("/api/v1/payment-routes/{id}"),
                 .handler = [&runtime, r](const HttpRequest &q) { return updateRule(runtime, *r, q); },

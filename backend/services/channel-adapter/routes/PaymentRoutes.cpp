@@ -679,13 +679,21 @@ void addPaymentRoutes(Router &router, ServiceRuntime &runtime, ChannelRegistry &
 {
     using namespace payment_routes;
     auto *r = &registry;
+    const auto required = [](std::initializer_list<const char *> fields) {
+        QJsonArray names;
+        for (const char *field : fields)
+            names.append(QLatin1String(field));
+        return QJsonObject{{QStringLiteral("type"), QStringLiteral("object")},
+                           {QStringLiteral("required"), names}};
+    };
     router.add(
         {.method = "POST",
          .pattern = QStringLiteral("/internal/v1/channel/payments"),
          .handler = [&runtime, r](const HttpRequest &q) { return createPayment(runtime, *r, q); },
          .access = Access::Internal,
          .jsonBody = true,
-         .summary = QStringLiteral("Route and create a payment at the acquirer (idempotent on payment_no)")});
+         .summary = QStringLiteral("Route and create a payment at the acquirer (idempotent on payment_no)"),
+         .requestSchema = required({"payment_no", "merchant_id", "amount_minor", "currency", "card"})});
     router.add({.method = "GET",
                 .pattern = QStringLiteral("/internal/v1/channel/payments/{payment_no}"),
                 .handler = [&runtime, r](const HttpRequest &q) { return queryPayment(runtime, *r, q); },
@@ -707,7 +715,8 @@ void addPaymentRoutes(Router &router, ServiceRuntime &runtime, ChannelRegistry &
                 .handler = [&runtime, r](const HttpRequest &q) { return createRefund(runtime, *r, q); },
                 .access = Access::Internal,
                 .jsonBody = true,
-                .summary = QStringLiteral("Refund (part of) a captured payment (idempotent on refund_no)")});
+                .summary = QStringLiteral("Refund (part of) a captured payment (idempotent on refund_no)"),
+                .requestSchema = required({"refund_no", "payment_no", "amount_minor", "currency"})});
     router.add({.method = "GET",
                 .pattern = QStringLiteral("/internal/v1/channel/refunds/{refund_no}"),
                 .handler = [&runtime](const HttpRequest &q) { return queryRefund(runtime, q); },
@@ -718,7 +727,8 @@ void addPaymentRoutes(Router &router, ServiceRuntime &runtime, ChannelRegistry &
                 .handler = [&runtime, r](const HttpRequest &q) { return verifyCallback(runtime, *r, q); },
                 .access = Access::Internal,
                 .jsonBody = true,
-                .summary = QStringLiteral("Verify a channel callback and apply its result")});
+                .summary = QStringLiteral("Verify a channel callback and apply its result"),
+                .requestSchema = required({"headers", "body"})});
 }
 
 } // namespace paydesk::services::channels

@@ -1,5 +1,7 @@
 #include "services/order-service/store/OrderStore.h"
 
+#include "services/risk-service/store/SqlValues.h"
+
 #include "platform/db/Sql.h"
 
 #include <QSqlQuery>
@@ -8,21 +10,9 @@
 namespace paydesk::services::orders::store {
 
 using platform::sql::exec;
+using namespace sqlvalues;
 
 namespace order_store {
-QJsonValue time(const QDateTime &t)
-{
-    return t.isValid() ? QJsonValue(t.toUTC().toString(Qt::ISODateWithMs)) : QJsonValue();
-}
-QJsonValue text(const QString &s)
-{
-    return s.isEmpty() ? QJsonValue() : QJsonValue(s);
-}
-QVariant nullable(const QString &s)
-{
-    return s.isEmpty() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(s);
-}
-
 const char *const kColumns =
     "id, merchant_id, order_no, payment_no, amount_minor, currency, COALESCE(description, ''), "
     "COALESCE(customer_email, ''), COALESCE(customer_name, ''), status, pay_status, refunded_minor, "
@@ -57,7 +47,7 @@ using namespace order_store;
 QJsonObject OrderItem::toJson() const
 {
     return {{QStringLiteral("name"), name},
-            {QStringLiteral("sku"), text(sku)},
+            {QStringLiteral("sku"), jsonText(sku)},
             {QStringLiteral("quantity"), quantity},
             {QStringLiteral("unit_price_minor"), unitPriceMinor},
             {QStringLiteral("total_minor"), quantity * unitPriceMinor}};
@@ -70,19 +60,19 @@ QJsonObject Order::toJson() const
                   {QStringLiteral("payment_no"), paymentNo},
                   {QStringLiteral("amount_minor"), amountMinor},
                   {QStringLiteral("currency"), currency},
-                  {QStringLiteral("description"), text(description)},
-                  {QStringLiteral("customer_email"), text(customerEmail)},
-                  {QStringLiteral("customer_name"), text(customerName)},
+                  {QStringLiteral("description"), jsonText(description)},
+                  {QStringLiteral("customer_email"), jsonText(customerEmail)},
+                  {QStringLiteral("customer_name"), jsonText(customerName)},
                   {QStringLiteral("status"), state.status},
                   {QStringLiteral("pay_status"), state.payStatus},
                   {QStringLiteral("refunded_minor"), state.refundedMinor},
-                  {QStringLiteral("close_reason"), text(closeReason)},
-                  {QStringLiteral("created_at"), time(createdAt)},
-                  {QStringLiteral("updated_at"), time(updatedAt)},
-                  {QStringLiteral("paid_at"), time(paidAt)},
-                  {QStringLiteral("cancelled_at"), time(cancelledAt)},
-                  {QStringLiteral("expired_at"), time(expiredAt)},
-                  {QStringLiteral("refunded_at"), time(refundedAt)}};
+                  {QStringLiteral("close_reason"), jsonText(closeReason)},
+                  {QStringLiteral("created_at"), jsonTime(createdAt)},
+                  {QStringLiteral("updated_at"), jsonTime(updatedAt)},
+                  {QStringLiteral("paid_at"), jsonTime(paidAt)},
+                  {QStringLiteral("cancelled_at"), jsonTime(cancelledAt)},
+                  {QStringLiteral("expired_at"), jsonTime(expiredAt)},
+                  {QStringLiteral("refunded_at"), jsonTime(refundedAt)}};
     return o;
 }
 
@@ -95,7 +85,8 @@ bool insertOrder(QSqlDatabase &db, Order *order, bool *inserted, QString *error)
                              "ON CONFLICT (merchant_id, order_no) DO NOTHING RETURNING %1")
                   .arg(QLatin1String(kColumns)),
               {order->merchantId, order->orderNo, order->paymentNo, order->amountMinor, order->currency,
-               nullable(order->description), nullable(order->customerEmail), nullable(order->customerName)},
+               nullableText(order->description), nullableText(order->customerEmail),
+               nullableText(order->customerName)},
               error))
         return false;
     *inserted = q.next();
@@ -108,7 +99,7 @@ bool insertOrder(QSqlDatabase &db, Order *order, bool *inserted, QString *error)
         if (!exec(q,
                   QStringLiteral("INSERT INTO order_items (order_id, name, sku, quantity, unit_price_minor, "
                                  "total_minor) VALUES (?, ?, ?, ?, ?, ?)"),
-                  {order->id, item.name, nullable(item.sku), item.quantity, item.unitPriceMinor,
+                  {order->id, item.name, nullableText(item.sku), item.quantity, item.unitPriceMinor,
                    item.quantity * item.unitPriceMinor},
                   error))
             return false;
@@ -153,7 +144,7 @@ bool saveTransition(QSqlDatabase &db, const Order &order, OrderAction action, QS
                                "WHERE id = ?")
                     .arg(QLatin1String(column)),
                 {order.state.status, order.state.payStatus, order.state.refundedMinor,
-                 nullable(order.closeReason), order.id},
+                 nullableText(order.closeReason), order.id},
                 error);
 }
 
@@ -165,8 +156,9 @@ bool appendLog(QSqlDatabase &db, qint64 orderId, const LogEntry &entry, QString 
         QStringLiteral("INSERT INTO order_logs (order_id, action, old_status, new_status, old_pay_status, "
                        "new_pay_status, operator_type, operator_id, remark) VALUES (?, ?, ?, ?, ?, ?, ?, "
                        "?, ?)"),
-        {orderId, entry.action, nullable(entry.oldStatus), entry.newStatus, nullable(entry.oldPayStatus),
-         entry.newPayStatus, entry.operatorType, nullable(entry.operatorId), nullable(entry.remark)},
+        {orderId, entry.action, nullableText(entry.oldStatus), entry.newStatus,
+         nullableText(entry.oldPayStatus), entry.newPayStatus, entry.operatorType,
+         nullableText(entry.operatorId), nullableText(entry.remark)},
         error);
 }
 
@@ -215,7 +207,7 @@ bool loadDetails(QSqlDatabase &db, qint64 orderId, QJsonObject *json, QString *e
     while (q.next())
         refunds.append(QJsonObject{{QStringLiteral("refund_no"), q.value(0).toString()},
                                    {QStringLiteral("amount_minor"), q.value(1).toLongLong()},
-                                   {QStringLiteral("at"), time(q.value(2).toDateTime())}});
+                                   {QStringLiteral("at"), jsonTime(q.value(2).toDateTime())}});
     if (!exec(q,
               QStringLiteral(
                   "SELECT action, old_status, new_status, old_pay_status, new_pay_status, operator_type, "
@@ -225,14 +217,14 @@ bool loadDetails(QSqlDatabase &db, qint64 orderId, QJsonObject *json, QString *e
     QJsonArray logs;
     while (q.next())
         logs.append(QJsonObject{{QStringLiteral("action"), q.value(0).toString()},
-                                {QStringLiteral("old_status"), text(q.value(1).toString())},
+                                {QStringLiteral("old_status"), jsonText(q.value(1).toString())},
                                 {QStringLiteral("new_status"), q.value(2).toString()},
-                                {QStringLiteral("old_pay_status"), text(q.value(3).toString())},
+                                {QStringLiteral("old_pay_status"), jsonText(q.value(3).toString())},
                                 {QStringLiteral("new_pay_status"), q.value(4).toString()},
                                 {QStringLiteral("operator_type"), q.value(5).toString()},
-                                {QStringLiteral("operator_id"), text(q.value(6).toString())},
-                                {QStringLiteral("remark"), text(q.value(7).toString())},
-                                {QStringLiteral("at"), time(q.value(8).toDateTime())}});
+                                {QStringLiteral("operator_id"), jsonText(q.value(6).toString())},
+                                {QStringLiteral("remark"), jsonText(q.value(7).toString())},
+                                {QStringLiteral("at"), jsonTime(q.value(8).toDateTime())}});
     json->insert(QStringLiteral("items"), items);
     json->insert(QStringLiteral("refunds"), refunds);
     json->insert(QStringLiteral("logs"), logs);

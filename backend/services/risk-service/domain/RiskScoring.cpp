@@ -231,6 +231,59 @@ void Thresholds::apply(const QHash<QString, qint64> &settings)
     }
 }
 
+// ---- Redis probes ----
+
+QList<RedisProbe> redisProbes(const CheckInput &in, const Thresholds &t)
+{
+    QList<RedisProbe> probes;
+    const struct
+    {
+        const char *factor;
+        const QString &value;
+        qint64 max;
+        qint64 windowS;
+    } counters[] = {{"ip", in.ip, t.velocityIpMax, t.velocityIpWindowS},
+                    {"merchant", in.merchantId, t.velocityMerchantMax, t.velocityMerchantWindowS},
+                    {"device", in.deviceId, t.velocityDeviceMax, t.velocityDeviceWindowS},
+                    {"email", in.email, t.velocityEmailMax, t.velocityEmailWindowS}};
+    for (const auto &c : counters) {
+        if (!c.value.isEmpty())
+            probes.append({false,
+                           QLatin1String(c.factor),
+                           QByteArray("risk:freq:") + c.factor + ':' + c.value.toUtf8(),
+                           {},
+                           c.max,
+                           c.windowS});
+    }
+    if (in.deviceId.isEmpty())
+        return probes;
+    const struct
+    {
+        const char *factor;
+        const QString &member;
+        qint64 max;
+        qint64 ttlS;
+    } sets[] = {{"emails", in.email, t.deviceEmailsMax, t.deviceEmailsTtlS},
+                {"merchants", in.merchantId, t.deviceMerchantsMax, t.deviceMerchantsTtlS},
+                {"ips", in.ip, t.deviceIpsMax, t.deviceIpsTtlS}};
+    for (const auto &s : sets) {
+        if (!s.member.isEmpty())
+            probes.append({true, QLatin1String(s.factor),
+                           QByteArray("risk:device:") + s.factor + ':' + in.deviceId.toUtf8(),
+                           s.member.toUtf8(), s.max, s.ttlS});
+    }
+    return probes;
+}
+
+void applyRedisCounts(const QList<RedisProbe> &probes, const QList<qint64> &counts, Factors *factors)
+{
+    for (qsizetype i = 0; i < probes.size() && i < counts.size(); ++i) {
+        if (counts[i] <= probes[i].max)
+            continue;
+        (probes[i].isSet ? factors->deviceAnomalies : factors->velocityHits).append(probes[i].factor);
+    }
+}
+
 // ---- geography ----
 
 const QStringList &highRiskCountries()
@@ -260,6 +313,18 @@ bool isTorExit(const QString &ip)
 {
     return !ip.isEmpty() && std::any_of(torExitPrefixes().cbegin(), torExitPrefixes().cend(),
                                         [&](const QString &prefix) { return ip.startsWith(prefix); });
+}
+
+QStringList geoHits(const CheckInput &input)
+{
+    QStringList hits;
+    if (isHighRiskCountry(input.ipCountry))
+        hits.append(QStringLiteral("ip_country"));
+    if (isHighRiskCountry(input.cardCountry))
+        hits.append(QStringLiteral("card_country"));
+    if (isTorExit(input.ip))
+        hits.append(QStringLiteral("tor"));
+    return hits;
 }
 
 // ---- scoring ----

@@ -12,7 +12,7 @@
 
 namespace paydesk::services::risk {
 
-// The fields of POST /internal/v1/risk/check, normalised (see normalise()).
+// The fields of POST /internal/v1/risk/check, normalised (see the normalise functions below).
 struct CheckInput
 {
     QString merchantId;
@@ -93,6 +93,23 @@ struct Thresholds
     void apply(const QHash<QString, qint64> &settings);
 };
 
+struct Factors;
+
+// ---- Redis probes of one check (velocity counters, device sets) ----
+struct RedisProbe
+{
+    bool isSet = false; // false: INCR counter `key` with window lifetimeS; true: SADD member to set `key`
+    QString factor;     // counters: ip | merchant | device | email; sets: emails | merchants | ips
+    QByteArray key;     // risk:freq:<factor>:<value> or risk:device:<factor>:<device_id>
+    QByteArray member;  // sets only
+    qint64 max = 0;     // above this count / set size the factor is hit
+    qint64 lifetimeS = 0;
+};
+// Counters first, then sets, for the fields the check carries (sets only with a device_id).
+QList<RedisProbe> redisProbes(const CheckInput &input, const Thresholds &thresholds);
+// Marks velocityHits / deviceAnomalies from the counts Redis returned in probe order.
+void applyRedisCounts(const QList<RedisProbe> &probes, const QList<qint64> &counts, Factors *factors);
+
 // ---- geography (local lists, no network) ----
 bool isHighRiskCountry(const QString &countryCode);
 bool isTorExit(const QString &ip);
@@ -127,6 +144,9 @@ struct Factors
 
     bool blacklisted() const { return !blacklistHits.isEmpty(); }
 };
+
+// ip_country | card_country | tor, for the check's countries and IP.
+QStringList geoHits(const CheckInput &input);
 
 struct Assessment
 {

@@ -4,6 +4,7 @@
 // Redis and take one script call.
 
 #include "services/risk-service/routes/RiskRoutes.h"
+#include "services/risk-service/store/BlacklistStore.h"
 #include "services/risk-service/store/RiskStore.h"
 
 #include "platform/cache/ThreadRedis.h"
@@ -16,6 +17,7 @@
 #include <prometheus/family.h>
 #include <prometheus/registry.h>
 
+#include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QRegularExpression>
@@ -44,6 +46,7 @@ RiskMetrics::RiskMetrics(prometheus::Registry &registry)
 namespace check_routes {
 const QRegularExpression kCurrency(QStringLiteral("^[A-Z]{3}$"));
 const QRegularExpression kCountry(QStringLiteral("^[A-Z]{2}$"));
+constexpr qint64 kRedisBackoffMs = 5000;
 
 // Rules and thresholds of one service as a worker thread last read them.
 struct ConfigCache
@@ -54,7 +57,9 @@ struct ConfigCache
 };
 
 // Re-reads rules and thresholds only when risk_config_version moved (triggers bump it on every
-// change of risk_rules or risk_settings, by the admin routes or by hand).
+// change of risk_rules or risk_settings, by the admin routes or by hand). The version is read
+// before the rules, so a change committed in between only causes one more reload, never a stale
+// cache under a new version.
 bool currentConfig(const ServiceRuntime &runtime, QSqlDatabase &db, const ConfigCache **config, QString *why)
 {
     thread_local QHash<const ServiceRuntime *, ConfigCache> caches;
@@ -99,109 +104,93 @@ end
 return out
 )lua";
 
-// Velocity (risk:freq:*) and device anomalies (risk:device:*). When Redis cannot answer, both are
-// skipped and the check goes on (`velocity_unavailable`); *error says why.
+// Velocity (risk:freq:*) and device anomalies (risk:device:*) in one script call. When Redis cannot
+// answer, both are skipped and the check goes on (`velocity_unavailable`); *error says why.
 void velocityAndDevice(RedisConnection &redis, const CheckInput &in, const Thresholds &t, Factors *factors,
                        QString *error)
 {
-    struct Probe
-    {
-        const char *name;
-        QByteArray key;
-        qint64 max;
-    };
-    QList<Probe> counters;
-    QList<Probe> sets;
+    const QList<RedisProbe> probes = redisProbes(in, t);
+    QList<QByteArray> keys;
     QList<QByteArray> counterArgs;
     QList<QByteArray> setArgs;
-    const struct
-    {
-        const char *name;
-        const QString &value;
-        qint64 max;
-        qint64 windowS;
-    } velocity[] = {{"ip", in.ip, t.velocityIpMax, t.velocityIpWindowS},
-                    {"merchant", in.merchantId, t.velocityMerchantMax, t.velocityMerchantWindowS},
-                    {"device", in.deviceId, t.velocityDeviceMax, t.velocityDeviceWindowS},
-                    {"email", in.email, t.velocityEmailMax, t.velocityEmailWindowS}};
-    for (const auto &v : velocity) {
-        if (v.value.isEmpty())
-            continue;
-        counters.append({v.name, QByteArray("risk:freq:") + v.name + ':' + v.value.toUtf8(), v.max});
-        counterArgs.append(QByteArray::number(v.windowS));
+    for (const RedisProbe &probe : probes) {
+        keys.append(probe.key);
+        if (probe.isSet)
+            setArgs << probe.member << QByteArray::number(probe.lifetimeS);
+        else
+            counterArgs.append(QByteArray::number(probe.lifetimeS));
     }
-    if (!in.deviceId.isEmpty()) {
-        const struct
-        {
-            const char *name;
-            const QString &value;
-            qint64 max;
-            qint64 ttlS;
-        } deviceSets[] = {{"emails", in.email, t.deviceEmailsMax, t.deviceEmailsTtlS},
-                          {"merchants", in.merchantId, t.deviceMerchantsMax, t.deviceMerchantsTtlS},
-                          {"ips", in.ip, t.deviceIpsMax, t.deviceIpsTtlS}};
-        for (const auto &d : deviceSets) {
-            if (d.value.isEmpty())
-                continue;
-            sets.append({d.name, QByteArray("risk:device:") + d.name + ':' + in.deviceId.toUtf8(), d.max});
-            setArgs << d.value.toUtf8() << QByteArray::number(d.ttlS);
-        }
-    }
-    QList<QByteArray> args{"EVAL", kCountersScript, QByteArray::number(counters.size() + sets.size())};
-    for (const Probe &p : std::as_const(counters))
-        args.append(p.key);
-    for (const Probe &p : std::as_const(sets))
-        args.append(p.key);
-    args.append(QByteArray::number(counters.size()));
-    args += counterArgs;
-    args += setArgs;
+    QList<QByteArray> args{"EVAL", kCountersScript, QByteArray::number(keys.size())};
+    args << keys << QByteArray::number(counterArgs.size()) << counterArgs << setArgs;
 
-    QVariant reply;
-    const QVariantList counts = redis.command(args, &reply, error) ? reply.toList() : QVariantList();
-    if (counts.size() != counters.size() + sets.size()) {
-        if (error->isEmpty())
-            *error = QStringLiteral("unexpected reply to the counters script");
+    // After a failure this worker leaves Redis alone for a while: a Redis that hangs instead of
+    // refusing would otherwise cost every check the full command timeout.
+    thread_local QDeadlineTimer backoff; // default: expired
+    if (!backoff.hasExpired()) {
+        *error = QStringLiteral("Redis failed less than %1 ms ago").arg(kRedisBackoffMs);
         factors->velocityUnavailable = true;
         return;
     }
-    for (qsizetype i = 0; i < counters.size(); ++i) {
-        if (counts[i].toLongLong() > counters[i].max)
-            factors->velocityHits.append(QLatin1String(counters[i].name));
+    QVariant reply;
+    const QVariantList answer = redis.command(args, &reply, error) ? reply.toList() : QVariantList();
+    if (answer.size() != probes.size()) {
+        if (error->isEmpty())
+            *error = QStringLiteral("unexpected reply to the counters script");
+        factors->velocityUnavailable = true;
+        backoff.setRemainingTime(kRedisBackoffMs);
+        return;
     }
-    for (qsizetype i = 0; i < sets.size(); ++i) {
-        if (counts[counters.size() + i].toLongLong() > sets[i].max)
-            factors->deviceAnomalies.append(QLatin1String(sets[i].name));
-    }
+    QList<qint64> counts;
+    for (const QVariant &count : answer)
+        counts.append(count.toLongLong());
+    applyRedisCounts(probes, counts, factors);
+}
+
+// The check's fields, normalised; a 422 listing every bad field otherwise.
+std::optional<HttpResponse> readInput(const HttpRequest &request, CheckInput *in)
+{
+    BodyReader body(request);
+    in->merchantId = body.string(QStringLiteral("merchant_id"), {.required = true, .maxLength = 64});
+    in->paymentNo = body.string(QStringLiteral("payment_no"), {.required = true, .maxLength = 64});
+    in->amountMinor = body.int64(QStringLiteral("amount_minor"), {.required = true, .min = 1});
+    in->currency = body.string(QStringLiteral("currency"), {.required = true, .maxLength = 3});
+    in->payMethod = body.string(QStringLiteral("pay_method"), {.maxLength = 32}).toLower();
+    in->email = normaliseEmail(body.string(QStringLiteral("customer_email"), {.maxLength = 254}));
+    in->ip = body.string(QStringLiteral("customer_ip"), {.maxLength = 64}).trimmed();
+    in->phone = normalisePhone(body.string(QStringLiteral("customer_phone"), {.maxLength = 32}));
+    in->deviceId = body.string(QStringLiteral("device_id"), {.maxLength = 128}).trimmed();
+    in->cardBin = body.string(QStringLiteral("card_bin"), {.maxLength = 8}).trimmed();
+    in->cardFingerprint = body.string(QStringLiteral("card_fingerprint"), {.maxLength = 128}).trimmed();
+    in->cardCountry = body.string(QStringLiteral("card_country"), {.maxLength = 2}).toUpper();
+    in->ipCountry = body.string(QStringLiteral("ip_country"), {.maxLength = 2}).toUpper();
+    if (!in->currency.isEmpty() && !kCurrency.match(in->currency).hasMatch())
+        body.fail(QStringLiteral("currency"),
+                  QStringLiteral("must be an ISO 4217 code (3 upper-case letters)"));
+    if (!in->cardCountry.isEmpty() && !kCountry.match(in->cardCountry).hasMatch())
+        body.fail(QStringLiteral("card_country"), QStringLiteral("must be an ISO 3166 alpha-2 code"));
+    if (!in->ipCountry.isEmpty() && !kCountry.match(in->ipCountry).hasMatch())
+        body.fail(QStringLiteral("ip_country"), QStringLiteral("must be an ISO 3166 alpha-2 code"));
+    if (!body.ok())
+        return body.problem();
+    return std::nullopt;
+}
+
+void record(RiskMetrics &metrics, Decision decision, const QElapsedTimer &clock)
+{
+    prometheus::Counter *counter = decision == Decision::Pass     ? metrics.pass
+                                   : decision == Decision::Review ? metrics.review
+                                                                  : metrics.reject;
+    counter->Increment();
+    metrics.duration->Observe(static_cast<double>(clock.nsecsElapsed()) / 1e9);
 }
 
 HttpResponse check(ServiceRuntime &runtime, RiskMetrics &metrics, const HttpRequest &request)
 {
     QElapsedTimer clock;
     clock.start();
-    BodyReader body(request);
     CheckInput in;
-    in.merchantId = body.string(QStringLiteral("merchant_id"), {.required = true, .maxLength = 64});
-    in.paymentNo = body.string(QStringLiteral("payment_no"), {.required = true, .maxLength = 64});
-    in.amountMinor = body.int64(QStringLiteral("amount_minor"), {.required = true, .min = 1});
-    in.currency = body.string(QStringLiteral("currency"), {.required = true, .maxLength = 3});
-    in.payMethod = body.string(QStringLiteral("pay_method"), {.maxLength = 32}).toLower();
-    in.email = normaliseEmail(body.string(QStringLiteral("customer_email"), {.maxLength = 254}));
-    in.ip = body.string(QStringLiteral("customer_ip"), {.maxLength = 64}).trimmed();
-    in.phone = normalisePhone(body.string(QStringLiteral("customer_phone"), {.maxLength = 32}));
-    in.deviceId = body.string(QStringLiteral("device_id"), {.maxLength = 128}).trimmed();
-    in.cardBin = body.string(QStringLiteral("card_bin"), {.maxLength = 8}).trimmed();
-    in.cardFingerprint = body.string(QStringLiteral("card_fingerprint"), {.maxLength = 128}).trimmed();
-    in.cardCountry = body.string(QStringLiteral("card_country"), {.maxLength = 2}).toUpper();
-    in.ipCountry = body.string(QStringLiteral("ip_country"), {.maxLength = 2}).toUpper();
-    if (!in.currency.isEmpty() && !kCurrency.match(in.currency).hasMatch())
-        body.fail(QStringLiteral("currency"),
-                  QStringLiteral("must be an ISO 4217 code (3 upper-case letters)"));
-    if (!in.cardCountry.isEmpty() && !kCountry.match(in.cardCountry).hasMatch())
-        body.fail(QStringLiteral("card_country"), QStringLiteral("must be an ISO 3166 alpha-2 code"));
-    if (!in.ipCountry.isEmpty() && !kCountry.match(in.ipCountry).hasMatch())
-        body.fail(QStringLiteral("ip_country"), QStringLiteral("must be an ISO 3166 alpha-2 code"));
-    if (!body.ok())
-        return body.problem();
+    if (auto bad = readInput(request, &in))
+        return *bad;
 
     return withConnection(runtime, request, [&](QSqlDatabase &db) {
         QString why;
@@ -225,40 +214,19 @@ HttpResponse check(ServiceRuntime &runtime, RiskMetrics &metrics, const HttpRequ
             if (factors.velocityUnavailable)
                 runtime.log().write(LogLevel::Warn,
                                     QStringLiteral("risk check without velocity: %1").arg(redisError));
-            if (isHighRiskCountry(in.ipCountry))
-                factors.geoHits.append(QStringLiteral("ip_country"));
-            if (isHighRiskCountry(in.cardCountry))
-                factors.geoHits.append(QStringLiteral("card_country"));
-            if (isTorExit(in.ip))
-                factors.geoHits.append(QStringLiteral("tor"));
+            factors.geoHits = geoHits(in);
             if (const Rule *rule = firstMatch(config->rules, in))
                 factors.rule = *rule;
         }
 
-        store::CheckRow row;
-        row.id = QUuid::createUuid();
-        row.input = in;
-        row.request = in.toJson();
-        row.assessment = assess(factors);
+        store::CheckRow row{QUuid::createUuid(), in, in.toJson(), assess(factors), std::nullopt, {}, {}};
         if (factors.rule) {
             row.ruleId = factors.rule->id;
             row.ruleName = factors.rule->name;
         }
         if (!store::insertCheck(db, row, &why))
             return Problem::internal(why).toResponse(request.trace.traceId);
-
-        switch (row.assessment.decision) {
-        case Decision::Pass:
-            metrics.pass->Increment();
-            break;
-        case Decision::Review:
-            metrics.review->Increment();
-            break;
-        case Decision::Reject:
-            metrics.reject->Increment();
-            break;
-        }
-        metrics.duration->Observe(static_cast<double>(clock.nsecsElapsed()) / 1e9);
+        record(metrics, row.assessment.decision, clock);
         return HttpResponse::json(row.toJson());
     });
 }

@@ -1,5 +1,7 @@
 #include "services/risk-service/store/RiskStore.h"
 
+#include "services/risk-service/store/SqlValues.h"
+
 #include "platform/db/Sql.h"
 
 #include <QJsonDocument>
@@ -9,22 +11,10 @@
 namespace paydesk::services::risk::store {
 
 using platform::sql::exec;
+using namespace sqlvalues;
 
 namespace risk_store {
-QJsonValue time(const QDateTime &t)
-{
-    return t.isValid() ? QJsonValue(t.toUTC().toString(Qt::ISODateWithMs)) : QJsonValue();
-}
-QVariant nullableText(const QString &s)
-{
-    return s.isEmpty() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(s);
-}
-QVariant nullableTime(const QDateTime &t)
-{
-    return t.isValid() ? QVariant(t.toUTC().toString(Qt::ISODateWithMs))
-                       : QVariant(QMetaType(QMetaType::QString));
-}
-QString jsonText(const QJsonObject &o)
+QString compactJson(const QJsonObject &o)
 {
     return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
 }
@@ -53,25 +43,6 @@ RuleRow ruleFrom(const QSqlQuery &q)
     return r;
 }
 
-const char *const kBlacklistColumns =
-    "id, entity_type, entity_value, COALESCE(reason, ''), status, expires_at, COALESCE(added_by, ''), "
-    "created_at, COALESCE(removed_by, ''), removed_at";
-BlacklistEntry blacklistFrom(const QSqlQuery &q)
-{
-    BlacklistEntry e;
-    e.id = q.value(0).toLongLong();
-    e.entityType = q.value(1).toString();
-    e.entityValue = q.value(2).toString();
-    e.reason = q.value(3).toString();
-    e.status = q.value(4).toString();
-    e.expiresAt = q.value(5).toDateTime();
-    e.addedBy = q.value(6).toString();
-    e.createdAt = q.value(7).toDateTime();
-    e.removedBy = q.value(8).toString();
-    e.removedAt = q.value(9).toDateTime();
-    return e;
-}
-
 const char *const kCheckColumns =
     "c.id, c.merchant_id, c.payment_no, c.amount_minor, c.currency, c.request::text, c.risk_score, "
     "c.risk_level, c.decision, c.reasons::text, c.factors::text, c.rule_id, COALESCE(r.name, ''), "
@@ -89,26 +60,13 @@ QJsonObject checkFrom(const QSqlQuery &q)
                   {QStringLiteral("decision"), q.value(8).toString()},
                   {QStringLiteral("reasons"), parseJson(q.value(9))},
                   {QStringLiteral("factors"), parseJson(q.value(10))},
-                  {QStringLiteral("created_at"), time(q.value(13).toDateTime())}};
+                  {QStringLiteral("created_at"), jsonTime(q.value(13).toDateTime())}};
     o.insert(QStringLiteral("matched_rule"),
              q.value(11).isNull()
                  ? QJsonValue()
                  : QJsonValue(QJsonObject{{QStringLiteral("id"), q.value(11).toLongLong()},
                                           {QStringLiteral("name"), q.value(12).toString()}}));
     return o;
-}
-// "WHERE a = ? AND b = ?" over the filters that are set (an absent query parameter is a null
-// QString, which would bind as NULL), their values appended to *values.
-QString whereEquals(const QList<QPair<const char *, QString>> &filters, QVariantList *values)
-{
-    QStringList terms{QStringLiteral("TRUE")};
-    for (const auto &[column, value] : filters) {
-        if (value.isEmpty())
-            continue;
-        terms.append(QLatin1String(column) + QStringLiteral(" = ?"));
-        values->append(value);
-    }
-    return QStringLiteral("WHERE ") + terms.join(QStringLiteral(" AND "));
 }
 } // namespace risk_store
 
@@ -196,8 +154,8 @@ QJsonObject RuleRow::toJson() const
             {QStringLiteral("conditions"), conditions},
             {QStringLiteral("action"), action},
             {QStringLiteral("enabled"), enabled},
-            {QStringLiteral("created_at"), time(createdAt)},
-            {QStringLiteral("updated_at"), time(updatedAt)},
+            {QStringLiteral("created_at"), jsonTime(createdAt)},
+            {QStringLiteral("updated_at"), jsonTime(updatedAt)},
             {QStringLiteral("updated_by"), updatedBy.isEmpty() ? QJsonValue() : QJsonValue(updatedBy)}};
 }
 
@@ -232,7 +190,7 @@ bool insertRule(QSqlDatabase &db, const RuleRow &rule, qint64 *id, QString *erro
               QStringLiteral(
                   "INSERT INTO risk_rules (name, description, priority, conditions, action, enabled, "
                   "updated_by) VALUES (?, ?, ?, ?::jsonb, ?, ?, ?) RETURNING id"),
-              {rule.name, nullableText(rule.description), rule.priority, jsonText(rule.conditions),
+              {rule.name, nullableText(rule.description), rule.priority, compactJson(rule.conditions),
                rule.action, rule.enabled, nullableText(rule.updatedBy)},
               error))
         return false;
@@ -247,7 +205,7 @@ bool updateRule(QSqlDatabase &db, const RuleRow &rule, bool *found, QString *err
               QStringLiteral(
                   "UPDATE risk_rules SET name = ?, description = ?, priority = ?, conditions = ?::jsonb, "
                   "action = ?, enabled = ?, updated_by = ?, updated_at = now() WHERE id = ?"),
-              {rule.name, nullableText(rule.description), rule.priority, jsonText(rule.conditions),
+              {rule.name, nullableText(rule.description), rule.priority, compactJson(rule.conditions),
                rule.action, rule.enabled, nullableText(rule.updatedBy), rule.id},
               error))
         return false;
@@ -274,117 +232,6 @@ bool deleteRule(QSqlDatabase &db, qint64 id, bool *found, QString *error)
     if (!exec(q, QStringLiteral("DELETE FROM risk_rules WHERE id = ?"), {id}, error))
         return false;
     *found = q.numRowsAffected() > 0;
-    return true;
-}
-
-// ---- blacklist ----
-
-QJsonObject BlacklistEntry::toJson() const
-{
-    return {{QStringLiteral("id"), id},
-            {QStringLiteral("entity_type"), entityType},
-            {QStringLiteral("entity_value"), entityValue},
-            {QStringLiteral("reason"), reason.isEmpty() ? QJsonValue() : QJsonValue(reason)},
-            {QStringLiteral("status"), status},
-            {QStringLiteral("expires_at"), time(expiresAt)},
-            {QStringLiteral("added_by"), addedBy.isEmpty() ? QJsonValue() : QJsonValue(addedBy)},
-            {QStringLiteral("created_at"), time(createdAt)},
-            {QStringLiteral("removed_by"), removedBy.isEmpty() ? QJsonValue() : QJsonValue(removedBy)},
-            {QStringLiteral("removed_at"), time(removedAt)}};
-}
-
-bool findBlacklisted(QSqlDatabase &db, const QList<QPair<QString, QString>> &keys,
-                     QList<BlacklistEntry> *hits, QString *error)
-{
-    hits->clear();
-    if (keys.isEmpty())
-        return true;
-    QStringList pairs;
-    QVariantList values;
-    for (const auto &[type, value] : keys) {
-        pairs.append(QStringLiteral("(entity_type = ? AND entity_value = ?)"));
-        values << type << value;
-    }
-    QSqlQuery q(db);
-    if (!exec(q,
-              QStringLiteral("SELECT %1 FROM blacklist WHERE status = 'active' AND (expires_at IS NULL OR "
-                             "expires_at > now()) AND (%2) ORDER BY id")
-                  .arg(QLatin1String(kBlacklistColumns), pairs.join(QStringLiteral(" OR "))),
-              values, error))
-        return false;
-    while (q.next())
-        hits->append(blacklistFrom(q));
-    return true;
-}
-
-bool insertBlacklist(QSqlDatabase &db, const BlacklistEntry &entry, qint64 *id, bool *conflict,
-                     QString *error)
-{
-    QSqlQuery q(db);
-    // An expired active row no longer blocks anything: retire it so that the value can be added again.
-    if (!exec(q,
-              QStringLiteral(
-                  "UPDATE blacklist SET status = 'removed', removed_at = now(), removed_by = 'expiry' "
-                  "WHERE entity_type = ? AND entity_value = ? AND status = 'active' AND expires_at "
-                  "<= now()"),
-              {entry.entityType, entry.entityValue}, error))
-        return false;
-    if (!exec(
-            q,
-            QStringLiteral("INSERT INTO blacklist (entity_type, entity_value, reason, expires_at, added_by) "
-                           "VALUES (?, ?, ?, ?::timestamptz, ?) ON CONFLICT (entity_type, entity_value) "
-                           "WHERE status = 'active' DO NOTHING RETURNING id"),
-            {entry.entityType, entry.entityValue, nullableText(entry.reason), nullableTime(entry.expiresAt),
-             nullableText(entry.addedBy)},
-            error))
-        return false;
-    *conflict = !q.next();
-    *id = *conflict ? 0 : q.value(0).toLongLong();
-    return true;
-}
-
-bool loadBlacklist(QSqlDatabase &db, qint64 id, std::optional<BlacklistEntry> *entry, QString *error)
-{
-    QSqlQuery q(db);
-    if (!exec(q,
-              QStringLiteral("SELECT %1 FROM blacklist WHERE id = ?").arg(QLatin1String(kBlacklistColumns)),
-              {id}, error))
-        return false;
-    *entry = q.next() ? std::optional<BlacklistEntry>(blacklistFrom(q)) : std::nullopt;
-    return true;
-}
-
-bool removeBlacklist(QSqlDatabase &db, qint64 id, const QString &actor, bool *removed, QString *error)
-{
-    QSqlQuery q(db);
-    if (!exec(q,
-              QStringLiteral("UPDATE blacklist SET status = 'removed', removed_by = ?, removed_at = now() "
-                             "WHERE id = ? AND status = 'active'"),
-              {nullableText(actor), id}, error))
-        return false;
-    *removed = q.numRowsAffected() > 0;
-    return true;
-}
-
-bool listBlacklist(QSqlDatabase &db, const BlacklistFilter &filter, QList<BlacklistEntry> *entries,
-                   qint64 *total, QString *error)
-{
-    QVariantList values;
-    const QString where = whereEquals(
-        {{"entity_type", filter.entityType}, {"entity_value", filter.entityValue}, {"status", filter.status}},
-        &values);
-    QSqlQuery q(db);
-    if (!exec(q, QStringLiteral("SELECT count(*) FROM blacklist ") + where, values, error))
-        return false;
-    *total = q.next() ? q.value(0).toLongLong() : 0;
-    if (!exec(q,
-              QStringLiteral("SELECT %1 FROM blacklist %2 ORDER BY id DESC LIMIT ? OFFSET ?")
-                  .arg(QLatin1String(kBlacklistColumns), where),
-              values + QVariantList{filter.limit, filter.offset}, error))
-        return false;
-    entries->clear();
-    while (q.next())
-        entries->append(blacklistFrom(q));
     return true;
 }
 
@@ -416,11 +263,11 @@ bool insertCheck(QSqlDatabase &db, const CheckRow &check, QString *error)
                        "request, risk_score, risk_level, decision, reasons, factors, rule_id) VALUES "
                        "(?::uuid, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?::jsonb, ?::jsonb, ?)"),
         {check.id.toString(QUuid::WithoutBraces), check.input.merchantId, check.input.paymentNo,
-         check.input.amountMinor, check.input.currency, jsonText(check.request), check.assessment.score,
+         check.input.amountMinor, check.input.currency, compactJson(check.request), check.assessment.score,
          levelName(check.assessment.level), decisionName(check.assessment.decision),
          QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(check.assessment.reasons))
                                .toJson(QJsonDocument::Compact)),
-         jsonText(check.assessment.factorScores),
+         compactJson(check.assessment.factorScores),
          check.ruleId ? QVariant(*check.ruleId) : QVariant(QMetaType(QMetaType::LongLong))},
         error);
 }
