@@ -400,9 +400,10 @@ private Q_SLOTS:
             // Compensated: the order failed, the consumption released.
             QTRY_COMPARE_WITH_TIMEOUT(orderOf(p).value("pay_status").toString(), QStringLiteral("failed"),
                                       10000);
-            QCOMPARE(count("SELECT count(*) FROM payment_tasks WHERE payment_no = ? AND done_at IS NULL",
-                           {p.value("payment_no").toString()}),
-                     0);
+            QTRY_COMPARE_WITH_TIMEOUT(count("SELECT count(*) FROM payment_tasks WHERE payment_no = ? AND "
+                                            "done_at IS NULL",
+                                            {p.value("payment_no").toString()}),
+                                      0, 10000);
         }
     }
 
@@ -874,14 +875,14 @@ private Q_SLOTS:
             qInfo("task %s ended without effect %d times: %s", qPrintable(q.value(0).toString()),
                   q.value(2).toInt(), qPrintable(q.value(1).toString().left(200)));
         // Every payment that consumed limit and did not succeed gave it back.
-        QCOMPARE(
+        QTRY_COMPARE_WITH_TIMEOUT(
             count("SELECT count(*) FROM payments p WHERE status IN ('failed', 'cancelled', 'expired') AND "
                   "error_code IS DISTINCT FROM 'RISK_REJECTED' AND error_code IS DISTINCT FROM "
                   "'LIMIT_EXCEEDED' "
                   "AND NOT EXISTS (SELECT 1 FROM payment_tasks t WHERE t.payment_no = p.payment_no AND "
                   "t.kind = 'limit_release' AND t.done_at IS NOT NULL AND t.last_error IS NULL)",
                   {}),
-            0);
+            0, 10000);
     }
 
     void ledgerStaysBalanced()
