@@ -685,6 +685,27 @@ private Q_SLOTS:
         QCOMPARE(notRefundable.json().value("code").toString(), QStringLiteral("PAYMENT_NOT_REFUNDABLE"));
     }
 
+    void asynchronousRefundCompletesByCallback()
+    {
+        setSandbox({{"async_refunds", true}});
+        const HttpResult created = pay(kApproved, 1000);
+        const QString paymentNo = created.json().value("payment_no").toString();
+        const HttpResult refund =
+            call(m_shop, "POST", "/api/v1/refunds", {{"payment_no", paymentNo}, {"amount_minor", 300}});
+        QVERIFY2(refund.status == 201, refund.body.constData());
+        QCOMPARE(refund.json().value("status").toString(), QStringLiteral("processing"));
+        const QString refundNo = refund.json().value("refund_no").toString();
+        QTRY_COMPARE_WITH_TIMEOUT(
+            call(m_shop, "GET", "/api/v1/refunds/" + refundNo).json().value("status").toString(),
+            QStringLiteral("success"), 15000);
+        QCOMPARE(payment(paymentNo).value("refunded_minor").toInteger(), 300);
+        // The refunded 300 count against the captured 1000.
+        const HttpResult over =
+            call(m_shop, "POST", "/api/v1/refunds", {{"payment_no", paymentNo}, {"amount_minor", 701}});
+        QCOMPARE(over.json().value("code").toString(), QStringLiteral("REFUND_EXCEEDS_REMAINING"));
+        setSandbox({});
+    }
+
     void preAuthorisationCaptureVoidAndExpiry()
     {
         const HttpResult authorized = pay(kApproved, 1000, {{"capture", false}});
