@@ -512,6 +512,41 @@ private Q_SLOTS:
         setSandbox({});
     }
 
+    void cancelWhileTheFlowRunsIsRefused()
+    {
+        const Merchant m = createMerchant("Racing Shop");
+        setSandbox({{"latency_ms", 1500}}); // the channel answers slowly: the payment stays pending
+        const QJsonObject body = paymentBody(order(), 1000, kApproved);
+        const quint16 base = m_base;
+        QFuture<HttpResult> creating =
+            QtConcurrent::run([=] { return signedCall(base, m, "POST", "/api/v1/payments", body); });
+        QString paymentNo;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !(paymentNo = call(m, "GET", "/api/v1/payments?order_no=" + body.value("order_no").toString())
+                              .json()
+                              .value("items")
+                              .toArray()
+                              .first()
+                              .toObject()
+                              .value("payment_no")
+                              .toString())
+                 .isEmpty(),
+            10000);
+        // The channel may take the money any moment: a cancel now could only lose it.
+        const HttpResult refused = call(m, "POST", "/api/v1/payments/" + paymentNo + "/cancel");
+        QCOMPARE(refused.status, 409);
+        QCOMPARE(refused.json().value("code").toString(), QStringLiteral("PAYMENT_IN_PROGRESS"));
+        // Nor does the sweep expire it under the flow's feet.
+        QSqlQuery q(gatewayDb());
+        QVERIFY(q.exec("UPDATE payments SET expires_at = now() - interval '1 second' WHERE payment_no = '" +
+                       paymentNo + "'"));
+        sweep();
+        const HttpResult created = creating.result();
+        setSandbox({});
+        QCOMPARE(created.json().value("status").toString(), QStringLiteral("success"));
+        QCOMPARE(limitUsage(m.id).value("used_minor").toInteger(), 1000);
+    }
+
     void riskRejectFailsThePayment()
     {
         const HttpResult listed = adminCall(

@@ -41,8 +41,11 @@ SweepResult sweepOnce(Gateway &gateway)
                 Payment &p = *payment;
                 const PaymentStatus from = p.status;
                 QList<FollowUp> followUps;
+                // A pending payment may still be in its create flow (expire_minutes 1): not yet.
+                const bool flowOver =
+                    from != PaymentStatus::Pending || p.createdAt <= now.addSecs(-gateway.flowMaxSeconds);
                 if ((from == PaymentStatus::Pending || from == PaymentStatus::Processing) &&
-                    p.expiresAt <= now) {
+                    p.expiresAt <= now && flowOver) {
                     followUps.append({task::kChannelCancel, {}});
                 } else if (from == PaymentStatus::Authorized && p.captureRequestedMinor < 0 &&
                            p.authorizationExpiresAt.isValid() && p.authorizationExpiresAt <= now) {

@@ -76,6 +76,10 @@ struct Gateway
     int sweepIntervalMs = 30000;  // PAYMENT_GATEWAY_SWEEP_INTERVAL_MS
     int sweepBatchMax = 200;      // payments expired / tasks run per sweep pass
     int taskAttemptsMax = 30;     // then the task is given up and logged as an error
+    // A create flow is over after this (4 calls of at most stepTimeoutMs, two short
+    // transactions): a `pending` payment younger than this may still be with the channel, so it is
+    // not cancelled or expired under the flow's feet.
+    int flowMaxSeconds = 60;
 
     // Calls `service` with a JSON body (empty object: none), bounded by stepTimeoutMs and what is
     // left of `parent`'s deadline; the caller's trace goes with it.

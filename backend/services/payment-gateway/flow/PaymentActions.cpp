@@ -236,6 +236,10 @@ HttpResponse cancelPayment(Gateway &gateway, const HttpRequest &request, const Q
     if (payment->status != PaymentStatus::Pending && payment->status != PaymentStatus::Processing)
         return wrongStatus(request, notCancellable, *payment,
                            QStringLiteral("only a pending or processing payment can be cancelled"));
+    if (payment->status == PaymentStatus::Pending &&
+        payment->createdAt > QDateTime::currentDateTimeUtc().addSecs(-gateway.flowMaxSeconds))
+        return wrongStatus(request, QStringLiteral("PAYMENT_IN_PROGRESS"), *payment,
+                           QStringLiteral("the payment is still being processed; retry in a moment"));
     // A processing payment is with the channel: it must agree first, or the result could still come.
     QJsonObject channelAnswer;
     if (payment->status == PaymentStatus::Processing) {

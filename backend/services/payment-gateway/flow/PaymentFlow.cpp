@@ -364,17 +364,30 @@ private:
                         if (!store::appendTimeline(db, m_p.paymentNo, notes, why))
                             return false;
                         // Settled by a callback meanwhile: nothing to undo. Cancelled or expired
-                        // while the channel took it: the channel must let go of it.
+                        // while the flow ran: the cancel's own follow-ups may have run before this
+                        // flow consumed the limit or created the order, so give back everything
+                        // again (each call is idempotent) and let the channel let go of it.
                         const bool closedUnderUs = current->status == PaymentStatus::Cancelled ||
                                                    current->status == PaymentStatus::Expired;
-                        if (!closedUnderUs || m_p.status == PaymentStatus::Failed)
+                        if (!closedUnderUs)
                             return true;
-                        const QString kind = m_p.status == PaymentStatus::Authorized ? task::kChannelVoid
-                                                                                     : task::kChannelCancel;
-                        qint64 id = 0;
-                        if (!store::appendTask(db, m_p.paymentNo, kind, {}, &id, why))
-                            return false;
-                        taskIds.append(id);
+                        QList<FollowUp> undo{
+                            {task::kLimitRelease, {}},
+                            current->status == PaymentStatus::Cancelled
+                                ? orderFollowUp(task::kOrderCancel, m_p,
+                                                {{QStringLiteral("reason"), QStringLiteral("cancelled")}})
+                                : orderFollowUp(task::kOrderExpire, m_p)};
+                        if (m_p.status == PaymentStatus::Authorized)
+                            undo.append({task::kChannelVoid, {}});
+                        else if (m_p.status != PaymentStatus::Failed)
+                            undo.append({task::kChannelCancel, {}});
+                        for (const FollowUp &followUp : undo) {
+                            qint64 id = 0;
+                            if (!store::appendTask(db, m_p.paymentNo, followUp.kind, followUp.payload, &id,
+                                                   why))
+                                return false;
+                            taskIds.append(id);
+                        }
                         return true;
                     },
                     &error);
