@@ -96,6 +96,10 @@ public:
     ApiResult flag(const QString &name);
     ApiResult setFlag(const QString &name, const QJsonObject &flag);
 
+    // notification-service
+    ApiResult webhookDeliveries(const QUrlQuery &filter); // merchant_id, payment_no, status, event, page
+    ApiResult redeliverWebhook(const QString &deliveryId);
+
 private:
     ServiceMap m_map;
     QByteArray m_accessToken;
