@@ -4,6 +4,7 @@
 #include "services/payment-gateway/store/StoreSupport.h"
 
 #include "platform/db/Sql.h"
+#include "platform/db/SqlValues.h"
 
 #include <QJsonDocument>
 #include <QSqlQuery>
@@ -11,6 +12,7 @@
 namespace paydesk::services::gateway::store {
 
 using platform::sql::exec;
+namespace sql = platform::sql;
 using namespace detail;
 
 namespace {
@@ -93,21 +95,21 @@ bool insertPayment(QSqlDatabase &db, const Payment &p, bool *inserted, QString *
                p.merchantId,
                p.environment,
                p.orderNo,
-               nullable(p.idempotencyKey),
+               sql::nullableText(p.idempotencyKey),
                p.amountMinor,
                p.currency,
                toString(p.status),
                p.capture,
                p.payMethod,
-               nullable(p.channel),
-               nullable(p.cardLast4),
-               nullable(p.description),
-               nullable(p.customerEmail),
-               nullable(p.customerIp),
-               nullable(p.deviceId),
-               nullable(p.notifyUrl),
-               nullable(p.returnUrl),
-               jsonText(p.metadata),
+               sql::nullableText(p.channel),
+               sql::nullableText(p.cardLast4),
+               sql::nullableText(p.description),
+               sql::nullableText(p.customerEmail),
+               sql::nullableText(p.customerIp),
+               sql::nullableText(p.deviceId),
+               sql::nullableText(p.notifyUrl),
+               sql::nullableText(p.returnUrl),
+               jsonbText(p.metadata),
                p.expiresAt.toUTC()},
               error))
         return false;
@@ -143,16 +145,17 @@ bool savePayment(QSqlDatabase &db, const Payment &p, PaymentStatus expected, boo
                 "risk_score = ?, risk_level = ?, risk_reasons = ?::jsonb, error_code = ?, error_message = ?, "
                 "authorization_expires_at = ?, paid_at = ?, updated_at = now() "
                 "WHERE payment_no = ? AND status = ?"),
-            {toString(p.status), nullable(p.channel), nullable(p.channelTradeNo), p.channelFeeMinor,
-             p.capturedMinor, p.refundedMinor, nullable(p.cardBrand), nullable(p.cardLast4),
-             nullable(p.riskDecision),
+            {toString(p.status), sql::nullableText(p.channel), sql::nullableText(p.channelTradeNo),
+             p.channelFeeMinor, p.capturedMinor, p.refundedMinor, sql::nullableText(p.cardBrand),
+             sql::nullableText(p.cardLast4), sql::nullableText(p.riskDecision),
              p.riskScore < 0 ? QVariant(QMetaType(QMetaType::Int)) : QVariant(p.riskScore),
-             nullable(p.riskLevel),
+             sql::nullableText(p.riskLevel),
              p.riskReasons.isEmpty()
                  ? QVariant(QMetaType(QMetaType::QString))
                  : QVariant(QString::fromUtf8(QJsonDocument(p.riskReasons).toJson(QJsonDocument::Compact))),
-             nullable(p.errorCode), nullable(p.errorMessage), nullable(p.authorizationExpiresAt),
-             nullable(p.paidAt), p.paymentNo, toString(expected)},
+             sql::nullableText(p.errorCode), sql::nullableText(p.errorMessage),
+             sql::nullableTime(p.authorizationExpiresAt), sql::nullableTime(p.paidAt), p.paymentNo,
+             toString(expected)},
             error))
         return false;
     *updated = q.numRowsAffected() == 1;
@@ -244,8 +247,8 @@ bool appendTimeline(QSqlDatabase &db, const QString &paymentNo, const QList<Time
     QVariantList values;
     for (const TimelineEntry &e : entries) {
         rows.append(QStringLiteral("(?, ?, ?, ?, ?, ?::jsonb)"));
-        values << paymentNo << e.kind << nullable(e.step) << nullable(e.fromStatus) << nullable(e.toStatus)
-               << jsonText(e.detail);
+        values << paymentNo << e.kind << sql::nullableText(e.step) << sql::nullableText(e.fromStatus)
+               << sql::nullableText(e.toStatus) << jsonbText(e.detail);
     }
     QSqlQuery q(db);
     return exec(q,

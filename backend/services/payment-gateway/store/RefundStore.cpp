@@ -4,6 +4,7 @@
 #include "services/payment-gateway/store/StoreSupport.h"
 
 #include "platform/db/Sql.h"
+#include "platform/db/SqlValues.h"
 
 #include <QJsonDocument>
 #include <QSqlQuery>
@@ -11,6 +12,7 @@
 namespace paydesk::services::gateway::store {
 
 using platform::sql::exec;
+namespace sql = platform::sql;
 using namespace detail;
 
 namespace {
@@ -49,7 +51,7 @@ bool insertRefund(QSqlDatabase &db, const Refund &r, QString *error)
         QStringLiteral("INSERT INTO refunds (refund_no, payment_no, merchant_id, amount_minor, currency, "
                        "status, reason, operator_type, operator_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         {r.refundNo, r.paymentNo, r.merchantId, r.amountMinor, r.currency, toString(r.status),
-         nullable(r.reason), r.operatorType, nullable(r.operatorId)},
+         sql::nullableText(r.reason), r.operatorType, sql::nullableText(r.operatorId)},
         error);
 }
 
@@ -91,8 +93,8 @@ bool saveRefund(QSqlDatabase &db, const Refund &r, RefundStatus expected, bool *
               QStringLiteral(
                   "UPDATE refunds SET status = ?, channel_refund_no = ?, error_code = ?, refunded_at = ?, "
                   "updated_at = now() WHERE refund_no = ? AND status = ?"),
-              {toString(r.status), nullable(r.channelRefundNo), nullable(r.errorCode), nullable(r.refundedAt),
-               r.refundNo, toString(expected)},
+              {toString(r.status), sql::nullableText(r.channelRefundNo), sql::nullableText(r.errorCode),
+               sql::nullableTime(r.refundedAt), r.refundNo, toString(expected)},
               error))
         return false;
     *updated = q.numRowsAffected() == 1;

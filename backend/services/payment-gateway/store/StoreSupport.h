@@ -8,19 +8,12 @@
 
 namespace paydesk::services::gateway::store::detail {
 
-// NULL for an empty text or an invalid time, the value otherwise.
-inline QVariant nullable(const QString &text)
-{
-    return text.isEmpty() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(text);
-}
-inline QVariant nullable(const QDateTime &time)
-{
-    return time.isValid() ? QVariant(time.toUTC()) : QVariant(QMetaType(QMetaType::QDateTime));
-}
-inline QString jsonText(const QJsonObject &object)
+// Compact JSON text for a jsonb parameter.
+inline QString jsonbText(const QJsonObject &object)
 {
     return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
 }
+// A timestamptz column as a UTC QDateTime (invalid for NULL).
 inline QDateTime utc(const QVariant &value)
 {
     QDateTime time = value.toDateTime();

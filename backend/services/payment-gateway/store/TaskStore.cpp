@@ -4,6 +4,7 @@
 #include "services/payment-gateway/store/StoreSupport.h"
 
 #include "platform/db/Sql.h"
+#include "platform/db/SqlValues.h"
 
 #include <QJsonDocument>
 #include <QSqlQuery>
@@ -11,6 +12,7 @@
 namespace paydesk::services::gateway::store {
 
 using platform::sql::exec;
+namespace sql = platform::sql;
 using namespace detail;
 
 bool appendTask(QSqlDatabase &db, const QString &paymentNo, const QString &kind, const QJsonObject &payload,
@@ -20,7 +22,7 @@ bool appendTask(QSqlDatabase &db, const QString &paymentNo, const QString &kind,
     if (!exec(q,
               QStringLiteral("INSERT INTO payment_tasks (payment_no, kind, payload, next_attempt_at) VALUES "
                              "(?, ?, ?::jsonb, now() + interval '30 seconds') RETURNING id"),
-              {paymentNo, kind, jsonText(payload)}, error))
+              {paymentNo, kind, jsonbText(payload)}, error))
         return false;
     *id = q.next() ? q.value(0).toLongLong() : 0;
     return true;
@@ -72,7 +74,7 @@ bool markTaskDone(QSqlDatabase &db, qint64 id, const QString &note, QString *err
     return exec(q,
                 QStringLiteral("UPDATE payment_tasks SET done_at = now(), attempts = attempts + 1, "
                                "last_error = coalesce(?, last_error) WHERE id = ?"),
-                {nullable(note.left(1000)), id}, error);
+                {sql::nullableText(note.left(1000)), id}, error);
 }
 
 bool markTaskFailed(QSqlDatabase &db, qint64 id, const QString &reason, QString *error)
@@ -110,10 +112,10 @@ bool insertCallback(QSqlDatabase &db, const QString &channel, const QJsonObject 
     return exec(q,
                 QStringLiteral("INSERT INTO payment_callbacks (channel, payment_no, refund_no, kind, status, "
                                "applied, raw_body) VALUES (?, ?, ?, ?, ?, ?, ?)"),
-                {channel, nullable(verified.value(QStringLiteral("payment_no")).toString()),
-                 nullable(verified.value(QStringLiteral("refund_no")).toString()),
-                 nullable(verified.value(QStringLiteral("kind")).toString()),
-                 nullable(verified.value(QStringLiteral("status")).toString()), applied, rawBody},
+                {channel, sql::nullableText(verified.value(QStringLiteral("payment_no")).toString()),
+                 sql::nullableText(verified.value(QStringLiteral("refund_no")).toString()),
+                 sql::nullableText(verified.value(QStringLiteral("kind")).toString()),
+                 sql::nullableText(verified.value(QStringLiteral("status")).toString()), applied, rawBody},
                 error);
 }
 
