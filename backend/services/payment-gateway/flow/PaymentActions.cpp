@@ -69,15 +69,19 @@ HttpResponse lockedChange(Gateway &gateway, const HttpRequest &request, const QS
     return response;
 }
 
-// Reads the payment without locking it, for the checks made before a channel call.
-std::optional<Payment> peek(Gateway &gateway, const QString &merchantId, const QString &paymentNo,
-                            QString *error)
+// Reads the payment without locking it, for the checks made before a channel call; nullopt with
+// *refusal set (404, 503) when there is none to act on.
+std::optional<Payment> peek(Gateway &gateway, const HttpRequest &request, const QString &merchantId,
+                            const QString &paymentNo, HttpResponse *refusal)
 {
+    QString error;
     std::optional<Payment> payment;
-    QSqlDatabase db = gateway.runtime.database().connection(error);
+    QSqlDatabase db = gateway.runtime.database().connection(&error);
     Database::Use use(gateway.runtime.database());
-    if (db.isOpen())
-        store::loadPayment(db, paymentNo, merchantId, false, &payment, error);
+    if (!db.isOpen() || !store::loadPayment(db, paymentNo, merchantId, false, &payment, &error))
+        *refusal = respond(request, Problem::unavailable(QStringLiteral("DATABASE_UNAVAILABLE"), error));
+    else if (!payment)
+        *refusal = paymentNotFound(request, paymentNo);
     return payment;
 }
 
@@ -115,12 +119,10 @@ HttpResponse capturePayment(Gateway &gateway, const HttpRequest &request, const 
 {
     QElapsedTimer clock;
     clock.start();
-    QString error;
-    const std::optional<Payment> payment = peek(gateway, merchantId, paymentNo, &error);
+    HttpResponse refusal;
+    const std::optional<Payment> payment = peek(gateway, request, merchantId, paymentNo, &refusal);
     if (!payment)
-        return error.isEmpty()
-                   ? paymentNotFound(request, paymentNo)
-                   : respond(request, Problem::unavailable(QStringLiteral("DATABASE_UNAVAILABLE"), error));
+        return refusal;
     const qint64 amount = amountMinor.value_or(payment->amountMinor);
     switch (
         checkCapture(payment->status, payment->captureRequestedMinor >= 0, payment->amountMinor, amount)) {
@@ -142,7 +144,9 @@ HttpResponse capturePayment(Gateway &gateway, const HttpRequest &request, const 
     }
     bool claimed = false;
     if (!setCaptureClaim(gateway, paymentNo, amount, &claimed))
-        return respond(request, Problem::unavailable(QStringLiteral("DATABASE_UNAVAILABLE"), error));
+        return respond(request,
+                       Problem::unavailable(QStringLiteral("DATABASE_UNAVAILABLE"),
+                                            QStringLiteral("the authorization could not be claimed")));
     if (!claimed)
         return wrongStatus(request, QStringLiteral("CAPTURE_ALREADY_REQUESTED"), *payment,
                            QStringLiteral("this authorization was already captured or voided"));
@@ -184,18 +188,18 @@ HttpResponse capturePayment(Gateway &gateway, const HttpRequest &request, const 
 HttpResponse voidPayment(Gateway &gateway, const HttpRequest &request, const QString &merchantId,
                          const QString &paymentNo)
 {
-    QString error;
-    const std::optional<Payment> payment = peek(gateway, merchantId, paymentNo, &error);
+    HttpResponse refusal;
+    const std::optional<Payment> payment = peek(gateway, request, merchantId, paymentNo, &refusal);
     if (!payment)
-        return error.isEmpty()
-                   ? paymentNotFound(request, paymentNo)
-                   : respond(request, Problem::unavailable(QStringLiteral("DATABASE_UNAVAILABLE"), error));
+        return refusal;
     if (payment->status != PaymentStatus::Authorized)
         return wrongStatus(request, QStringLiteral("PAYMENT_NOT_VOIDABLE"), *payment,
                            QStringLiteral("only an authorized payment can be voided"));
     bool claimed = false;
     if (!setCaptureClaim(gateway, paymentNo, 0, &claimed))
-        return respond(request, Problem::unavailable(QStringLiteral("DATABASE_UNAVAILABLE"), error));
+        return respond(request,
+                       Problem::unavailable(QStringLiteral("DATABASE_UNAVAILABLE"),
+                                            QStringLiteral("the authorization could not be claimed")));
     if (!claimed)
         return wrongStatus(request, QStringLiteral("CAPTURE_ALREADY_REQUESTED"), *payment,
                            QStringLiteral("this authorization was already captured or voided"));
@@ -226,12 +230,10 @@ HttpResponse voidPayment(Gateway &gateway, const HttpRequest &request, const QSt
 HttpResponse cancelPayment(Gateway &gateway, const HttpRequest &request, const QString &merchantId,
                            const QString &paymentNo)
 {
-    QString error;
-    const std::optional<Payment> payment = peek(gateway, merchantId, paymentNo, &error);
+    HttpResponse refusal;
+    const std::optional<Payment> payment = peek(gateway, request, merchantId, paymentNo, &refusal);
     if (!payment)
-        return error.isEmpty()
-                   ? paymentNotFound(request, paymentNo)
-                   : respond(request, Problem::unavailable(QStringLiteral("DATABASE_UNAVAILABLE"), error));
+        return refusal;
     const QString notCancellable = QStringLiteral("PAYMENT_NOT_CANCELLABLE");
     if (payment->status != PaymentStatus::Pending && payment->status != PaymentStatus::Processing)
         return wrongStatus(request, notCancellable, *payment,

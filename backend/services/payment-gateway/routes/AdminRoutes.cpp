@@ -21,30 +21,9 @@ namespace admin_routes {
 HttpResponse list(Gateway &gateway, const HttpRequest &request)
 {
     store::PaymentFilter filter;
-    const QUrlQuery &q = request.query;
-    filter.merchantId = q.queryItemValue(QStringLiteral("merchant_id"));
-    filter.paymentNo = q.queryItemValue(QStringLiteral("payment_no"));
-    filter.orderNo = q.queryItemValue(QStringLiteral("order_no"));
-    filter.status = q.queryItemValue(QStringLiteral("status"));
-    if (!filter.status.isEmpty() && !paymentStatus(filter.status))
-        return respond(request, Problem::validation(QStringLiteral("status is not a payment status")));
-    QString bad;
-    if (!readTimeRange(q, &filter.from, &filter.to, &bad))
-        return respond(request, Problem::validation(bad + QStringLiteral(" must be an RFC 3339 time")));
-    const PageRequest page = PageRequest::fromQuery(q);
-    filter.offset = page.offset();
-    filter.limit = page.pageSize;
-    return withConnection(gateway.runtime, request, [&](QSqlDatabase &db) {
-        QString error;
-        QList<Payment> payments;
-        qint64 total = 0;
-        if (!store::listPayments(db, filter, &payments, &total, &error))
-            return respond(request, Problem::internal(error));
-        QJsonArray items;
-        for (const Payment &p : payments)
-            items.append(p.toJson());
-        return HttpResponse::json(page.wrap(items, total));
-    });
+    filter.merchantId = request.query.queryItemValue(QStringLiteral("merchant_id"));
+    filter.paymentNo = request.query.queryItemValue(QStringLiteral("payment_no"));
+    return paymentPage(gateway, request, filter);
 }
 
 HttpResponse show(Gateway &gateway, const HttpRequest &request)

@@ -2,6 +2,7 @@
 // Route groups of payment-gateway (docs/contracts/payment-flow.md). Handlers run on workers.
 
 #include "services/payment-gateway/flow/Gateway.h"
+#include "services/payment-gateway/store/PaymentStore.h"
 
 #include "platform/http/Router.h"
 
@@ -16,8 +17,10 @@ void addCallbackRoutes(platform::Router &router, Gateway &gateway);
 // Admin console: /api/v1/admin/payments…
 void addAdminRoutes(platform::Router &router, Gateway &gateway);
 
-// Query filters shared by the merchant and admin lists: from/to as RFC 3339; *bad names the
-// first parameter that is not.
-bool readTimeRange(const QUrlQuery &query, QDateTime *from, QDateTime *to, QString *bad);
+// GET list of payments shared by the merchant and admin routes: reads status, order_no, from, to
+// (RFC 3339), page and page_size from the query into `filter` (whose merchant_id / payment_no the
+// caller set) and answers the page, newest first.
+platform::HttpResponse paymentPage(Gateway &gateway, const platform::HttpRequest &request,
+                                   store::PaymentFilter filter);
 
 } // namespace paydesk::services::gateway

@@ -16,22 +16,36 @@ namespace paydesk::services::gateway {
 
 using namespace platform;
 
-bool readTimeRange(const QUrlQuery &query, QDateTime *from, QDateTime *to, QString *bad)
+HttpResponse paymentPage(Gateway &gateway, const HttpRequest &request, store::PaymentFilter filter)
 {
+    const QUrlQuery &query = request.query;
+    filter.status = query.queryItemValue(QStringLiteral("status"));
+    filter.orderNo = query.queryItemValue(QStringLiteral("order_no"));
+    if (!filter.status.isEmpty() && !paymentStatus(filter.status))
+        return respond(request, Problem::validation(QStringLiteral("status is not a payment status")));
     for (const auto &[name, target] :
-         {std::pair{QStringLiteral("from"), from}, std::pair{QStringLiteral("to"), to}}) {
+         {std::pair{QStringLiteral("from"), &filter.from}, std::pair{QStringLiteral("to"), &filter.to}}) {
         const QString text = query.queryItemValue(name, QUrl::FullyDecoded);
         if (text.isEmpty())
             continue;
         *target = QDateTime::fromString(text, Qt::ISODateWithMs);
         if (!target->isValid())
-            *target = QDateTime::fromString(text, Qt::ISODate);
-        if (!target->isValid()) {
-            *bad = name;
-            return false;
-        }
+            return respond(request, Problem::validation(name + QStringLiteral(" must be an RFC 3339 time")));
     }
-    return true;
+    const PageRequest page = PageRequest::fromQuery(query);
+    filter.offset = page.offset();
+    filter.limit = page.pageSize;
+    return withConnection(gateway.runtime, request, [&](QSqlDatabase &db) {
+        QString error;
+        QList<Payment> payments;
+        qint64 total = 0;
+        if (!store::listPayments(db, filter, &payments, &total, &error))
+            return respond(request, Problem::internal(error));
+        QJsonArray items;
+        for (const Payment &p : payments)
+            items.append(p.toJson());
+        return HttpResponse::json(page.wrap(items, total));
+    });
 }
 
 namespace payment_routes {
@@ -83,27 +97,7 @@ HttpResponse list(Gateway &gateway, const HttpRequest &request)
 {
     store::PaymentFilter filter;
     filter.merchantId = request.principal.merchantId;
-    filter.status = request.query.queryItemValue(QStringLiteral("status"));
-    filter.orderNo = request.query.queryItemValue(QStringLiteral("order_no"));
-    if (!filter.status.isEmpty() && !paymentStatus(filter.status))
-        return respond(request, Problem::validation(QStringLiteral("status is not a payment status")));
-    QString bad;
-    if (!readTimeRange(request.query, &filter.from, &filter.to, &bad))
-        return respond(request, Problem::validation(bad + QStringLiteral(" must be an RFC 3339 time")));
-    const PageRequest page = PageRequest::fromQuery(request.query);
-    filter.offset = page.offset();
-    filter.limit = page.pageSize;
-    return withConnection(gateway.runtime, request, [&](QSqlDatabase &db) {
-        QString error;
-        QList<Payment> payments;
-        qint64 total = 0;
-        if (!store::listPayments(db, filter, &payments, &total, &error))
-            return respond(request, Problem::internal(error));
-        QJsonArray items;
-        for (const Payment &p : payments)
-            items.append(p.toJson());
-        return HttpResponse::json(page.wrap(items, total));
-    });
+    return paymentPage(gateway, request, filter);
 }
 
 // The capture body is optional (no body: the whole authorisation).
