@@ -85,8 +85,10 @@ std::optional<Payment> peek(Gateway &gateway, const HttpRequest &request, const 
     return payment;
 }
 
+// The claim of an authorisation (store::claimCapture) when `amountMinor` is set, else its release
+// after the channel refused or could not be reached.
 bool setCaptureClaim(Gateway &gateway, const QString &paymentNo, std::optional<qint64> amountMinor,
-                     bool *claimed)
+                     bool *claimed = nullptr)
 {
     QString error;
     QSqlDatabase db = gateway.runtime.database().connection(&error);
@@ -96,6 +98,22 @@ bool setCaptureClaim(Gateway &gateway, const QString &paymentNo, std::optional<q
     if (amountMinor)
         return store::claimCapture(db, paymentNo, *amountMinor, claimed, &error);
     return store::releaseCaptureClaim(db, paymentNo, &error);
+}
+
+// Claims the one capture (amountMinor > 0) or void (0) of an authorisation before the channel
+// call; a refusal when another came first or the claim could not be stored.
+std::optional<HttpResponse> claimAuthorization(Gateway &gateway, const HttpRequest &request,
+                                               const Payment &payment, qint64 amountMinor)
+{
+    bool claimed = false;
+    if (!setCaptureClaim(gateway, payment.paymentNo, amountMinor, &claimed))
+        return respond(request,
+                       Problem::unavailable(QStringLiteral("DATABASE_UNAVAILABLE"),
+                                            QStringLiteral("the authorization could not be claimed")));
+    if (!claimed)
+        return wrongStatus(request, QStringLiteral("CAPTURE_ALREADY_REQUESTED"), payment,
+                           QStringLiteral("this authorization was already captured or voided"));
+    return std::nullopt;
 }
 
 HttpResponse channelRefused(const HttpRequest &request, const HttpResponse &answer, const QString &code)
@@ -142,21 +160,15 @@ HttpResponse capturePayment(Gateway &gateway, const HttpRequest &request, const 
     case CaptureVerdict::Allowed:
         break;
     }
-    bool claimed = false;
-    if (!setCaptureClaim(gateway, paymentNo, amount, &claimed))
-        return respond(request,
-                       Problem::unavailable(QStringLiteral("DATABASE_UNAVAILABLE"),
-                                            QStringLiteral("the authorization could not be claimed")));
-    if (!claimed)
-        return wrongStatus(request, QStringLiteral("CAPTURE_ALREADY_REQUESTED"), *payment,
-                           QStringLiteral("this authorization was already captured or voided"));
+    if (std::optional<HttpResponse> refused = claimAuthorization(gateway, request, *payment, amount))
+        return *refused;
     const HttpResponse answer = gateway.call(&request, QStringLiteral("channel-adapter"), "POST",
                                              channelPath(paymentNo, QStringLiteral("capture")),
                                              {{QStringLiteral("amount_minor"), amount}});
     const QJsonObject body = answer.jsonObject();
     if (!answer.isSuccess() ||
         body.value(QStringLiteral("status")).toString() != QStringLiteral("succeeded")) {
-        setCaptureClaim(gateway, paymentNo, std::nullopt, &claimed);
+        setCaptureClaim(gateway, paymentNo, std::nullopt);
         gateway.metrics.duration(QStringLiteral("capture"), QStringLiteral("failed"),
                                  clock.elapsed() / 1000.0);
         return channelRefused(request, answer, QStringLiteral("CAPTURE_FAILED"));
@@ -195,18 +207,12 @@ HttpResponse voidPayment(Gateway &gateway, const HttpRequest &request, const QSt
     if (payment->status != PaymentStatus::Authorized)
         return wrongStatus(request, QStringLiteral("PAYMENT_NOT_VOIDABLE"), *payment,
                            QStringLiteral("only an authorized payment can be voided"));
-    bool claimed = false;
-    if (!setCaptureClaim(gateway, paymentNo, 0, &claimed))
-        return respond(request,
-                       Problem::unavailable(QStringLiteral("DATABASE_UNAVAILABLE"),
-                                            QStringLiteral("the authorization could not be claimed")));
-    if (!claimed)
-        return wrongStatus(request, QStringLiteral("CAPTURE_ALREADY_REQUESTED"), *payment,
-                           QStringLiteral("this authorization was already captured or voided"));
+    if (std::optional<HttpResponse> refused = claimAuthorization(gateway, request, *payment, 0))
+        return *refused;
     const HttpResponse answer = gateway.call(&request, QStringLiteral("channel-adapter"), "POST",
                                              channelPath(paymentNo, QStringLiteral("void")));
     if (!answer.isSuccess()) {
-        setCaptureClaim(gateway, paymentNo, std::nullopt, &claimed);
+        setCaptureClaim(gateway, paymentNo, std::nullopt);
         return channelRefused(request, answer, QStringLiteral("VOID_FAILED"));
     }
     return lockedChange(
