@@ -94,21 +94,17 @@ ApiResult PlatformClient::setLimits(const QString &merchantId, const QJsonObject
 
 ApiResult PlatformClient::payments(const QUrlQuery &filter)
 {
-    return sendSync(QStringLiteral("payment-gateway"), "GET",
-                    withQuery(QStringLiteral("/api/v1/admin/payments"), filter));
+    return sendSync(requests::payments(filter));
 }
 
 ApiResult PlatformClient::payment(const QString &paymentNo)
 {
-    return sendSync(QStringLiteral("payment-gateway"), "GET",
-                    QStringLiteral("/api/v1/admin/payments/") + segment(paymentNo));
+    return sendSync(requests::payment(paymentNo));
 }
 
 ApiResult PlatformClient::refundPayment(const QString &paymentNo, qint64 amountMinor, const QString &reason)
 {
-    return sendSync(QStringLiteral("payment-gateway"), "POST",
-                    QStringLiteral("/api/v1/admin/payments/%1/refunds").arg(segment(paymentNo)),
-                    {{QStringLiteral("amount_minor"), amountMinor}, {QStringLiteral("reason"), reason}});
+    return sendSync(requests::refundPayment(paymentNo, amountMinor, reason));
 }
 
 ApiResult PlatformClient::ledgerBalances(const QUrlQuery &filter)
