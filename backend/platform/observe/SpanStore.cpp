@@ -55,6 +55,8 @@ QList<Span> SpanStore::find(const SpanQuery &query) const
             continue;
         if (!query.operation.isEmpty() && !span.operation.contains(query.operation, Qt::CaseInsensitive))
             continue;
+        if (!query.kind.isEmpty() && span.kind != query.kind)
+            continue;
         if (span.durationUs < query.minDurationUs || (query.errorsOnly && !span.error))
             continue;
         if (span.startUnixUs < query.fromUnixUs || (query.toUnixUs > 0 && span.startUnixUs > query.toUnixUs))

@@ -37,6 +37,7 @@ struct SpanQuery
     qint64 fromUnixUs = 0;
     qint64 toUnixUs = 0; // 0 = now
     bool errorsOnly = false;
+    QString kind;    // server | client | internal; empty = all
     int limit = 100; // newest first, at most 1000
 };
 
