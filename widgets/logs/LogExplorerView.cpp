@@ -117,6 +117,7 @@ LogExplorerView::LogExplorerView(api::PlatformClient *client, QWidget *parent)
     m_error->setStyleSheet(QStringLiteral("color: #B01E1E;"));
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_error->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_error->setIndent(5); // lines the caret up with the line edit's text
     m_error->hide();
     m_status = new QLabel(this);
     m_status->setStyleSheet(QStringLiteral("color: #404040;"));
@@ -128,6 +129,7 @@ LogExplorerView::LogExplorerView(api::PlatformClient *client, QWidget *parent)
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setAlternatingRowColors(true);
     m_table->setWordWrap(false);
+    m_table->setTextElideMode(Qt::ElideMiddle); // trace ids and paths keep both ends
     m_table->setShowGrid(false);
     m_table->setSortingEnabled(false);
     m_table->setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
@@ -149,7 +151,7 @@ LogExplorerView::LogExplorerView(api::PlatformClient *client, QWidget *parent)
     m_table->setColumnWidth(LogTableModel::DurationColumn, width("999999"));
     m_table->setColumnWidth(LogTableModel::StatusColumn, width("Status"));
     m_table->setColumnWidth(LogTableModel::TagsColumn, width("error__slow____"));
-    m_table->setColumnWidth(LogTableModel::TraceColumn, width("4bf92f3577b34da6"));
+    m_table->setColumnWidth(LogTableModel::TraceColumn, width("4bf92f3577b34da6a3ce"));
 
     m_detail = new QPlainTextEdit(this);
     m_detail->setReadOnly(true);
@@ -227,7 +229,7 @@ LogExplorerView::~LogExplorerView()
 
 QString LogExplorerView::queryError() const
 {
-    return m_error->isVisible() || !m_error->text().isEmpty() ? m_error->text() : QString();
+    return m_error->text();
 }
 
 bool LogExplorerView::isTailing() const
@@ -296,9 +298,9 @@ void LogExplorerView::applyQuery()
     QueryParseResult parsed = parseLogQuery(m_query->text());
     if (!parsed.ok()) {
         // Keep the last good result on screen; show where the query went wrong.
-        m_error->setText(parsed.error);
-        m_error->setToolTip(m_query->text().left(parsed.errorPosition) + QStringLiteral("⟦here⟧") +
-                            m_query->text().mid(parsed.errorPosition));
+        // The query again with a caret under the offending column (both in the fixed font).
+        m_error->setText(m_query->text() + u'\n' + QString(parsed.errorPosition, u' ') + QStringLiteral("^ ") +
+                         parsed.error);
         m_error->show();
         return;
     }
