@@ -51,10 +51,12 @@ private Q_SLOTS:
         QCOMPARE(json.value("message").toString(), m_million->message(999999));
         QCOMPARE(model.index(999999, LogTableModel::ServiceColumn).data().toString(),
                  json.value("service").toString());
-        QCOMPARE(model.index(999999, LogTableModel::LevelColumn).data().toString(), json.value("level").toString());
+        QCOMPARE(model.index(999999, LogTableModel::LevelColumn).data().toString(),
+                 json.value("level").toString());
         QCOMPARE(model.index(999999, LogTableModel::TraceColumn).data(LogTableModel::TraceIdRole).toString(),
                  json.value("trace_id").toString());
-        QCOMPARE(model.index(999999, 0).data(LogTableModel::TimeMsRole).toLongLong(), m_million->timeMs(999999));
+        QCOMPARE(model.index(999999, 0).data(LogTableModel::TimeMsRole).toLongLong(),
+                 m_million->timeMs(999999));
         // Tags: a slow error line carries both bits; the threshold moves "slow".
         qsizetype slowError = -1;
         for (qsizetype row = 0; row < m_million->size() && slowError < 0; ++row)
@@ -123,7 +125,8 @@ private Q_SLOTS:
         // The trace cell asks for the trace.
         QSignalSpy trace(&view, &LogExplorerView::traceRequested);
         const QModelIndex cell = view.model()->index(3, LogTableModel::TraceColumn);
-        QTest::mouseClick(view.table()->viewport(), Qt::LeftButton, {}, view.table()->visualRect(cell).center());
+        QTest::mouseClick(view.table()->viewport(), Qt::LeftButton, {},
+                          view.table()->visualRect(cell).center());
         QCOMPARE(trace.count(), 1);
         QCOMPARE(trace.first().first().toString(), cell.data(LogTableModel::TraceIdRole).toString());
     }
@@ -142,9 +145,12 @@ private Q_SLOTS:
         view.table()->scrollToBottom();
         QCoreApplication::processEvents();
         const auto line = [](int i, const char *level) {
-            return QJsonObject{{"timestamp", "2026-11-25T13:00:00.000Z"}, {"level", level},
-                               {"service", "payment-gateway"}, {"message", QString("tail line %1").arg(i)},
-                               {"duration_ms", 12.5}, {"status", 200}};
+            return QJsonObject{{"timestamp", "2026-11-25T13:00:00.000Z"},
+                               {"level", level},
+                               {"service", "payment-gateway"},
+                               {"message", QString("tail line %1").arg(i)},
+                               {"duration_ms", 12.5},
+                               {"status", 200}};
         };
         view.appendLines({line(1, "INFO"), line(2, "ERROR")});
         QCoreApplication::processEvents();

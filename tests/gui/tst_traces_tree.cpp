@@ -3,12 +3,12 @@
 // trace view fetches them; the trace view's search, waterfall, span logs and picture.
 
 #include "api/PlatformClient.h"
+#include "logs/LogTableModel.h"
 #include "support/ServerProcess.h"
 #include "support/TestSupport.h"
 #include "traces/TraceTree.h"
 #include "traces/TraceView.h"
 #include "traces/WaterfallWidget.h"
-#include "logs/LogTableModel.h"
 
 #include <QDir>
 #include <QEventLoop>
@@ -27,9 +27,15 @@ namespace {
 QJsonObject span(const char *id, const char *parent, const char *service, qint64 startUs, qint64 durationUs,
                  bool error = false)
 {
-    QJsonObject object{{"trace_id", "t1"},          {"span_id", id},           {"service", service},
-                       {"operation", "GET /x"},     {"kind", "server"},        {"start_unix_us", startUs},
-                       {"duration_us", durationUs}, {"status", error ? 500 : 200}, {"error", error}};
+    QJsonObject object{{"trace_id", "t1"},
+                       {"span_id", id},
+                       {"service", service},
+                       {"operation", "GET /x"},
+                       {"kind", "server"},
+                       {"start_unix_us", startUs},
+                       {"duration_us", durationUs},
+                       {"status", error ? 500 : 200},
+                       {"error", error}};
     if (*parent)
         object.insert("parent_span_id", parent);
     return object;
@@ -74,10 +80,11 @@ class TraceTreeTest : public QObject
     api::ApiResult uploadForUnknownMerchant()
     {
         const QString merchant = QUuid::createUuid().toString(QUuid::WithoutBraces);
-        const QJsonObject body{{"type", "other"},
-                               {"content_type", "application/pdf"},
-                               {"file_name", "scan.pdf"},
-                               {"content_base64", QString::fromLatin1(QByteArray("%PDF-1.7\n%x\n").toBase64())}};
+        const QJsonObject body{
+            {"type", "other"},
+            {"content_type", "application/pdf"},
+            {"file_name", "scan.pdf"},
+            {"content_base64", QString::fromLatin1(QByteArray("%PDF-1.7\n%x\n").toBase64())}};
         return m_client->sendSync("kyc-service", "POST",
                                   QStringLiteral("/api/v1/merchants/%1/kyc/documents").arg(merchant), body);
     }
@@ -126,8 +133,8 @@ private Q_SLOTS:
 
     void duplicatesAndCyclesLoseNothing()
     {
-        const Trace trace = buildTrace({span("a", "b", "s", 1, 1), span("b", "a", "s", 2, 1), span("a", "b", "s", 1, 1),
-                                        span("", "", "s", 3, 1)});
+        const Trace trace = buildTrace({span("a", "b", "s", 1, 1), span("b", "a", "s", 2, 1),
+                                        span("a", "b", "s", 1, 1), span("", "", "s", 3, 1)});
         QCOMPARE(trace.spans.size(), 2); // the duplicate and the id-less span are dropped
         QCOMPARE(trace.rows.size(), 2);  // the cycle's spans are still shown
         QVERIFY(buildTrace({}).rows.isEmpty());
@@ -178,10 +185,10 @@ private Q_SLOTS:
         // The caller's span id arrives in traceparent but was never recorded here.
         const QByteArray traceId = QUuid::createUuid().toByteArray(QUuid::Id128);
         const QByteArray parent = "00f067aa0ba902b7";
-        const HttpResult answer = httpRequest(
-            "GET", m_server->url(40015, "/api/v1/kyc/queue"), {},
-            {{"authorization", "Bearer " + adminToken(m_server->dataDir(), {"kyc.view"})},
-             {"traceparent", "00-" + traceId + "-" + parent + "-01"}});
+        const HttpResult answer =
+            httpRequest("GET", m_server->url(40015, "/api/v1/kyc/queue"), {},
+                        {{"authorization", "Bearer " + adminToken(m_server->dataDir(), {"kyc.view"})},
+                         {"traceparent", "00-" + traceId + "-" + parent + "-01"}});
         QVERIFY2(answer.status == 200, answer.body.constData());
         const Trace trace = buildTrace(spansOfTrace(QString::fromLatin1(traceId)));
         QCOMPARE(trace.rows.size(), 1);
@@ -201,7 +208,8 @@ private Q_SLOTS:
         view.setSearch("kyc-service", "kyc/documents", 0, false);
         view.search();
         QVERIFY(found.wait(20000));
-        QVERIFY2(found.first().first().toInt() >= 4, qPrintable(QString::number(found.first().first().toInt())));
+        QVERIFY2(found.first().first().toInt() >= 4,
+                 qPrintable(QString::number(found.first().first().toInt())));
         QCOMPARE(view.results()->topLevelItem(0)->text(1), QStringLiteral("kyc-service"));
 
         // Choosing a result opens its trace: three spans over two services.
@@ -215,7 +223,11 @@ private Q_SLOTS:
         // The root span's logs: the request line kyc-service wrote with that span id.
         QTRY_VERIFY_WITH_TIMEOUT(!logs.isEmpty(), 20000);
         QVERIFY(logs.last().first().toInt() >= 1);
-        QVERIFY(view.spanLogs()->index(0, LogTableModel::MessageColumn).data().toString().contains("kyc/documents"));
+        QVERIFY(view.spanLogs()
+                    ->index(0, LogTableModel::MessageColumn)
+                    .data()
+                    .toString()
+                    .contains("kyc/documents"));
         QVERIFY(view.attributes()->topLevelItemCount() >= 9);
 
         // The callee's row: its own attributes and logs.

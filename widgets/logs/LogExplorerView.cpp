@@ -299,8 +299,8 @@ void LogExplorerView::applyQuery()
     if (!parsed.ok()) {
         // Keep the last good result on screen; show where the query went wrong.
         // The query again with a caret under the offending column (both in the fixed font).
-        m_error->setText(m_query->text() + u'\n' + QString(parsed.errorPosition, u' ') + QStringLiteral("^ ") +
-                         parsed.error);
+        m_error->setText(m_query->text() + u'\n' + QString(parsed.errorPosition, u' ') +
+                         QStringLiteral("^ ") + parsed.error);
         m_error->show();
         return;
     }

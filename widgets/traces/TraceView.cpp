@@ -39,12 +39,14 @@ QStringList allServices()
 
 QString usText(qint64 us)
 {
-    return us < 1000 ? QStringLiteral("%1 µs").arg(us) : QStringLiteral("%1 ms").arg(double(us) / 1000.0, 0, 'f', 2);
+    return us < 1000 ? QStringLiteral("%1 µs").arg(us)
+                     : QStringLiteral("%1 ms").arg(double(us) / 1000.0, 0, 'f', 2);
 }
 
 QString startText(qint64 unixUs)
 {
-    return QDateTime::fromMSecsSinceEpoch(unixUs / 1000, Qt::UTC).toString(QStringLiteral("MM-dd HH:mm:ss.zzz"));
+    return QDateTime::fromMSecsSinceEpoch(unixUs / 1000, Qt::UTC)
+        .toString(QStringLiteral("MM-dd HH:mm:ss.zzz"));
 }
 
 // Fans one request out to several services and hands the collected answers over once all arrived.
@@ -88,13 +90,14 @@ TraceView::TraceView(api::PlatformClient *client, QWidget *parent)
     m_results->setRootIsDecorated(false);
     m_results->setUniformRowHeights(true);
     m_results->setAlternatingRowColors(true);
-    m_results->setHeaderLabels({tr("Start (UTC)"), tr("Service"), tr("Operation"), tr("Duration"), tr("Status"),
-                                tr("Trace")});
+    m_results->setHeaderLabels(
+        {tr("Start (UTC)"), tr("Service"), tr("Operation"), tr("Duration"), tr("Status"), tr("Trace")});
     m_results->header()->setStretchLastSection(true);
     const QFontMetrics metrics(font());
     m_results->setColumnWidth(0, metrics.horizontalAdvance(QStringLiteral("00-00 00:00:00.000")) + 20);
     m_results->setColumnWidth(1, metrics.horizontalAdvance(QStringLiteral("merchant-limit-service")) + 16);
-    m_results->setColumnWidth(2, metrics.horizontalAdvance(QStringLiteral("POST /api/v1/merchants/{id}/kyc/documents")));
+    m_results->setColumnWidth(
+        2, metrics.horizontalAdvance(QStringLiteral("POST /api/v1/merchants/{id}/kyc/documents")));
     m_results->setColumnWidth(3, metrics.horizontalAdvance(QStringLiteral("9999.99 ms")) + 16);
     m_results->setColumnWidth(4, metrics.horizontalAdvance(QStringLiteral("Status")) + 16);
 
@@ -123,11 +126,16 @@ TraceView::TraceView(api::PlatformClient *client, QWidget *parent)
     m_logs->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_logs->setColumnHidden(LogTableModel::TraceColumn, true); // all the same trace here
     m_logs->setColumnHidden(LogTableModel::ServiceColumn, true);
-    m_logs->setColumnWidth(LogTableModel::TimeColumn, metrics.horizontalAdvance(QStringLiteral("00-00 00:00:00.000")) + 16);
-    m_logs->setColumnWidth(LogTableModel::LevelColumn, metrics.horizontalAdvance(QStringLiteral("ERROR_")) + 16);
-    m_logs->setColumnWidth(LogTableModel::DurationColumn, metrics.horizontalAdvance(QStringLiteral("99999")) + 16);
-    m_logs->setColumnWidth(LogTableModel::StatusColumn, metrics.horizontalAdvance(QStringLiteral("Status")) + 16);
-    m_logs->setColumnWidth(LogTableModel::TagsColumn, metrics.horizontalAdvance(QStringLiteral("error slow")) + 24);
+    m_logs->setColumnWidth(LogTableModel::TimeColumn,
+                           metrics.horizontalAdvance(QStringLiteral("00-00 00:00:00.000")) + 16);
+    m_logs->setColumnWidth(LogTableModel::LevelColumn,
+                           metrics.horizontalAdvance(QStringLiteral("ERROR_")) + 16);
+    m_logs->setColumnWidth(LogTableModel::DurationColumn,
+                           metrics.horizontalAdvance(QStringLiteral("99999")) + 16);
+    m_logs->setColumnWidth(LogTableModel::StatusColumn,
+                           metrics.horizontalAdvance(QStringLiteral("Status")) + 16);
+    m_logs->setColumnWidth(LogTableModel::TagsColumn,
+                           metrics.horizontalAdvance(QStringLiteral("error slow")) + 24);
     m_allLogs = new QPushButton(tr("All logs of this trace"), this);
     m_allLogs->setEnabled(false);
 
@@ -176,12 +184,14 @@ TraceView::TraceView(api::PlatformClient *client, QWidget *parent)
             openTrace(item->data(0, Qt::UserRole).toString());
     });
     connect(m_waterfall, &WaterfallWidget::spanSelected, this, &TraceView::showSpan);
-    connect(m_allLogs, &QPushButton::clicked, this, [this] { Q_EMIT logsRequested(m_waterfall->trace().traceId); });
+    connect(m_allLogs, &QPushButton::clicked, this,
+            [this] { Q_EMIT logsRequested(m_waterfall->trace().traceId); });
 }
 
 TraceView::~TraceView() = default;
 
-void TraceView::setSearch(const QString &service, const QString &operation, int minDurationMs, bool errorsOnly)
+void TraceView::setSearch(const QString &service, const QString &operation, int minDurationMs,
+                          bool errorsOnly)
 {
     const int index = m_service->findText(service);
     m_service->setCurrentIndex(index < 0 ? 0 : index);
@@ -195,7 +205,8 @@ void TraceView::search()
     if (!m_client)
         return;
     const quint64 epoch = ++m_searchEpoch;
-    const QStringList services = m_service->currentIndex() > 0 ? QStringList{m_service->currentText()} : allServices();
+    const QStringList services =
+        m_service->currentIndex() > 0 ? QStringList{m_service->currentText()} : allServices();
     QUrlQuery filter;
     if (!m_operation->text().trimmed().isEmpty())
         filter.addQueryItem(QStringLiteral("operation"),
@@ -204,8 +215,9 @@ void TraceView::search()
         filter.addQueryItem(QStringLiteral("min_duration_ms"), QString::number(m_minDuration->value()));
     const int minutes = m_range->currentData().toInt();
     if (minutes > 0)
-        filter.addQueryItem(QStringLiteral("from_us"),
-                            QString::number(QDateTime::currentMSecsSinceEpoch() * 1000 - qint64(minutes) * 60000000));
+        filter.addQueryItem(
+            QStringLiteral("from_us"),
+            QString::number(QDateTime::currentMSecsSinceEpoch() * 1000 - qint64(minutes) * 60000000));
     if (m_errorsOnly->isChecked())
         filter.addQueryItem(QStringLiteral("errors"), QStringLiteral("true"));
     filter.addQueryItem(QStringLiteral("kind"), QStringLiteral("server")); // one row per request handled
@@ -214,40 +226,42 @@ void TraceView::search()
     auto fan = std::make_shared<FanOut>();
     fan->remaining = int(services.size());
     for (const QString &service : services) {
-        m_client->spans(service, filter).then(this, [this, fan, service, epoch](const api::ApiResult &result) {
-            if (result.ok())
-                for (const QJsonValue &item : result.items())
-                    fan->items.append(item.toObject());
-            else
-                fan->failures.append(service);
-            if (--fan->remaining > 0 || epoch != m_searchEpoch)
-                return;
-            std::sort(fan->items.begin(), fan->items.end(), [](const QJsonObject &a, const QJsonObject &b) {
-                return a.value(QLatin1String("start_unix_us")).toInteger() >
-                       b.value(QLatin1String("start_unix_us")).toInteger();
+        m_client->spans(service, filter)
+            .then(this, [this, fan, service, epoch](const api::ApiResult &result) {
+                if (result.ok())
+                    for (const QJsonValue &item : result.items())
+                        fan->items.append(item.toObject());
+                else
+                    fan->failures.append(service);
+                if (--fan->remaining > 0 || epoch != m_searchEpoch)
+                    return;
+                std::sort(fan->items.begin(), fan->items.end(),
+                          [](const QJsonObject &a, const QJsonObject &b) {
+                              return a.value(QLatin1String("start_unix_us")).toInteger() >
+                                     b.value(QLatin1String("start_unix_us")).toInteger();
+                          });
+                if (fan->items.size() > 500)
+                    fan->items.resize(500);
+                const QSignalBlocker blocker(m_results);
+                m_results->clear();
+                for (const QJsonObject &object : std::as_const(fan->items)) {
+                    const TraceSpan span = TraceSpan::fromJson(object);
+                    auto *item = new QTreeWidgetItem(m_results, {startText(span.startUs), span.service,
+                                                                 span.operation, usText(span.durationUs),
+                                                                 QString::number(span.status), span.traceId});
+                    item->setData(0, Qt::UserRole, span.traceId);
+                    item->setTextAlignment(3, Qt::AlignRight | Qt::AlignVCenter);
+                    item->setForeground(1, WaterfallWidget::serviceColor(span.service).darker(120));
+                    if (span.error)
+                        for (int column = 2; column < 5; ++column)
+                            item->setForeground(column, QColor(0xB0, 0x1E, 0x1E));
+                }
+                QString text = tr("%n span(s) found", nullptr, int(fan->items.size()));
+                if (!fan->failures.isEmpty())
+                    text += tr(" · no answer from %1").arg(fan->failures.join(QStringLiteral(", ")));
+                m_status->setText(text);
+                Q_EMIT searchFinished(int(fan->items.size()));
             });
-            if (fan->items.size() > 500)
-                fan->items.resize(500);
-            const QSignalBlocker blocker(m_results);
-            m_results->clear();
-            for (const QJsonObject &object : std::as_const(fan->items)) {
-                const TraceSpan span = TraceSpan::fromJson(object);
-                auto *item = new QTreeWidgetItem(m_results, {startText(span.startUs), span.service, span.operation,
-                                                             usText(span.durationUs), QString::number(span.status),
-                                                             span.traceId});
-                item->setData(0, Qt::UserRole, span.traceId);
-                item->setTextAlignment(3, Qt::AlignRight | Qt::AlignVCenter);
-                item->setForeground(1, WaterfallWidget::serviceColor(span.service).darker(120));
-                if (span.error)
-                    for (int column = 2; column < 5; ++column)
-                        item->setForeground(column, QColor(0xB0, 0x1E, 0x1E));
-            }
-            QString text = tr("%n span(s) found", nullptr, int(fan->items.size()));
-            if (!fan->failures.isEmpty())
-                text += tr(" · no answer from %1").arg(fan->failures.join(QStringLiteral(", ")));
-            m_status->setText(text);
-            Q_EMIT searchFinished(int(fan->items.size()));
-        });
     }
 }
 
@@ -265,32 +279,34 @@ void TraceView::openTrace(const QString &traceId)
     auto fan = std::make_shared<FanOut>();
     fan->remaining = int(services.size());
     for (const QString &service : services) {
-        m_client->spans(service, filter).then(this, [this, fan, service, epoch, traceId](const api::ApiResult &result) {
-            if (result.ok())
-                for (const QJsonValue &item : result.items())
-                    fan->items.append(item.toObject());
-            else
-                fan->failures.append(service);
-            if (--fan->remaining > 0 || epoch != m_traceEpoch)
-                return;
-            Trace trace = buildTrace(fan->items);
-            const int spans = int(trace.spans.size());
-            QString text = spans == 0 ? tr("No service holds spans of trace %1 (spans are kept in a ring of recent "
-                                           "requests)")
-                                            .arg(traceId)
-                                      : tr("Trace %1 · %n span(s)", nullptr, spans).arg(traceId) +
-                                            tr(" across %1").arg(trace.services().join(QStringLiteral(", ")));
-            if (trace.errorCount())
-                text += tr(" · %n error(s)", nullptr, trace.errorCount());
-            if (!fan->failures.isEmpty())
-                text += tr(" · no answer from %1").arg(fan->failures.join(QStringLiteral(", ")));
-            m_status->setText(text);
-            m_waterfall->setTrace(std::move(trace));
-            m_allLogs->setEnabled(spans > 0);
-            if (spans > 0)
-                m_waterfall->selectRow(0);
-            Q_EMIT traceLoaded(spans);
-        });
+        m_client->spans(service, filter)
+            .then(this, [this, fan, service, epoch, traceId](const api::ApiResult &result) {
+                if (result.ok())
+                    for (const QJsonValue &item : result.items())
+                        fan->items.append(item.toObject());
+                else
+                    fan->failures.append(service);
+                if (--fan->remaining > 0 || epoch != m_traceEpoch)
+                    return;
+                Trace trace = buildTrace(fan->items);
+                const int spans = int(trace.spans.size());
+                QString text =
+                    spans == 0 ? tr("No service holds spans of trace %1 (spans are kept in a ring of recent "
+                                    "requests)")
+                                     .arg(traceId)
+                               : tr("Trace %1 · %n span(s)", nullptr, spans).arg(traceId) +
+                                     tr(" across %1").arg(trace.services().join(QStringLiteral(", ")));
+                if (trace.errorCount())
+                    text += tr(" · %n error(s)", nullptr, trace.errorCount());
+                if (!fan->failures.isEmpty())
+                    text += tr(" · no answer from %1").arg(fan->failures.join(QStringLiteral(", ")));
+                m_status->setText(text);
+                m_waterfall->setTrace(std::move(trace));
+                m_allLogs->setEnabled(spans > 0);
+                if (spans > 0)
+                    m_waterfall->selectRow(0);
+                Q_EMIT traceLoaded(spans);
+            });
     }
 }
 
@@ -316,16 +332,18 @@ void TraceView::showSpan(int spanIndex)
     add(QStringLiteral("kind"), span.kind);
     add(QStringLiteral("status"), QString::number(span.status), span.error);
     add(QStringLiteral("duration"), usText(span.durationUs));
-    add(QStringLiteral("start"), QDateTime::fromMSecsSinceEpoch(span.startUs / 1000, Qt::UTC).toString(Qt::ISODateWithMs));
+    add(QStringLiteral("start"),
+        QDateTime::fromMSecsSinceEpoch(span.startUs / 1000, Qt::UTC).toString(Qt::ISODateWithMs));
     add(QStringLiteral("span_id"), span.spanId);
     add(QStringLiteral("parent_span_id"), span.parentSpanId.isEmpty() ? tr("(root)") : span.parentSpanId);
     add(QStringLiteral("trace_id"), span.traceId);
     for (auto it = span.attributes.begin(); it != span.attributes.end(); ++it)
-        add(it.key(), it.value().isString() ? it.value().toString()
-                                            : QString::fromUtf8(QJsonDocument(QJsonArray{it.value()})
-                                                                    .toJson(QJsonDocument::Compact))
-                                                  .mid(1)
-                                                  .chopped(1));
+        add(it.key(),
+            it.value().isString()
+                ? it.value().toString()
+                : QString::fromUtf8(QJsonDocument(QJsonArray{it.value()}).toJson(QJsonDocument::Compact))
+                      .mid(1)
+                      .chopped(1));
     if (!m_client)
         return;
     m_logsTitle->setText(tr("<b>Logs of the span</b> (%1, loading…)").arg(span.service));
@@ -338,20 +356,22 @@ void TraceView::showSpan(int spanIndex)
         if (epoch != m_spanEpoch)
             return;
         if (!result.ok()) {
-            m_logsTitle->setText(tr("<b>Logs of the span</b> (%1: %2)").arg(span.service, result.errorMessage));
+            m_logsTitle->setText(
+                tr("<b>Logs of the span</b> (%1: %2)").arg(span.service, result.errorMessage));
             return;
         }
         const QJsonArray items = result.items();
         for (qsizetype i = items.size() - 1; i >= 0; --i) // oldest first
             m_logStore->appendObject(items.at(i).toObject());
         m_logModel->setStore(m_logStore.get());
-        m_logsTitle->setText(
-            items.isEmpty()
-                ? tr("<b>Logs of the span</b> (%1 wrote none with this span id%2)")
-                      .arg(span.service, span.kind == QLatin1String("client") ? tr(": a client span's lines are its "
-                                                                                    "callee's")
-                                                                              : QString())
-                : tr("<b>Logs of the span</b> (%1, %n line(s))", nullptr, int(items.size())).arg(span.service));
+        m_logsTitle->setText(items.isEmpty()
+                                 ? tr("<b>Logs of the span</b> (%1 wrote none with this span id%2)")
+                                       .arg(span.service, span.kind == QLatin1String("client")
+                                                              ? tr(": a client span's lines are its "
+                                                                   "callee's")
+                                                              : QString())
+                                 : tr("<b>Logs of the span</b> (%1, %n line(s))", nullptr, int(items.size()))
+                                       .arg(span.service));
         Q_EMIT spanLogsLoaded(int(items.size()));
     });
 }

@@ -45,10 +45,11 @@ WaterfallWidget::WaterfallWidget(QWidget *parent) : QWidget(parent)
 QColor WaterfallWidget::serviceColor(const QString &service)
 {
     // A fixed palette (readable on white, none of them red: red means error).
-    static const QColor kPalette[] = {QColor(0x1F, 0x77, 0xB4), QColor(0x2C, 0xA0, 0x2C), QColor(0x94, 0x67, 0xBD),
-                                      QColor(0xFF, 0x7F, 0x0E), QColor(0x17, 0xBE, 0xCF), QColor(0x8C, 0x56, 0x4B),
-                                      QColor(0xE3, 0x77, 0xC2), QColor(0xBC, 0xBD, 0x22), QColor(0x39, 0x3B, 0x79),
-                                      QColor(0x63, 0x79, 0x39)};
+    static const QColor kPalette[] = {QColor(0x1F, 0x77, 0xB4), QColor(0x2C, 0xA0, 0x2C),
+                                      QColor(0x94, 0x67, 0xBD), QColor(0xFF, 0x7F, 0x0E),
+                                      QColor(0x17, 0xBE, 0xCF), QColor(0x8C, 0x56, 0x4B),
+                                      QColor(0xE3, 0x77, 0xC2), QColor(0xBC, 0xBD, 0x22),
+                                      QColor(0x39, 0x3B, 0x79), QColor(0x63, 0x79, 0x39)};
     return kPalette[qHash(service, 7) % (sizeof(kPalette) / sizeof(kPalette[0]))];
 }
 
@@ -169,12 +170,13 @@ void WaterfallWidget::paintEvent(QPaintEvent *)
         const int durationWidth = fontMetrics().horizontalAdvance(duration) + 6;
         // Beside the bar when it fits, else inside it (white on the bar's colour), never over the labels.
         if (bar.right() + durationWidth <= width()) {
-            painter.drawText(QRectF(bar.right() + 4, top, durationWidth, rh), Qt::AlignVCenter | Qt::AlignLeft,
-                             duration);
+            painter.drawText(QRectF(bar.right() + 4, top, durationWidth, rh),
+                             Qt::AlignVCenter | Qt::AlignLeft, duration);
         } else {
             painter.setPen(Qt::white);
-            painter.drawText(QRectF(qMax(bar.left(), bar.right() - durationWidth - 4), top, durationWidth, rh),
-                             Qt::AlignVCenter | Qt::AlignRight, duration);
+            painter.drawText(
+                QRectF(qMax(bar.left(), bar.right() - durationWidth - 4), top, durationWidth, rh),
+                Qt::AlignVCenter | Qt::AlignRight, duration);
         }
     }
     painter.setPen(QColor(0xC0, 0xC0, 0xC0));
