@@ -105,12 +105,15 @@ private Q_SLOTS:
         QTest::addColumn<QString>("query");
         QTest::newRow("seed query") << "service:payment-gateway AND level:ERROR AND duration_ms>1000";
         QTest::newRow("full text") << "timeout";
+        QTest::newRow("full text over columns") << "payment-gateway OR 503 OR warn";
+        QTest::newRow("full text hex") << "ab1 OR 0f";
         QTest::newRow("phrase, not") << "\"connection reset\" AND NOT service:risk-service";
         QTest::newRow("or") << "level:ERROR OR status=409";
         QTest::newRow("level order") << "level>=WARN AND NOT level:ERROR";
         QTest::newRow("tags") << "tag:slow AND tag:error";
         QTest::newRow("wildcard") << "service:*-service AND message:*declined*";
         QTest::newRow("message contains") << "message:RESET";
+        QTest::newRow("inner wildcards") << "message:*card*funds OR span_id:*a*b* OR message=*by*";
         QTest::newRow("time") << "time>=2026-11-25T09:47:00Z AND time<2026-11-25T09:47:30Z";
         QTest::newRow("other field") << "span_id:0* OR span_id:*f";
         QTest::newRow("nothing") << "nosuchword";

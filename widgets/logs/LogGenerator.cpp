@@ -65,6 +65,7 @@ void generateLogLines(LogStore &store, qsizetype count, quint32 seed, qint64 sta
         line.status = status;
         line.traceId = trace;
         line.message = message;
+        line.extraText = span;
         line.raw = raw;
         store.append(line);
     }

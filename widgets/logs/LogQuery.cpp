@@ -3,11 +3,14 @@
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QThread>
 #include <QTimeZone>
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cmath>
+#include <thread>
 
 namespace paydesk::console {
 
@@ -394,6 +397,16 @@ bool wildcardMatch(QStringView text, QStringView pattern)
     return true;
 }
 
+// The longest run between '*' wildcards: every match contains it.
+QString longestLiteral(const QString &pattern)
+{
+    QString longest;
+    for (const QString &part : pattern.split(u'*'))
+        if (part.size() > longest.size())
+            longest = part;
+    return longest;
+}
+
 bool compareNumber(double value, QueryNode::Op op, double operand)
 {
     switch (op) {
@@ -444,9 +457,15 @@ bool matchGeneric(QByteArrayView raw, const QueryNode &node)
     return matchText(text, node, false);
 }
 
-bool textContains(QByteArrayView raw, const QString &term)
+bool textContains(const LogStore &store, qsizetype row, const QString &term)
 {
-    return QString::fromUtf8(raw).contains(term, Qt::CaseInsensitive);
+    bool isNumber = false;
+    const int status = term.toInt(&isNumber);
+    return QString::fromUtf8(store.text(row)).contains(term, Qt::CaseInsensitive) ||
+           store.serviceName(store.serviceIndex(row)).contains(term, Qt::CaseInsensitive) ||
+           logLevelText(store.level(row)).contains(term, Qt::CaseInsensitive) ||
+           QString::fromLatin1(store.traceId(row)).contains(term, Qt::CaseInsensitive) ||
+           (isNumber && status > 0 && store.status(row) == status);
 }
 
 // ---------------------------------------------------------------- bitset evaluation
@@ -480,51 +499,88 @@ std::array<unsigned char, 256> foldTable()
 const std::array<unsigned char, 256> kFold = foldTable();
 
 // Boyer-Moore-Horspool over the arena slice of rows [first, end), ASCII case folded: one pass over
-// the bytes, each hit marks its line and the scan resumes at the next line.
-void scanArena(const std::vector<char> &arena, const std::vector<quint64> &offsets, qsizetype first,
-               qsizetype end, const QByteArray &needleText, Bits &out, const std::atomic<bool> *cancelled)
+// the bytes, each hit marks its line and the scan resumes at the next line. The skip table is
+// indexed by the raw byte (folding built in) and is 0 exactly for bytes that fold to the needle's
+// last byte, so the hot loop is one load, one lookup and one add.
+struct Needle
 {
-    const auto *hay = reinterpret_cast<const unsigned char *>(arena.data());
-    const size_t m = size_t(needleText.size());
-    if (m == 0)
-        return;
-    std::vector<unsigned char> needle(m);
+    std::vector<unsigned char> folded;
+    std::array<quint32, 256> skip{}; // by raw byte
+    size_t shift = 0;                // after a candidate that did not match
+};
+
+Needle makeNeedle(const QByteArray &text)
+{
+    Needle needle;
+    const size_t m = size_t(text.size());
+    needle.folded.resize(m);
     for (size_t i = 0; i < m; ++i)
-        needle[i] = kFold[static_cast<unsigned char>(needleText[qsizetype(i)])];
-    std::array<size_t, 256> skip;
-    skip.fill(m);
+        needle.folded[i] = kFold[static_cast<unsigned char>(text[qsizetype(i)])];
+    std::array<quint32, 256> folded;
+    folded.fill(quint32(m));
     for (size_t i = 0; i + 1 < m; ++i)
-        skip[needle[i]] = m - 1 - i;
-    const unsigned char lastNeedle = needle[m - 1];
+        folded[needle.folded[i]] = quint32(m - 1 - i);
+    needle.shift = folded[needle.folded[m - 1]];
+    for (int c = 0; c < 256; ++c)
+        needle.skip[size_t(c)] = kFold[size_t(c)] == needle.folded[m - 1] ? 0 : folded[kFold[size_t(c)]];
+    return needle;
+}
+
+void scanRows(const unsigned char *hay, const std::vector<quint64> &offsets, qsizetype first, qsizetype end,
+              qsizetype bitBase, const Needle &needle, Bits &out, const std::atomic<bool> *cancelled)
+{
+    const size_t m = needle.folded.size();
     size_t pos = offsets[size_t(first)];
     const size_t stop = offsets[size_t(end)];
     qsizetype row = first;
     size_t checkAt = pos + (1 << 22);
     while (pos + m <= stop) {
-        const unsigned char last = kFold[hay[pos + m - 1]];
-        if (last == lastNeedle) {
-            size_t i = 0;
-            while (i + 1 < m && kFold[hay[pos + i]] == needle[i])
-                ++i;
-            if (i + 1 == m) {
-                // The line holding pos: offsets are sorted, search forward from the last hit's line.
-                const auto it =
-                    std::upper_bound(offsets.begin() + row, offsets.begin() + end + 1, quint64(pos));
-                row = qsizetype(it - offsets.begin()) - 1;
-                if (pos + m <= offsets[size_t(row) + 1]) { // the hit lies inside one line
-                    out.set(row - first);
-                    pos = offsets[size_t(row) + 1];
-                    continue;
-                }
+        quint32 step;
+        while ((step = needle.skip[hay[pos + m - 1]]) != 0) {
+            pos += step;
+            if (pos + m > stop)
+                return;
+        }
+        size_t i = 0;
+        while (i + 1 < m && kFold[hay[pos + i]] == needle.folded[i])
+            ++i;
+        if (i + 1 == m) {
+            // The line holding pos: offsets are sorted, search forward from the last hit's line.
+            const auto it = std::upper_bound(offsets.begin() + row, offsets.begin() + end + 1, quint64(pos));
+            row = qsizetype(it - offsets.begin()) - 1;
+            if (pos + m <= offsets[size_t(row) + 1]) { // the hit lies inside one line
+                out.set(row - bitBase);
+                pos = offsets[size_t(row) + 1];
+                continue;
             }
         }
-        pos += skip[last];
+        pos += needle.shift;
         if (pos > checkAt) {
             if (cancelled && cancelled->load(std::memory_order_relaxed))
                 return;
             checkAt = pos + (1 << 22);
         }
     }
+}
+
+// Large slices are split in two halves scanned on two threads (this machine class has two cores);
+// the split falls on a multiple of 64 rows so the halves never write the same bitset word.
+void scanArena(const std::vector<char> &arena, const std::vector<quint64> &offsets, qsizetype first,
+               qsizetype end, const QByteArray &needleText, Bits &out, const std::atomic<bool> *cancelled)
+{
+    if (needleText.isEmpty() || end <= first)
+        return;
+    const Needle needle = makeNeedle(needleText);
+    const auto *hay = reinterpret_cast<const unsigned char *>(arena.data());
+    const quint64 bytes = offsets[size_t(end)] - offsets[size_t(first)];
+    const qsizetype middle = first + ((end - first) / 2 / 64) * 64;
+    if (bytes < (quint64(16) << 20) || middle <= first || QThread::idealThreadCount() < 2) {
+        scanRows(hay, offsets, first, end, first, needle, out, cancelled);
+        return;
+    }
+    std::thread second([&] { scanRows(hay, offsets, middle, end, first, needle, out, cancelled); });
+    scanRows(hay, offsets, first, middle, first, needle, out, cancelled);
+    second.join();
 }
 
 class Evaluator
@@ -571,12 +627,8 @@ public:
             acc.trim();
             return acc;
         }
-        case QueryNode::Kind::Text: {
-            Bits out(n);
-            scanArena(m_store.rawArena(), m_store.rawOffsets(), m_first, m_end, node.text.toUtf8(), out,
-                      m_options.cancelled);
-            return out;
-        }
+        case QueryNode::Kind::Text:
+            return fullText(node);
         case QueryNode::Kind::Compare:
             return compare(node);
         }
@@ -584,6 +636,52 @@ public:
     }
 
 private:
+    // A bare word or phrase: the text arena (message and the other values) in one scan, plus the
+    // column fields through their small dictionaries (service, level, trace) and the status code.
+    Bits fullText(const QueryNode &node)
+    {
+        Bits out(m_end - m_first);
+        scanArena(m_store.textArena(), m_store.textOffsets(), m_first, m_end, node.text.toUtf8(), out,
+                  m_options.cancelled);
+        std::vector<char> service(size_t(m_store.services().size()));
+        bool anyService = false;
+        for (qsizetype i = 0; i < m_store.services().size(); ++i) {
+            service[size_t(i)] = m_store.services().at(i).contains(node.text, Qt::CaseInsensitive);
+            anyService = anyService || service[size_t(i)];
+        }
+        std::array<char, 6> level{};
+        bool anyLevel = false;
+        for (int i = 0; i < 6; ++i) {
+            level[size_t(i)] = logLevelText(LogLevel(i)).contains(node.text, Qt::CaseInsensitive);
+            anyLevel = anyLevel || level[size_t(i)];
+        }
+        std::vector<char> trace;
+        bool anyTrace = false;
+        const QByteArray term = node.text.toLatin1().toLower();
+        const bool hexTerm = !term.isEmpty() && std::all_of(term.begin(), term.end(), [](char c) {
+            return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+        });
+        if (hexTerm) { // trace ids are hex: any other term cannot be in one
+            trace.resize(size_t(m_store.traces().size()));
+            for (qsizetype i = 1; i < m_store.traces().size(); ++i) {
+                trace[size_t(i)] = m_store.traces().at(i).toLower().contains(term);
+                anyTrace = anyTrace || trace[size_t(i)];
+            }
+        }
+        bool isNumber = false;
+        const int status = node.text.toInt(&isNumber);
+        const bool byStatus = isNumber && status > 0;
+        if (!anyService && !anyLevel && !anyTrace && !byStatus)
+            return out;
+        for (qsizetype row = m_first; row < m_end; ++row) {
+            if ((anyService && service[m_store.serviceIndex(row)]) ||
+                (anyLevel && level[size_t(m_store.level(row))]) ||
+                (anyTrace && trace[m_store.traceIndex(row)]) || (byStatus && m_store.status(row) == status))
+                out.set(row - m_first);
+        }
+        return out;
+    }
+
     template <typename Predicate> Bits each(Predicate predicate)
     {
         Bits out(m_end - m_first);
@@ -642,29 +740,24 @@ private:
             const double threshold = m_options.slowThresholdMs;
             return each([&](qsizetype row) { return (m_store.tags(row, threshold) & bit) != 0; });
         }
-        if (field == u"message") {
-            const bool plainAscii = std::all_of(node.text.begin(), node.text.end(), [](QChar c) {
-                return c.unicode() < 128 && c != u'"' && c != u'\\';
-            });
-            if (node.op == QueryNode::Op::Match && !node.text.contains(u'*') && plainAscii) {
-                // Contains: prefilter by the raw arena, then confirm on the decoded message.
-                Bits candidates(m_end - m_first);
-                scanArena(m_store.rawArena(), m_store.rawOffsets(), m_first, m_end, node.text.toUtf8(),
-                          candidates, m_options.cancelled);
-                return each([&](qsizetype row) {
-                    return candidates.test(row - m_first) && matchText(m_store.message(row), node, true);
-                });
-            }
-            return each([&](qsizetype row) { return matchText(m_store.message(row), node, true); });
-        }
-        // Any other field: lines whose raw text holds the value, then the JSON value itself.
+        // Text fields: lines whose raw bytes hold the pattern's longest literal part (a one-pass
+        // arena scan), then the exact test on those only.
+        const QString literal = longestLiteral(node.text);
+        const bool prefilter = !literal.isEmpty() && std::all_of(literal.begin(), literal.end(), [](QChar c) {
+            return c.unicode() < 128 && c != u'"' && c != u'\\';
+        });
         Bits candidates(m_end - m_first);
-        QString probe = node.text;
-        probe.remove(u'*');
-        const bool prefilter = !probe.isEmpty() && !probe.contains(u'"') && !probe.contains(u'\\');
+        const bool message = field == u"message";
         if (prefilter)
-            scanArena(m_store.rawArena(), m_store.rawOffsets(), m_first, m_end, probe.toUtf8(), candidates,
-                      m_options.cancelled);
+            scanArena(message ? m_store.textArena() : m_store.rawArena(),
+                      message ? m_store.textOffsets() : m_store.rawOffsets(), m_first, m_end,
+                      literal.toUtf8(), candidates, m_options.cancelled);
+        if (message)
+            return each([&](qsizetype row) {
+                return (!prefilter || candidates.test(row - m_first)) &&
+                       matchText(m_store.message(row), node, true);
+            });
+        // Any other field: the JSON value itself.
         return each([&](qsizetype row) {
             return (!prefilter || candidates.test(row - m_first)) && matchGeneric(m_store.raw(row), node);
         });
@@ -765,7 +858,7 @@ bool matchesLine(const LogStore &store, qsizetype row, const QueryNode &node, do
     case QueryNode::Kind::Not:
         return !matchesLine(store, row, *node.children.front(), slowThresholdMs);
     case QueryNode::Kind::Text:
-        return textContains(store.raw(row), node.text);
+        return textContains(store, row, node.text);
     case QueryNode::Kind::Compare:
         break;
     }

@@ -43,9 +43,10 @@ void LogStore::reserve(qsizetype lines, qsizetype rawBytes)
     m_trace.reserve(n);
     m_tags.reserve(n);
     m_rawOffset.reserve(n + 1);
-    m_messageOffset.reserve(n + 1);
+    m_textOffset.reserve(n + 1);
+    m_messageLength.reserve(n);
     m_raw.reserve(size_t(rawBytes));
-    m_message.reserve(size_t(rawBytes) / 4);
+    m_text.reserve(size_t(rawBytes) / 4);
 }
 
 void LogStore::clear()
@@ -78,11 +79,16 @@ quint32 LogStore::internTrace(const QByteArray &id)
     return quint32(index);
 }
 
-void LogStore::appendMessage(QStringView message)
+void LogStore::appendText(QStringView message, QByteArrayView extra)
 {
     const QByteArray utf8 = message.toUtf8();
-    m_message.insert(m_message.end(), utf8.begin(), utf8.end());
-    m_messageOffset.push_back(m_message.size());
+    m_text.insert(m_text.end(), utf8.begin(), utf8.end());
+    m_messageLength.push_back(quint32(utf8.size()));
+    if (!extra.isEmpty()) {
+        m_text.push_back(kFieldSeparator);
+        m_text.insert(m_text.end(), extra.begin(), extra.end());
+    }
+    m_textOffset.push_back(m_text.size());
 }
 
 void LogStore::appendJsonLine(QByteArrayView line)
@@ -103,7 +109,7 @@ void LogStore::appendJsonLine(QByteArrayView line)
     m_tags.push_back(TagNone);
     m_raw.insert(m_raw.end(), line.begin(), line.end());
     m_rawOffset.push_back(m_raw.size());
-    appendMessage(QString::fromUtf8(line));
+    appendText(QString::fromUtf8(line), {});
 }
 
 void LogStore::appendObject(const QJsonObject &object)
@@ -122,7 +128,7 @@ void LogStore::append(const LogLineFields &line)
     m_tags.push_back(line.tags);
     m_raw.insert(m_raw.end(), line.raw.begin(), line.raw.end());
     m_rawOffset.push_back(m_raw.size());
-    appendMessage(line.message);
+    appendText(line.message, line.extraText);
 }
 
 void LogStore::appendParsed(const QJsonObject &object, QByteArrayView raw)
@@ -146,7 +152,35 @@ void LogStore::appendParsed(const QJsonObject &object, QByteArrayView raw)
     m_tags.push_back(tags);
     m_raw.insert(m_raw.end(), raw.begin(), raw.end());
     m_rawOffset.push_back(m_raw.size());
-    appendMessage(object.value(QLatin1String("message")).toString());
+    // Searchable text: every value that has no column of its own.
+    QByteArray extra;
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        const QString &key = it.key();
+        if (key == QLatin1String("message") || key == QLatin1String("timestamp") ||
+            key == QLatin1String("level") || key == QLatin1String("service") ||
+            key == QLatin1String("trace_id") || key == QLatin1String("duration_ms") ||
+            key == QLatin1String("status") || key == QLatin1String("tags"))
+            continue;
+        const QJsonValue value = it.value();
+        QByteArray text;
+        if (value.isString())
+            text = value.toString().toUtf8();
+        else if (value.isDouble())
+            text = QByteArray::number(value.toDouble(), 'g', 17);
+        else if (value.isBool())
+            text = value.toBool() ? "true" : "false";
+        else if (value.isArray() || value.isObject())
+            text = QJsonDocument(value.isArray() ? QJsonDocument(value.toArray())
+                                                 : QJsonDocument(value.toObject()))
+                       .toJson(QJsonDocument::Compact);
+        text.replace(kFieldSeparator, ' ');
+        if (text.isEmpty())
+            continue;
+        if (!extra.isEmpty())
+            extra.append(kFieldSeparator);
+        extra.append(text);
+    }
+    appendText(object.value(QLatin1String("message")).toString(), extra);
 }
 
 quint8 LogStore::tags(qsizetype row, double slowThresholdMs) const
@@ -170,9 +204,15 @@ QByteArrayView LogStore::raw(qsizetype row) const
 
 QString LogStore::message(qsizetype row) const
 {
-    const quint64 begin = m_messageOffset[size_t(row)];
-    const quint64 end = m_messageOffset[size_t(row) + 1];
-    return QString::fromUtf8(m_message.data() + begin, qsizetype(end - begin));
+    return QString::fromUtf8(m_text.data() + m_textOffset[size_t(row)],
+                             qsizetype(m_messageLength[size_t(row)]));
+}
+
+QByteArrayView LogStore::text(qsizetype row) const
+{
+    const quint64 begin = m_textOffset[size_t(row)];
+    const quint64 end = m_textOffset[size_t(row) + 1];
+    return QByteArrayView(m_text.data() + begin, qsizetype(end - begin));
 }
 
 } // namespace paydesk::console
