@@ -1,6 +1,7 @@
 #include "logs/LogExplorerView.h"
 
 #include "api/PlatformClient.h"
+#include "logs/ApiCall.h"
 #include "logs/LogTableModel.h"
 
 #include <QCheckBox>
@@ -414,43 +415,43 @@ void LogExplorerView::search()
     auto gather = std::make_shared<Gather>();
     gather->remaining = int(services.size());
     for (const QString &service : services) {
-        m_client->searchLogs(service, filter)
-            .then(this, [this, gather, service, epoch](const api::ApiResult &result) {
-                if (result.ok()) {
-                    for (const QJsonValue &line : result.items())
-                        gather->lines.append(line.toObject());
-                    gather->cursors.insert(service,
-                                           result.object().value(QStringLiteral("cursor")).toInteger(-1));
-                } else {
-                    gather->failures.append(QStringLiteral("%1: %2").arg(service, result.errorMessage));
-                }
-                if (--gather->remaining > 0 || epoch != m_searchEpoch)
-                    return;
-                // Oldest first across services: ISO 8601 UTC timestamps sort as text.
-                std::stable_sort(gather->lines.begin(), gather->lines.end(),
-                                 [](const QJsonObject &a, const QJsonObject &b) {
-                                     return a.value(QLatin1String("timestamp")).toString() <
-                                            b.value(QLatin1String("timestamp")).toString();
-                                 });
-                auto store = std::make_shared<LogStore>();
-                store->reserve(gather->lines.size(), gather->lines.size() * 300);
-                for (const QJsonObject &line : std::as_const(gather->lines))
-                    store->appendObject(line);
-                m_cursors = gather->cursors;
-                m_searchButton->setEnabled(true);
-                setLines(store);
-                m_table->scrollToBottom();
-                if (!gather->failures.isEmpty()) {
-                    m_error->setText(tr("Not every service answered: %1")
-                                         .arg(gather->failures.join(QStringLiteral("; "))));
-                    m_error->show();
-                }
-                if (m_tail->isChecked()) { // restart the polls from the new cursors
-                    setTailing(false);
-                    setTailing(true);
-                }
-                Q_EMIT searchFinished(int(m_store->size()));
-            });
+        onResult(this, m_client->searchLogs(service, filter),
+                 [this, gather, service, epoch](const api::ApiResult &result) {
+                     if (result.ok()) {
+                         for (const QJsonValue &line : result.items())
+                             gather->lines.append(line.toObject());
+                         gather->cursors.insert(
+                             service, result.object().value(QStringLiteral("cursor")).toInteger(-1));
+                     } else {
+                         gather->failures.append(QStringLiteral("%1: %2").arg(service, result.errorMessage));
+                     }
+                     if (--gather->remaining > 0 || epoch != m_searchEpoch)
+                         return;
+                     // Oldest first across services: ISO 8601 UTC timestamps sort as text.
+                     std::stable_sort(gather->lines.begin(), gather->lines.end(),
+                                      [](const QJsonObject &a, const QJsonObject &b) {
+                                          return a.value(QLatin1String("timestamp")).toString() <
+                                                 b.value(QLatin1String("timestamp")).toString();
+                                      });
+                     auto store = std::make_shared<LogStore>();
+                     store->reserve(gather->lines.size(), gather->lines.size() * 300);
+                     for (const QJsonObject &line : std::as_const(gather->lines))
+                         store->appendObject(line);
+                     m_cursors = gather->cursors;
+                     m_searchButton->setEnabled(true);
+                     setLines(store);
+                     m_table->scrollToBottom();
+                     if (!gather->failures.isEmpty()) {
+                         m_error->setText(tr("Not every service answered: %1")
+                                              .arg(gather->failures.join(QStringLiteral("; "))));
+                         m_error->show();
+                     }
+                     if (m_tail->isChecked()) { // restart the polls from the new cursors
+                         setTailing(false);
+                         setTailing(true);
+                     }
+                     Q_EMIT searchFinished(int(m_store->size()));
+                 });
     }
 }
 
@@ -489,25 +490,25 @@ void LogExplorerView::pollTail(const QString &service)
 {
     const quint64 epoch = m_epoch;
     const qint64 cursor = m_cursors.value(service, -1);
-    m_client->tailLogs(service, cursor, 10000)
-        .then(this, [this, service, epoch](const api::ApiResult &result) {
-            if (epoch != m_epoch || !m_tail->isChecked())
-                return;
-            if (!result.ok()) {
-                QTimer::singleShot(2000, this, [this, service, epoch] {
-                    if (epoch == m_epoch && m_tail->isChecked())
-                        pollTail(service);
-                });
-                return;
-            }
-            m_cursors.insert(service, result.object().value(QStringLiteral("cursor")).toInteger(-1));
-            QList<QJsonObject> lines;
-            for (const QJsonValue &line : result.items())
-                lines.append(line.toObject());
-            if (!lines.isEmpty())
-                appendLines(lines);
-            pollTail(service);
-        });
+    onResult(this, m_client->tailLogs(service, cursor, 10000),
+             [this, service, epoch](const api::ApiResult &result) {
+                 if (epoch != m_epoch || !m_tail->isChecked())
+                     return;
+                 if (!result.ok()) {
+                     QTimer::singleShot(2000, this, [this, service, epoch] {
+                         if (epoch == m_epoch && m_tail->isChecked())
+                             pollTail(service);
+                     });
+                     return;
+                 }
+                 m_cursors.insert(service, result.object().value(QStringLiteral("cursor")).toInteger(-1));
+                 QList<QJsonObject> lines;
+                 for (const QJsonValue &line : result.items())
+                     lines.append(line.toObject());
+                 if (!lines.isEmpty())
+                     appendLines(lines);
+                 pollTail(service);
+             });
 }
 
 } // namespace paydesk::console

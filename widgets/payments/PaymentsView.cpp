@@ -1,6 +1,7 @@
 #include "payments/PaymentsView.h"
 
 #include "api/PlatformClient.h"
+#include "logs/ApiCall.h"
 
 #include <QComboBox>
 #include <QDateTime>
@@ -354,7 +355,7 @@ void PaymentsView::search()
     query.addQueryItem(QStringLiteral("page_size"), QString::number(kPageSize));
     const quint64 epoch = ++m_epoch;
     m_status2->setText(tr("Searching…"));
-    m_client->payments(query).then(this, [this, epoch](const api::ApiResult &result) {
+    onResult(this, m_client->payments(query), [this, epoch](const api::ApiResult &result) {
         if (epoch != m_epoch)
             return;
         if (!result.ok()) {
@@ -408,7 +409,7 @@ void PaymentsView::openPayment(const QString &paymentNo)
             Q_EMIT paymentLoaded(paymentNo);
         }
     };
-    m_client->payment(paymentNo).then(this, [this, epoch, settle](const api::ApiResult &result) {
+    onResult(this, m_client->payment(paymentNo), [this, epoch, settle](const api::ApiResult &result) {
         if (epoch != m_epoch)
             return;
         if (result.ok())
@@ -417,7 +418,7 @@ void PaymentsView::openPayment(const QString &paymentNo)
             m_title->setText(tr("<b>%1</b>").arg(result.errorMessage.toHtmlEscaped()));
         settle();
     });
-    m_client->ledgerJournal(paymentNo).then(this, [this, epoch, settle](const api::ApiResult &result) {
+    onResult(this, m_client->ledgerJournal(paymentNo), [this, epoch, settle](const api::ApiResult &result) {
         if (epoch != m_epoch)
             return;
         if (result.ok())
@@ -428,17 +429,18 @@ void PaymentsView::openPayment(const QString &paymentNo)
         rebuildTimeline();
         settle();
     });
-    m_client->webhookDeliveries(paymentNo).then(this, [this, epoch, settle](const api::ApiResult &result) {
-        if (epoch != m_epoch)
-            return;
-        if (result.ok())
-            for (const QJsonValue &delivery : result.items())
-                m_deliveries.append(delivery.toObject());
-        else
-            m_deliveriesError = result.errorMessage;
-        rebuildTimeline();
-        settle();
-    });
+    onResult(this, m_client->webhookDeliveries(paymentNo),
+             [this, epoch, settle](const api::ApiResult &result) {
+                 if (epoch != m_epoch)
+                     return;
+                 if (result.ok())
+                     for (const QJsonValue &delivery : result.items())
+                         m_deliveries.append(delivery.toObject());
+                 else
+                     m_deliveriesError = result.errorMessage;
+                 rebuildTimeline();
+                 settle();
+             });
 }
 
 void PaymentsView::showPayment(const QJsonObject &p)
@@ -578,8 +580,9 @@ void PaymentsView::findTrace()
     filter.addQueryItem(QStringLiteral("kind"), QStringLiteral("server"));
     filter.addQueryItem(QStringLiteral("limit"), QStringLiteral("1000"));
     const QString paymentNo = text(m_payment, "payment_no");
-    m_client->spans(QStringLiteral("payment-gateway"), filter)
-        .then(this, [this, paymentNo](const api::ApiResult &result) {
+    onResult(
+        this, m_client->spans(QStringLiteral("payment-gateway"), filter),
+        [this, paymentNo](const api::ApiResult &result) {
             const QJsonArray spans = result.items();
             if (spans.isEmpty()) {
                 m_status2->setText(
@@ -604,17 +607,17 @@ void PaymentsView::requestRefund()
     connect(dialog, &QDialog::accepted, this, [this, dialog, paymentNo, currency] {
         const qint64 amount = dialog->amountMinor();
         m_status2->setText(tr("Refunding %1…").arg(formatMoney(amount, currency)));
-        m_client->refundPayment(paymentNo, amount, dialog->reason())
-            .then(this, [this, paymentNo](const api::ApiResult &result) {
-                const QString message =
-                    result.ok()
-                        ? tr("Refund %1 %2")
-                              .arg(text(result.object(), "refund_no"), text(result.object(), "status"))
-                        : tr("Refund refused: %1 (%2)").arg(result.errorMessage, result.errorCode);
-                m_status2->setText(message);
-                Q_EMIT refundFinished(result.ok(), message);
-                openPayment(paymentNo);
-            });
+        onResult(this, m_client->refundPayment(paymentNo, amount, dialog->reason()),
+                 [this, paymentNo](const api::ApiResult &result) {
+                     const QString message =
+                         result.ok()
+                             ? tr("Refund %1 %2")
+                                   .arg(text(result.object(), "refund_no"), text(result.object(), "status"))
+                             : tr("Refund refused: %1 (%2)").arg(result.errorMessage, result.errorCode);
+                     m_status2->setText(message);
+                     Q_EMIT refundFinished(result.ok(), message);
+                     openPayment(paymentNo);
+                 });
     });
     dialog->open();
 }

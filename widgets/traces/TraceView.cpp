@@ -1,6 +1,7 @@
 #include "traces/TraceView.h"
 
 #include "api/PlatformClient.h"
+#include "logs/ApiCall.h"
 #include "logs/LogExplorerView.h"
 #include "logs/LogTableModel.h"
 #include "traces/WaterfallWidget.h"
@@ -226,42 +227,43 @@ void TraceView::search()
     auto fan = std::make_shared<FanOut>();
     fan->remaining = int(services.size());
     for (const QString &service : services) {
-        m_client->spans(service, filter)
-            .then(this, [this, fan, service, epoch](const api::ApiResult &result) {
-                if (result.ok())
-                    for (const QJsonValue &item : result.items())
-                        fan->items.append(item.toObject());
-                else
-                    fan->failures.append(service);
-                if (--fan->remaining > 0 || epoch != m_searchEpoch)
-                    return;
-                std::sort(fan->items.begin(), fan->items.end(),
-                          [](const QJsonObject &a, const QJsonObject &b) {
-                              return a.value(QLatin1String("start_unix_us")).toInteger() >
-                                     b.value(QLatin1String("start_unix_us")).toInteger();
-                          });
-                if (fan->items.size() > 500)
-                    fan->items.resize(500);
-                const QSignalBlocker blocker(m_results);
-                m_results->clear();
-                for (const QJsonObject &object : std::as_const(fan->items)) {
-                    const TraceSpan span = TraceSpan::fromJson(object);
-                    auto *item = new QTreeWidgetItem(m_results, {startText(span.startUs), span.service,
-                                                                 span.operation, usText(span.durationUs),
-                                                                 QString::number(span.status), span.traceId});
-                    item->setData(0, Qt::UserRole, span.traceId);
-                    item->setTextAlignment(3, Qt::AlignRight | Qt::AlignVCenter);
-                    item->setForeground(1, WaterfallWidget::serviceColor(span.service).darker(120));
-                    if (span.error)
-                        for (int column = 2; column < 5; ++column)
-                            item->setForeground(column, QColor(0xB0, 0x1E, 0x1E));
-                }
-                QString text = tr("%n span(s) found", nullptr, int(fan->items.size()));
-                if (!fan->failures.isEmpty())
-                    text += tr(" · no answer from %1").arg(fan->failures.join(QStringLiteral(", ")));
-                m_status->setText(text);
-                Q_EMIT searchFinished(int(fan->items.size()));
-            });
+        onResult(this, m_client->spans(service, filter),
+                 [this, fan, service, epoch](const api::ApiResult &result) {
+                     if (result.ok())
+                         for (const QJsonValue &item : result.items())
+                             fan->items.append(item.toObject());
+                     else
+                         fan->failures.append(service);
+                     if (--fan->remaining > 0 || epoch != m_searchEpoch)
+                         return;
+                     std::sort(fan->items.begin(), fan->items.end(),
+                               [](const QJsonObject &a, const QJsonObject &b) {
+                                   return a.value(QLatin1String("start_unix_us")).toInteger() >
+                                          b.value(QLatin1String("start_unix_us")).toInteger();
+                               });
+                     if (fan->items.size() > 500)
+                         fan->items.resize(500);
+                     const QSignalBlocker blocker(m_results);
+                     m_results->clear();
+                     for (const QJsonObject &object : std::as_const(fan->items)) {
+                         const TraceSpan span = TraceSpan::fromJson(object);
+                         auto *item =
+                             new QTreeWidgetItem(m_results, {startText(span.startUs), span.service,
+                                                             span.operation, usText(span.durationUs),
+                                                             QString::number(span.status), span.traceId});
+                         item->setData(0, Qt::UserRole, span.traceId);
+                         item->setTextAlignment(3, Qt::AlignRight | Qt::AlignVCenter);
+                         item->setForeground(1, WaterfallWidget::serviceColor(span.service).darker(120));
+                         if (span.error)
+                             for (int column = 2; column < 5; ++column)
+                                 item->setForeground(column, QColor(0xB0, 0x1E, 0x1E));
+                     }
+                     QString text = tr("%n span(s) found", nullptr, int(fan->items.size()));
+                     if (!fan->failures.isEmpty())
+                         text += tr(" · no answer from %1").arg(fan->failures.join(QStringLiteral(", ")));
+                     m_status->setText(text);
+                     Q_EMIT searchFinished(int(fan->items.size()));
+                 });
     }
 }
 
@@ -279,34 +281,35 @@ void TraceView::openTrace(const QString &traceId)
     auto fan = std::make_shared<FanOut>();
     fan->remaining = int(services.size());
     for (const QString &service : services) {
-        m_client->spans(service, filter)
-            .then(this, [this, fan, service, epoch, traceId](const api::ApiResult &result) {
-                if (result.ok())
-                    for (const QJsonValue &item : result.items())
-                        fan->items.append(item.toObject());
-                else
-                    fan->failures.append(service);
-                if (--fan->remaining > 0 || epoch != m_traceEpoch)
-                    return;
-                Trace trace = buildTrace(fan->items);
-                const int spans = int(trace.spans.size());
-                QString text =
-                    spans == 0 ? tr("No service holds spans of trace %1 (spans are kept in a ring of recent "
-                                    "requests)")
-                                     .arg(traceId)
-                               : tr("Trace %1 · %n span(s)", nullptr, spans).arg(traceId) +
-                                     tr(" across %1").arg(trace.services().join(QStringLiteral(", ")));
-                if (trace.errorCount())
-                    text += tr(" · %n error(s)", nullptr, trace.errorCount());
-                if (!fan->failures.isEmpty())
-                    text += tr(" · no answer from %1").arg(fan->failures.join(QStringLiteral(", ")));
-                m_status->setText(text);
-                m_waterfall->setTrace(std::move(trace));
-                m_allLogs->setEnabled(spans > 0);
-                if (spans > 0)
-                    m_waterfall->selectRow(0);
-                Q_EMIT traceLoaded(spans);
-            });
+        onResult(this, m_client->spans(service, filter),
+                 [this, fan, service, epoch, traceId](const api::ApiResult &result) {
+                     if (result.ok())
+                         for (const QJsonValue &item : result.items())
+                             fan->items.append(item.toObject());
+                     else
+                         fan->failures.append(service);
+                     if (--fan->remaining > 0 || epoch != m_traceEpoch)
+                         return;
+                     Trace trace = buildTrace(fan->items);
+                     const int spans = int(trace.spans.size());
+                     QString text =
+                         spans == 0
+                             ? tr("No service holds spans of trace %1 (spans are kept in a ring of recent "
+                                  "requests)")
+                                   .arg(traceId)
+                             : tr("Trace %1 · %n span(s)", nullptr, spans).arg(traceId) +
+                                   tr(" across %1").arg(trace.services().join(QStringLiteral(", ")));
+                     if (trace.errorCount())
+                         text += tr(" · %n error(s)", nullptr, trace.errorCount());
+                     if (!fan->failures.isEmpty())
+                         text += tr(" · no answer from %1").arg(fan->failures.join(QStringLiteral(", ")));
+                     m_status->setText(text);
+                     m_waterfall->setTrace(std::move(trace));
+                     m_allLogs->setEnabled(spans > 0);
+                     if (spans > 0)
+                         m_waterfall->selectRow(0);
+                     Q_EMIT traceLoaded(spans);
+                 });
     }
 }
 
@@ -352,28 +355,29 @@ void TraceView::showSpan(int spanIndex)
     filter.addQueryItem(QStringLiteral("span_id"), span.spanId);
     filter.addQueryItem(QStringLiteral("level"), QStringLiteral("debug"));
     filter.addQueryItem(QStringLiteral("limit"), QStringLiteral("500"));
-    m_client->searchLogs(span.service, filter).then(this, [this, epoch, span](const api::ApiResult &result) {
-        if (epoch != m_spanEpoch)
-            return;
-        if (!result.ok()) {
+    onResult(
+        this, m_client->searchLogs(span.service, filter), [this, epoch, span](const api::ApiResult &result) {
+            if (epoch != m_spanEpoch)
+                return;
+            if (!result.ok()) {
+                m_logsTitle->setText(
+                    tr("<b>Logs of the span</b> (%1: %2)").arg(span.service, result.errorMessage));
+                return;
+            }
+            const QJsonArray items = result.items();
+            for (qsizetype i = items.size() - 1; i >= 0; --i) // oldest first
+                m_logStore->appendObject(items.at(i).toObject());
+            m_logModel->setStore(m_logStore.get());
             m_logsTitle->setText(
-                tr("<b>Logs of the span</b> (%1: %2)").arg(span.service, result.errorMessage));
-            return;
-        }
-        const QJsonArray items = result.items();
-        for (qsizetype i = items.size() - 1; i >= 0; --i) // oldest first
-            m_logStore->appendObject(items.at(i).toObject());
-        m_logModel->setStore(m_logStore.get());
-        m_logsTitle->setText(items.isEmpty()
-                                 ? tr("<b>Logs of the span</b> (%1 wrote none with this span id%2)")
-                                       .arg(span.service, span.kind == QLatin1String("client")
-                                                              ? tr(": a client span's lines are its "
-                                                                   "callee's")
-                                                              : QString())
-                                 : tr("<b>Logs of the span</b> (%1, %n line(s))", nullptr, int(items.size()))
-                                       .arg(span.service));
-        Q_EMIT spanLogsLoaded(int(items.size()));
-    });
+                items.isEmpty() ? tr("<b>Logs of the span</b> (%1 wrote none with this span id%2)")
+                                      .arg(span.service, span.kind == QLatin1String("client")
+                                                             ? tr(": a client span's lines are its "
+                                                                  "callee's")
+                                                             : QString())
+                                : tr("<b>Logs of the span</b> (%1, %n line(s))", nullptr, int(items.size()))
+                                      .arg(span.service));
+            Q_EMIT spanLogsLoaded(int(items.size()));
+        });
 }
 
 } // namespace paydesk::console

@@ -8,6 +8,8 @@ namespace paydesk::platform {
 
 namespace {
 constexpr qint64 kChunkBytes = 64 * 1024;
+// The request line JsonLog writes for a call to this very route (see RequestPipeline).
+constexpr QByteArrayView kLogRouteMarker = "\"route\":\"/admin/v1/logs\"";
 
 int levelRank(const QString &level)
 {
@@ -135,6 +137,10 @@ LogTailResult tailLog(const QString &path, qint64 cursor, const LogQuery &filter
             if (!line.endsWith('\n'))
                 break; // a line being written: pick it up next time
             position += line.size();
+            // A tail's own requests are logged too: returning them would wake the next poll at once,
+            // forever. The cursor moves past them.
+            if (line.contains(kLogRouteMarker))
+                continue;
             QJsonObject parsed;
             if (matches(line.chopped(1), lineFilter, &parsed)) {
                 result.lines.append(parsed);

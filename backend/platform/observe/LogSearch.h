@@ -35,7 +35,8 @@ LogSearchResult searchLog(const QString &path, int rotatedFiles, const LogQuery 
 // Live tail: the lines written after `cursor` (a byte offset in the current file, as returned by the
 // previous call), oldest first, filtered like searchLog (time bounds ignored). A cursor < 0 starts at
 // the end (nothing returned, only the cursor). When the file rotated since (its size fell below the
-// cursor) the rest of `<path>.1` is read first, then the new file from its start.
+// cursor) the rest of `<path>.1` is read first, then the new file from its start. The request lines
+// of /admin/v1/logs itself are skipped: a tail would otherwise keep waking itself up.
 struct LogTailResult
 {
     QList<QJsonObject> lines; // oldest first
