@@ -178,6 +178,16 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!view.isFiltering(), 10000);
         QCOMPARE(view.store().size(), 1);
         QCOMPARE(view.model()->rowCount(), 1);
+
+        // From the payments explorer: lines holding a text, searched on the services' side.
+        QSignalSpy text(&view, &LogExplorerView::searchFinished);
+        view.showTextLogs("kyc/queue");
+        QVERIFY(text.wait(30000));
+        QTRY_VERIFY_WITH_TIMEOUT(!view.isFiltering(), 10000);
+        QVERIFY(view.store().size() >= 5);
+        for (qsizetype row = 0; row < view.store().size(); ++row)
+            QVERIFY(QString::fromUtf8(view.store().raw(row)).contains("kyc/queue"));
+        QCOMPARE(view.model()->rowCount(), int(view.store().size()));
     }
 
     void cleanupTestCase()

@@ -399,6 +399,9 @@ void LogExplorerView::search()
                             QDateTime::currentDateTimeUtc().addSecs(-60LL * minutes).toString(Qt::ISODate));
     const QString trace = property("paydesk_trace").toString();
     const QString span = property("paydesk_span").toString();
+    const QString text = property("paydesk_text").toString();
+    if (!text.isEmpty())
+        filter.addQueryItem(QStringLiteral("q"), QString::fromLatin1(QUrl::toPercentEncoding(text)));
     if (!trace.isEmpty())
         filter.addQueryItem(QStringLiteral("trace_id"), trace);
     if (!span.isEmpty())
@@ -467,6 +470,18 @@ void LogExplorerView::showTraceLogs(const QString &traceId, const QString &spanI
     // Later searches from the bar are not limited to this trace.
     setProperty("paydesk_trace", QVariant());
     setProperty("paydesk_span", QVariant());
+}
+
+void LogExplorerView::showTextLogs(const QString &text)
+{
+    setProperty("paydesk_text", text);
+    m_service->setCurrentIndex(0);
+    m_range->setCurrentIndex(m_range->count() - 1);
+    QString quoted = text;
+    quoted.replace(u'\\', QStringLiteral("\\\\")).replace(u'"', QStringLiteral("\\\""));
+    m_query->setText(u'"' + quoted + u'"');
+    search();
+    setProperty("paydesk_text", QVariant());
 }
 
 void LogExplorerView::setTailing(bool on)

@@ -67,6 +67,8 @@ public Q_SLOTS:
     void setQuery(const QString &query);
     // Every service's lines of one trace (optionally one span), e.g. from the trace view.
     void showTraceLogs(const QString &traceId, const QString &spanId = {});
+    // Every service's lines containing a text (e.g. a payment number from the payments explorer).
+    void showTextLogs(const QString &text);
     void setTailing(bool on);
 
 Q_SIGNALS:
