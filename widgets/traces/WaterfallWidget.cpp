@@ -50,7 +50,13 @@ QColor WaterfallWidget::serviceColor(const QString &service)
                                       QColor(0x17, 0xBE, 0xCF), QColor(0x8C, 0x56, 0x4B),
                                       QColor(0xE3, 0x77, 0xC2), QColor(0xBC, 0xBD, 0x22),
                                       QColor(0x39, 0x3B, 0x79), QColor(0x63, 0x79, 0x39)};
-    return kPalette[qHash(service, 7) % (sizeof(kPalette) / sizeof(kPalette[0]))];
+    // FNV-1a: the same colour for a service in every run and build (qHash may differ).
+    quint32 hash = 2166136261u;
+    for (const QChar c : service) {
+        hash ^= c.unicode();
+        hash *= 16777619u;
+    }
+    return kPalette[hash % (sizeof(kPalette) / sizeof(kPalette[0]))];
 }
 
 void WaterfallWidget::setTrace(Trace trace)
