@@ -297,6 +297,50 @@ int limits(Context &c)
     return usageError(QStringLiteral("limits: show | set"));
 }
 
+int ledger(Context &c)
+{
+    const QString action = c.operand(1);
+    if (action == QStringLiteral("balances")) {
+        QUrlQuery filter;
+        for (const auto &[option, field] : {std::pair{"merchant", "merchant_id"},
+                                            std::pair{"currency", "currency"}, std::pair{"page", "page"}}) {
+            if (c.args.options.contains(QLatin1String(option)))
+                filter.addQueryItem(QLatin1String(field), c.args.option(QLatin1String(option)));
+        }
+        return report(c.client.ledgerBalances(filter), c.json, [](const QJsonObject &body) {
+            return table(body.value(QStringLiteral("items")).toArray(), {{"account", "account"},
+                                                                         {"currency", "currency"},
+                                                                         {"side", "normal_side"},
+                                                                         {"balance", "balance_minor"},
+                                                                         {"debits", "debit_minor"},
+                                                                         {"credits", "credit_minor"}});
+        });
+    }
+    if (action == QStringLiteral("verify")) {
+        const api::ApiResult result = c.client.verifyLedger();
+        const int code = report(result, c.json, [](const QJsonObject &body) {
+            QString text = QStringLiteral("%1: %2 entries, %3 accounts checked\n")
+                               .arg(body.value(QStringLiteral("ok")).toBool() ? QStringLiteral("consistent")
+                                                                              : QStringLiteral("DIFFERENCES"))
+                               .arg(body.value(QStringLiteral("checked_entries")).toInteger())
+                               .arg(body.value(QStringLiteral("checked_accounts")).toInteger());
+            const QJsonArray differences = body.value(QStringLiteral("differences")).toArray();
+            if (!differences.isEmpty())
+                text += table(differences, {{"kind", "kind"},
+                                            {"account", "account"},
+                                            {"cached", "cached"},
+                                            {"computed", "computed"},
+                                            {"entry", "entry_no"},
+                                            {"debit", "debit"},
+                                            {"credit", "credit"}});
+            return text;
+        });
+        // A ledger with differences is a failed check for scripts.
+        return code == kOk && !result.object().value(QStringLiteral("ok")).toBool() ? kApiError : code;
+    }
+    return usageError(QStringLiteral("ledger: balances [--merchant M] [--currency C] | verify"));
+}
+
 int config(Context &c)
 {
     const QString action = c.operand(1);
@@ -394,6 +438,7 @@ QString usage()
         "  limits show MERCHANT\n"
         "  limits set MERCHANT --currency C [--single N] [--daily N] [--monthly N] [--daily-count N] "
         "[--monthly-count N]\n"
+        "  ledger balances [--merchant M] [--currency C] [--page N]    ledger verify\n"
         "  config get KEY    config set KEY VALUE [--secret]\n"
         "  flags list    flags set NAME [--enabled true|false] [--rollout PERCENT]\n\n"
         "Amounts are integer minor units. Exit codes: 0 ok, 1 refused by the server, 2 usage, 3 "
@@ -419,7 +464,7 @@ int run(const Arguments &args)
         {QStringLiteral("logout"), logout}, {QStringLiteral("merchants"), merchants},
         {QStringLiteral("kyc"), kyc},       {QStringLiteral("keys"), keys},
         {QStringLiteral("limits"), limits}, {QStringLiteral("config"), config},
-        {QStringLiteral("flags"), flags},
+        {QStringLiteral("flags"), flags},   {QStringLiteral("ledger"), ledger},
     };
     const auto handler = kCommands.find(args.positional.value(0));
     if (handler == kCommands.end())

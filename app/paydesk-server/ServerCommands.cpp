@@ -11,6 +11,7 @@
 #include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -62,7 +63,10 @@ QString usage()
                        "  stop     graceful stop of the background server\n"
                        "  admin create --username U [--password P]\n"
                        "           create a super admin on the running server (a generated password\n"
-                       "           is shown once when --password is absent)\n\n"
+                       "           is shown once when --password is absent)\n"
+                       "  ledger verify [--json]\n"
+                       "           check the running server's ledger: every cached balance against its\n"
+                       "           lines, every entry balanced (exit 0 clean, 1 differences listed)\n\n"
                        "options:\n"
                        "  --print-config        show every setting with its source and exit\n"
                        "  --config FILE         config file (default <data_dir>/paydesk.conf)\n"
@@ -102,7 +106,8 @@ bool parseCommandLine(const QStringList &arguments, CommandLine *line, QString *
             line->forwarded << QStringLiteral("--%1=%2").arg(QString(name).replace(u'_', u'-'), value);
         } else if (line->command.isEmpty()) {
             line->command = arg;
-        } else if (line->command == QStringLiteral("admin") && line->subcommand.isEmpty()) {
+        } else if ((line->command == QStringLiteral("admin") || line->command == QStringLiteral("ledger")) &&
+                   line->subcommand.isEmpty()) {
             line->subcommand = arg;
         } else {
             *error = QStringLiteral("unexpected argument '%1'").arg(arg);
@@ -113,9 +118,9 @@ bool parseCommandLine(const QStringList &arguments, CommandLine *line, QString *
         *error = QStringLiteral("no command given");
         return false;
     }
-    static const QStringList kCommands{QStringLiteral("run"), QStringLiteral("start"),
+    static const QStringList kCommands{QStringLiteral("run"),    QStringLiteral("start"),
                                        QStringLiteral("status"), QStringLiteral("stop"),
-                                       QStringLiteral("admin")};
+                                       QStringLiteral("admin"),  QStringLiteral("ledger")};
     if (line->command == QStringLiteral("admin")) {
         for (const QString &option : {QStringLiteral("username"), QStringLiteral("password")}) {
             if (line->flags.contains(option))
@@ -269,8 +274,87 @@ int stopServer(const Config &config)
     return 0;
 }
 
-// The token proves that this command runs with the server's own secrets; it never creates them
-// (new keys would only produce a token the server rejects).
+namespace {
+struct InternalAnswer
+{
+    int status = 0; // 0: nothing answered
+    QJsonObject body;
+    QString networkError;
+};
+
+// POSTs `body` to a service of the running server with the internal token from
+// <data_dir>/secrets. The token proves that this command runs with the server's own secrets; it
+// never creates them (new keys would only produce a token the server rejects). False with the
+// reason printed when the secrets are missing.
+bool callInternal(const Config &config, const char *command, quint16 seedPort, const QString &path,
+                  const QJsonObject &body, InternalAnswer *answer)
+{
+    const QString secretsDir = config.dataDir() + QStringLiteral("/secrets");
+    platform::ServerSecrets secrets;
+    QString error;
+    if (!QFileInfo::exists(secretsDir + QStringLiteral("/internal.key")) ||
+        !platform::ServerSecrets::loadOrCreate(secretsDir, &secrets, &error)) {
+        std::fprintf(stderr, "paydesk-server: %s: no server secrets in %s%s (is --data-dir the server's?)\n",
+                     command, qPrintable(secretsDir),
+                     qPrintable(error.isEmpty() ? QString() : QStringLiteral(": ") + error));
+        return false;
+    }
+    const QUrl url(QStringLiteral("http://%1:%2%3")
+                       .arg(config.value(QStringLiteral("bind_address")))
+                       .arg(config.portFor(seedPort))
+                       .arg(path));
+    QNetworkAccessManager network;
+    QNetworkRequest request(url);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    request.setRawHeader("X-PayDesk-Internal-Token", secrets.internalToken());
+    request.setRawHeader("X-PayDesk-Caller", "paydesk-server-cli");
+    request.setTransferTimeout(30000);
+    QNetworkReply *reply = network.post(request, QJsonDocument(body).toJson(QJsonDocument::Compact));
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    loop.exec();
+    reply->deleteLater();
+    answer->status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    answer->body = QJsonDocument::fromJson(reply->readAll()).object();
+    if (answer->status == 0)
+        answer->networkError = QStringLiteral("cannot reach %1: %2 (is the server running?)")
+                                   .arg(url.toString(), reply->errorString());
+    return true;
+}
+
+void printRefusal(const char *command, const InternalAnswer &answer)
+{
+    if (answer.status == 0)
+        std::fprintf(stderr, "paydesk-server: %s: %s\n", command, qPrintable(answer.networkError));
+    else
+        std::fprintf(stderr, "paydesk-server: %s: %d %s: %s\n", command, answer.status,
+                     qPrintable(answer.body.value(QStringLiteral("code")).toString()),
+                     qPrintable(answer.body.value(QStringLiteral("detail")).toString()));
+}
+
+QString describeDifference(const QJsonObject &d)
+{
+    auto number = [&d](const char *field) {
+        const QJsonValue value = d.value(QLatin1String(field));
+        return value.isNull() || value.isUndefined() ? QStringLiteral("none")
+                                                     : QString::number(value.toInteger());
+    };
+    const QString kind = d.value(QStringLiteral("kind")).toString();
+    if (kind == QStringLiteral("balance"))
+        return QStringLiteral("account %1: cached balance %2, computed from lines %3")
+            .arg(d.value(QStringLiteral("account")).toVariant().toString(), number("cached"),
+                 number("computed"));
+    if (kind == QStringLiteral("unbalanced_entry"))
+        return QStringLiteral("entry %1 (%2): debits %3 != credits %4")
+            .arg(d.value(QStringLiteral("entry_no")).toString(),
+                 d.value(QStringLiteral("currency")).toString(), number("debit"), number("credit"));
+    if (kind == QStringLiteral("missing_account"))
+        return QStringLiteral("entry %1 line %2: account %3 does not exist")
+            .arg(d.value(QStringLiteral("entry_no")).toString(), number("line_no"), number("account_id"));
+    return QString::fromUtf8(QJsonDocument(d).toJson(QJsonDocument::Compact));
+}
+} // namespace
+
 int adminCommand(const Config &config, const CommandLine &line)
 {
     if (line.subcommand != QStringLiteral("create")) {
@@ -283,53 +367,59 @@ int adminCommand(const Config &config, const CommandLine &line)
         std::fprintf(stderr, "paydesk-server: admin create: --username is required\n");
         return 2;
     }
-    const QString secretsDir = config.dataDir() + QStringLiteral("/secrets");
-    platform::ServerSecrets secrets;
-    QString error;
-    if (!QFileInfo::exists(secretsDir + QStringLiteral("/internal.key")) ||
-        !platform::ServerSecrets::loadOrCreate(secretsDir, &secrets, &error)) {
-        std::fprintf(
-            stderr, "paydesk-server: admin create: no server secrets in %s%s (is --data-dir the server's?)\n",
-            qPrintable(secretsDir), qPrintable(error.isEmpty() ? QString() : QStringLiteral(": ") + error));
-        return 1;
-    }
     QJsonObject body{{QStringLiteral("username"), username}};
     if (line.commandOptions.contains(QStringLiteral("password")))
         body.insert(QStringLiteral("password"), line.commandOptions.value(QStringLiteral("password")));
-    const QUrl url(QStringLiteral("http://%1:%2/internal/v1/admins")
-                       .arg(config.value(QStringLiteral("bind_address")))
-                       .arg(config.portFor(40001)));
-    QNetworkAccessManager network;
-    QNetworkRequest request(url);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    request.setRawHeader("X-PayDesk-Internal-Token", secrets.internalToken());
-    request.setRawHeader("X-PayDesk-Caller", "paydesk-server-cli");
-    request.setTransferTimeout(30000);
-    QNetworkReply *reply = network.post(request, QJsonDocument(body).toJson(QJsonDocument::Compact));
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    loop.exec();
-    reply->deleteLater();
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    const QJsonObject answer = QJsonDocument::fromJson(reply->readAll()).object();
-    if (status == 0) {
-        std::fprintf(
-            stderr,
-            "paydesk-server: admin create: cannot reach admin-service at %s: %s (is the server running?)\n",
-            qPrintable(url.toString()), qPrintable(reply->errorString()));
+    InternalAnswer answer;
+    if (!callInternal(config, "admin create", 40001, QStringLiteral("/internal/v1/admins"), body, &answer))
         return 1;
-    }
-    if (status != 201) {
-        std::fprintf(stderr, "paydesk-server: admin create: %d %s: %s\n", status,
-                     qPrintable(answer.value(QStringLiteral("code")).toString()),
-                     qPrintable(answer.value(QStringLiteral("detail")).toString()));
+    if (answer.status != 201) {
+        printRefusal("admin create", answer);
         return 1;
     }
     say(QStringLiteral("Created super admin '%1'.").arg(username));
-    if (answer.contains(QStringLiteral("password")))
+    if (answer.body.contains(QStringLiteral("password")))
         say(QStringLiteral("Password: %1 (shown once; change it at first login)")
-                .arg(answer.value(QStringLiteral("password")).toString()));
+                .arg(answer.body.value(QStringLiteral("password")).toString()));
     return 0;
+}
+
+int ledgerCommand(const Config &config, const CommandLine &line)
+{
+    if (line.subcommand != QStringLiteral("verify")) {
+        std::fprintf(stderr, "paydesk-server: usage: paydesk-server ledger verify [--json]\n");
+        return 2;
+    }
+    InternalAnswer answer;
+    if (!callInternal(config, "ledger verify", 40007, QStringLiteral("/internal/v1/ledger/verify"), {},
+                      &answer))
+        return 1;
+    if (answer.status != 200) {
+        printRefusal("ledger verify", answer);
+        return 1;
+    }
+    const bool ok = answer.body.value(QStringLiteral("ok")).toBool();
+    if (line.json) {
+        std::fputs(QJsonDocument(answer.body).toJson(QJsonDocument::Indented).constData(), stdout);
+        return ok ? 0 : 1;
+    }
+    const QString checked = QStringLiteral("%1 entries, %2 accounts, %3 lines checked")
+                                .arg(answer.body.value(QStringLiteral("checked_entries")).toInteger())
+                                .arg(answer.body.value(QStringLiteral("checked_accounts")).toInteger())
+                                .arg(answer.body.value(QStringLiteral("checked_lines")).toInteger());
+    const qint64 unposted = answer.body.value(QStringLiteral("unposted_events")).toInteger();
+    if (ok) {
+        say(QStringLiteral("Ledger is consistent: %1.").arg(checked));
+    } else {
+        const QJsonArray differences = answer.body.value(QStringLiteral("differences")).toArray();
+        say(QStringLiteral("Ledger has %1 difference(s) (%2):").arg(differences.size()).arg(checked));
+        for (const QJsonValue &difference : differences)
+            say(QStringLiteral("  ") + describeDifference(difference.toObject()));
+    }
+    if (unposted > 0)
+        say(QStringLiteral("Note: %1 payment event(s) could not be posted (table unposted_events).")
+                .arg(unposted));
+    return ok ? 0 : 1;
 }
 
 } // namespace paydesk::app

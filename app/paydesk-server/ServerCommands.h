@@ -1,5 +1,6 @@
 #pragma once
-// The paydesk-server commands: run (foreground), start (background), status, stop, admin create.
+// The paydesk-server commands: run (foreground), start (background), status, stop, admin create,
+// ledger verify.
 
 #include "platform/config/Config.h"
 
@@ -10,8 +11,8 @@ namespace paydesk::app {
 
 struct CommandLine
 {
-    QString command;                        // run | start | status | stop | admin
-    QString subcommand;                     // admin: create
+    QString command;                        // run | start | status | stop | admin | ledger
+    QString subcommand;                     // admin: create; ledger: verify
     QHash<QString, QString> commandOptions; // admin: username, password (not config keys)
     QHash<QString, QString> flags;
     bool json = false;
@@ -33,5 +34,8 @@ int stopServer(const platform::Config &config);
 // `admin create --username U [--password P]`: asks the running admin-service to create a super
 // admin (POST /internal/v1/admins with this installation's internal token).
 int adminCommand(const platform::Config &config, const CommandLine &line);
+// `ledger verify [--json]`: asks the running accounting-service to verify the ledger
+// (POST /internal/v1/ledger/verify with the internal token); 0 when clean, 1 otherwise.
+int ledgerCommand(const platform::Config &config, const CommandLine &line);
 
 } // namespace paydesk::app

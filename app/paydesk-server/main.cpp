@@ -44,6 +44,8 @@ int main(int argc, char *argv[])
         return app::startServer(config, line);
     if (line.command == QStringLiteral("admin"))
         return app::adminCommand(config, line);
+    if (line.command == QStringLiteral("ledger"))
+        return app::ledgerCommand(config, line);
     if (line.command == QStringLiteral("status"))
         return app::showStatus(config, line.json);
     return app::stopServer(config);

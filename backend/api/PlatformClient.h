@@ -80,6 +80,10 @@ public:
     ApiResult limits(const QString &merchantId);
     ApiResult setLimits(const QString &merchantId, const QJsonObject &limits);
 
+    // accounting-service
+    ApiResult ledgerBalances(const QUrlQuery &filter);
+    ApiResult verifyLedger();
+
     // config-service
     ApiResult configValue(const QString &key);
     // `secret` unset keeps the key's current secrecy (a secret stays sealed).

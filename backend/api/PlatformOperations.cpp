@@ -131,6 +131,18 @@ ApiResult PlatformClient::setLimits(const QString &merchantId, const QJsonObject
                     QStringLiteral("/api/v1/merchants/%1/limits").arg(segment(merchantId)), limits);
 }
 
+ApiResult PlatformClient::ledgerBalances(const QUrlQuery &filter)
+{
+    return sendSync(QStringLiteral("accounting-service"), "GET",
+                    withQuery(QStringLiteral("/api/v1/ledger/balances"), filter));
+}
+
+ApiResult PlatformClient::verifyLedger()
+{
+    return sendSync(QStringLiteral("accounting-service"), "POST", QStringLiteral("/api/v1/ledger/verify"), {},
+                    60000);
+}
+
 ApiResult PlatformClient::configValue(const QString &key)
 {
     return sendSync(QStringLiteral("config-service"), "GET",

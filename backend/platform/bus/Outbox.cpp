@@ -62,16 +62,33 @@ QList<Event> fetchBatch(QSqlDatabase &db, const QString &source, int batchMax, Q
     return batch;
 }
 
-bool mark(QSqlDatabase &db, qint64 id, bool published, const QString &why, QString *error)
+// Marks the published prefix of a batch in one statement (one commit, not one per event); a crash
+// before it only means those events are delivered again, which consumers already tolerate.
+bool markPublished(QSqlDatabase &db, const QList<qint64> &ids, QString *error)
+{
+    if (ids.isEmpty())
+        return true;
+    QStringList list;
+    list.reserve(ids.size());
+    for (qint64 id : ids)
+        list.append(QString::number(id));
+    QSqlQuery query(db);
+    query.prepare(QStringLiteral("UPDATE outbox_events SET published_at = now(), attempts = attempts + 1,"
+                                 " last_error = NULL WHERE id = ANY(?::bigint[])"));
+    query.addBindValue(QStringLiteral("{%1}").arg(list.join(u',')));
+    if (!query.exec()) {
+        *error = query.lastError().text();
+        return false;
+    }
+    return true;
+}
+
+bool markFailed(QSqlDatabase &db, qint64 id, const QString &why, QString *error)
 {
     QSqlQuery query(db);
     query.prepare(
-        published ? QStringLiteral("UPDATE outbox_events SET published_at = now(), attempts = attempts + 1,"
-                                   " last_error = NULL WHERE id = ?")
-                  : QStringLiteral("UPDATE outbox_events SET attempts = attempts + 1, last_error = ?"
-                                   " WHERE id = ?"));
-    if (!published)
-        query.addBindValue(why);
+        QStringLiteral("UPDATE outbox_events SET attempts = attempts + 1, last_error = ? WHERE id = ?"));
+    query.addBindValue(why);
     query.addBindValue(id);
     if (!query.exec()) {
         *error = query.lastError().text();
@@ -87,7 +104,8 @@ int relayOnce(QSqlDatabase &db, EventBus &bus, const QString &source, int batchM
     const QList<Event> batch = fetchBatch(db, source, batchMax, error);
     if (!error->isEmpty())
         return -1;
-    int published = 0;
+    QList<qint64> published;
+    published.reserve(batch.size());
     for (const Event &event : batch) {
         QFuture<bool> ack = bus.publish(event);
         // Block this worker (never an event loop) until the ack, bounded by ackTimeoutMs.
@@ -97,18 +115,23 @@ int relayOnce(QSqlDatabase &db, EventBus &bus, const QString &source, int batchM
         });
         const bool answered = done->tryAcquire(1, ackTimeoutMs);
         const bool ok = answered && ack.isFinished() && ack.resultCount() > 0 && ack.result();
-        if (!mark(db, event.sequence, ok,
-                  ok ? QString() : QStringLiteral("not acknowledged within %1 ms").arg(ackTimeoutMs), error))
-            return -1;
-        if (!ok)
+        if (!ok) {
+            // Stop at the first refusal: later events wait so that order per producer holds.
+            if (!markPublished(db, published, error) ||
+                !markFailed(db, event.sequence,
+                            QStringLiteral("not acknowledged within %1 ms").arg(ackTimeoutMs), error))
+                return -1;
             break;
-        ++published;
+        }
+        published.append(event.sequence);
         if (metrics)
             metrics->outboxPublished().Increment();
     }
+    if (published.size() == batch.size() && !markPublished(db, published, error))
+        return -1;
     if (metrics)
-        metrics->outboxPending().Set(static_cast<double>(batch.size() - published));
-    return published;
+        metrics->outboxPending().Set(static_cast<double>(batch.size() - published.size()));
+    return static_cast<int>(published.size());
 }
 
 } // namespace paydesk::platform::outbox

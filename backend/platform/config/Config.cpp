@@ -35,6 +35,9 @@ const QList<ConfigKey> &Config::keys()
          "External PostgreSQL (postgresql://user:pw@host:port/db); empty = private cluster", true},
         {"redis_url", QString(), "External Redis (redis://:pw@host:port/db); empty = private redis-server",
          true},
+        {"kafka_brokers", QString(),
+         "Kafka bootstrap servers (host:port,...) for the event bus; empty = in-process bus (single site)",
+         false},
         {"pg_bin_dir", QString(), "PostgreSQL server binaries; empty = newest /usr/lib/postgresql/*/bin",
          false},
         {"redis_binary", QString(), "redis-server executable for the private instance; empty = from PATH",
@@ -51,6 +54,10 @@ const QList<ConfigKey> &Config::keys()
         {"tls_cert_file", QString(), "PEM certificate for the listeners (enables HTTPS)", false},
         {"tls_key_file", QString(), "PEM private key for tls_cert_file", false},
         {"tls_ca_file", QString(), "PEM CA bundle that client certificates must chain to (mTLS)", false},
+        {"plugin_dir", QString(),
+         "Plugin root (channel plugins in <plugin_dir>/channels); empty = <bin>/plugins, then "
+         "<bin>/../lib/paydesk/plugins, then the build tree",
+         false},
     };
     return kKeys;
 }

@@ -1,6 +1,7 @@
 #include "platform/host/Server.h"
 
 #include "platform/bus/InProcessEventBus.h"
+#include "platform/bus/KafkaEventBus.h"
 #include "platform/cluster/PostgresCluster.h"
 #include "platform/cluster/RedisServer.h"
 #include "platform/host/ServiceHost.h"
@@ -117,7 +118,17 @@ bool Server::start(const QList<ServiceCatalogEntry> &catalog, QString *error,
     environment.redis = RedisUrl::parse(m_redisUrl, error);
     if (!error->isEmpty())
         return false;
-    m_bus = std::make_unique<InProcessEventBus>();
+    const QString brokers = m_config.value(QStringLiteral("kafka_brokers"));
+    if (brokers.isEmpty()) {
+        m_bus = std::make_unique<InProcessEventBus>();
+    } else {
+        m_bus =
+            KafkaEventBus::create({.brokers = brokers, .clientId = QStringLiteral("paydesk-server")}, error);
+        if (!m_bus)
+            return false;
+        if (progress)
+            progress(QStringLiteral("event bus: Kafka at %1").arg(brokers));
+    }
     environment.bus = m_bus.get();
     environment.logDirectory = m_config.dataDir() + QStringLiteral("/logs");
     if (!ServerSecrets::loadOrCreate(m_config.dataDir() + QStringLiteral("/secrets"), &environment.secrets,
@@ -185,6 +196,7 @@ void Server::stop()
         m_host->stop();
         m_host.reset();
     }
+    m_bus.reset(); // after the services: Kafka consumers end with their subscribers
     // PostgreSQL's shutdown checkpoint flushes every dirty buffer; right after the 18 databases
     // were created that is a few hundred MB, which takes a while on a busy disk. Give it time
     // rather than SIGKILL it into crash recovery.

@@ -16,7 +16,7 @@
 
 namespace paydesk::platform {
 
-class InProcessEventBus;
+class EventBus;
 class PostgresCluster;
 class RedisServer;
 class ServiceHost;
@@ -68,7 +68,7 @@ private:
     Config m_config;
     std::unique_ptr<PostgresCluster> m_postgres;
     std::unique_ptr<RedisServer> m_redis;
-    std::unique_ptr<InProcessEventBus> m_bus;
+    std::unique_ptr<EventBus> m_bus; // in-process, or Kafka when kafka_brokers is set
     std::unique_ptr<ServiceHost> m_host;
     QString m_databaseUrl;
     QString m_redisUrl;

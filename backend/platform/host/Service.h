@@ -3,6 +3,8 @@
 // routes. Everything else (listener, health, metrics, logs, outbox relay, readiness) comes from
 // the ServiceRuntime that hosts it, so 18 services share one implementation of those.
 
+#include "platform/host/HealthSnapshot.h"
+
 #include <QList>
 #include <QPair>
 #include <QString>
@@ -48,6 +50,15 @@ public:
     // Called on the service thread the first time the service becomes ready (database migrated):
     // subscribe to events, start timers.
     virtual void onReady(ServiceRuntime &runtime) { Q_UNUSED(runtime); }
+
+    // The service's own checks (plugins loaded, a worker keeping up…), appended to /health after
+    // postgres, migrations and redis at every readiness round. Called on a worker thread: quick and
+    // thread-safe. A failing check with `critical` set makes the service unready.
+    virtual QList<HealthCheck> healthChecks(ServiceRuntime &runtime)
+    {
+        Q_UNUSED(runtime);
+        return {};
+    }
 
 private:
     ServiceDescriptor m_descriptor;

@@ -215,7 +215,14 @@ void ServiceRuntime::scheduleReadinessCheck()
         redis.message = redis.ok ? QStringLiteral("PING ok") : redisError;
         checks.append(redis);
 
-        const bool ready = m_migrated && postgres.ok;
+        bool ownChecksOk = true;
+        if (m_migrated) {
+            for (const HealthCheck &own : m_service->healthChecks(*this)) {
+                ownChecksOk = ownChecksOk && (own.ok || !own.critical);
+                checks.append(own);
+            }
+        }
+        const bool ready = m_migrated && postgres.ok && ownChecksOk;
         if (ready)
             error.clear();
         QMetaObject::invokeMethod(

@@ -1,6 +1,6 @@
 #include "services/accounting-service/AccountingService.h"
 
-#include "platform/host/ServiceRuntime.h"
+#include "platform/observe/Metrics.h"
 
 namespace paydesk::services::accounting {
 
@@ -8,8 +8,24 @@ using namespace platform;
 
 void AccountingService::registerRoutes(Router &router, ServiceRuntime &runtime)
 {
-    Q_UNUSED(router);
-    Q_UNUSED(runtime);
+    m_metrics = LedgerMetrics::create(runtime.metrics(), kServiceName);
+    addLedgerRoutes(router, runtime, m_metrics);
+}
+
+QList<QPair<QString, QString>> AccountingService::consumedTopics() const
+{
+    return {{kPaymentTopic, kServiceName}, {kMerchantTopic, kServiceName}};
+}
+
+void AccountingService::onReady(ServiceRuntime &runtime)
+{
+    EventBus *bus = runtime.environment().bus;
+    if (!bus)
+        return;
+    for (const auto &[topic, group] : consumedTopics())
+        bus->subscribe(topic, group, &runtime, [this, &runtime](const Event &event) {
+            return applyEvent(runtime, m_metrics, event);
+        });
 }
 
 std::unique_ptr<Service> createAccountingService(const ServiceDescriptor &descriptor)

@@ -1,5 +1,7 @@
 #include "services/order-service/OrderService.h"
 
+#include "services/order-service/routes/OrderRoutes.h"
+
 #include "platform/host/ServiceRuntime.h"
 
 namespace paydesk::services::orders {
@@ -8,8 +10,8 @@ using namespace platform;
 
 void OrderService::registerRoutes(Router &router, ServiceRuntime &runtime)
 {
-    Q_UNUSED(router);
-    Q_UNUSED(runtime);
+    addInternalOrderRoutes(router, runtime);
+    addAdminOrderRoutes(router, runtime);
 }
 
 std::unique_ptr<Service> createOrderService(const ServiceDescriptor &descriptor)

@@ -1,6 +1,9 @@
 #include "services/risk-service/RiskService.h"
 
+#include "services/risk-service/routes/RiskRoutes.h"
+
 #include "platform/host/ServiceRuntime.h"
+#include "platform/observe/Metrics.h"
 
 namespace paydesk::services::risk {
 
@@ -8,8 +11,10 @@ using namespace platform;
 
 void RiskService::registerRoutes(Router &router, ServiceRuntime &runtime)
 {
-    Q_UNUSED(router);
-    Q_UNUSED(runtime);
+    auto metrics = std::make_shared<RiskMetrics>(*runtime.metrics().registry());
+    addCheckRoutes(router, runtime, std::move(metrics));
+    addRuleRoutes(router, runtime);
+    addBlacklistRoutes(router, runtime);
 }
 
 std::unique_ptr<Service> createRiskService(const ServiceDescriptor &descriptor)

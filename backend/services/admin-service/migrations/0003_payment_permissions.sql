@@ -5,7 +5,7 @@ SELECT code, initcap(split_part(code, '.', 2)) || ' ' || replace(split_part(code
        split_part(code, '.', 1), split_part(code, '.', 2)
 FROM unnest(ARRAY[
     'payment.capture', 'order.view', 'risk.view', 'risk.manage', 'channel.view', 'channel.manage',
-    'accounting.view', 'accounting.verify', 'webhook.view', 'webhook.redeliver', 'cashier.view']) AS code
+    'accounting.view', 'accounting.verify', 'accounting.adjust', 'webhook.view', 'webhook.redeliver', 'cashier.view']) AS code
 ON CONFLICT DO NOTHING;
 
 -- Operators run the payment floor; support looks payments up and redelivers webhooks.
