@@ -193,11 +193,11 @@ LogExplorerView::LogExplorerView(api::PlatformClient *client, QWidget *parent)
     layout->addWidget(split, 1);
 
     // Typing re-filters after a short pause; each new query cancels the running one.
-    auto *debounce = new QTimer(this);
-    debounce->setSingleShot(true);
-    debounce->setInterval(150);
-    connect(m_query, &QLineEdit::textChanged, debounce, qOverload<>(&QTimer::start));
-    connect(debounce, &QTimer::timeout, this, &LogExplorerView::applyQuery);
+    m_debounce = new QTimer(this);
+    m_debounce->setSingleShot(true);
+    m_debounce->setInterval(150);
+    connect(m_query, &QLineEdit::textEdited, m_debounce, qOverload<>(&QTimer::start));
+    connect(m_debounce, &QTimer::timeout, this, &LogExplorerView::applyQuery);
     connect(m_query, &QLineEdit::returnPressed, this, &LogExplorerView::applyQuery);
     connect(m_searchButton, &QPushButton::clicked, this, &LogExplorerView::search);
     connect(m_tail, &QCheckBox::toggled, this, &LogExplorerView::setTailing);
@@ -296,6 +296,7 @@ void LogExplorerView::flushPending()
 
 void LogExplorerView::applyQuery()
 {
+    m_debounce->stop();
     QueryParseResult parsed = parseLogQuery(m_query->text());
     if (!parsed.ok()) {
         // Keep the last good result on screen; show where the query went wrong.

@@ -23,6 +23,7 @@ class QPlainTextEdit;
 class QPushButton;
 class QSpinBox;
 class QTableView;
+class QTimer;
 
 namespace paydesk::api {
 class PlatformClient;
@@ -103,6 +104,7 @@ private:
     QPushButton *m_searchButton;
     QCheckBox *m_tail;
     QLineEdit *m_query;
+    QTimer *m_debounce; // typing re-filters after a pause; text set by code applies at once
     QLabel *m_error;
     QLabel *m_status;
     QTableView *m_table;
