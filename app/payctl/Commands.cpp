@@ -394,6 +394,38 @@ int flags(Context &c)
     }
     return usageError(QStringLiteral("flags: list | set NAME [--enabled true|false] [--rollout N]"));
 }
+
+int webhooks(Context &c)
+{
+    const QString action = c.operand(1);
+    if (action == QStringLiteral("list")) {
+        QUrlQuery filter;
+        for (const char *name : {"merchant_id", "payment_no", "status", "event", "page", "page_size"}) {
+            const QString option = QString::fromLatin1(name).replace(u'_', u'-');
+            if (c.args.options.contains(option))
+                filter.addQueryItem(QString::fromLatin1(name), c.args.option(option));
+        }
+        return report(c.client.webhookDeliveries(filter), c.json, [](const QJsonObject &body) {
+            return table(body.value(QStringLiteral("items")).toArray(), {{"delivery", "id"},
+                                                                         {"merchant", "merchant_id"},
+                                                                         {"event", "event"},
+                                                                         {"payment", "payment_no"},
+                                                                         {"status", "status"},
+                                                                         {"attempts", "attempts"},
+                                                                         {"last code", "last_status_code"},
+                                                                         {"url", "url"}}) +
+                   QStringLiteral("%1 deliveries\n").arg(body.value(QStringLiteral("total")).toInt());
+        });
+    }
+    if (action == QStringLiteral("redeliver")) {
+        if (int e = needs(c, 3, QStringLiteral("delivery id")); e >= 0)
+            return e;
+        return report(c.client.redeliverWebhook(c.operand(2)), c.json, keyValues);
+    }
+    return usageError(
+        QStringLiteral("webhooks: list [--merchant-id M] [--payment-no P] [--status S] [--event E] | "
+                       "redeliver DELIVERY"));
+}
 } // namespace
 
 bool Arguments::parse(const QStringList &argv, Arguments *out, QString *error)
@@ -440,7 +472,10 @@ QString usage()
         "[--monthly-count N]\n"
         "  ledger balances [--merchant M] [--currency C] [--page N]    ledger verify\n"
         "  config get KEY    config set KEY VALUE [--secret]\n"
-        "  flags list    flags set NAME [--enabled true|false] [--rollout PERCENT]\n\n"
+        "  flags list    flags set NAME [--enabled true|false] [--rollout PERCENT]\n"
+        "  webhooks list [--merchant-id M] [--payment-no P] [--status pending|retrying|delivered|dead] "
+        "[--event E] [--page N]\n"
+        "  webhooks redeliver DELIVERY\n\n"
         "Amounts are integer minor units. Exit codes: 0 ok, 1 refused by the server, 2 usage, 3 "
         "unreachable,\n"
         "4 not logged in or not permitted. The session is kept in ~/.config/paydesk/payctl.json (mode "
@@ -460,11 +495,12 @@ int run(const Arguments &args)
     client.setAccessToken(session.accessToken.toLatin1());
 
     static const QHash<QString, Handler> kCommands{
-        {QStringLiteral("status"), status}, {QStringLiteral("login"), login},
-        {QStringLiteral("logout"), logout}, {QStringLiteral("merchants"), merchants},
-        {QStringLiteral("kyc"), kyc},       {QStringLiteral("keys"), keys},
-        {QStringLiteral("limits"), limits}, {QStringLiteral("config"), config},
-        {QStringLiteral("flags"), flags},   {QStringLiteral("ledger"), ledger},
+        {QStringLiteral("status"), status},     {QStringLiteral("login"), login},
+        {QStringLiteral("logout"), logout},     {QStringLiteral("merchants"), merchants},
+        {QStringLiteral("kyc"), kyc},           {QStringLiteral("keys"), keys},
+        {QStringLiteral("limits"), limits},     {QStringLiteral("config"), config},
+        {QStringLiteral("flags"), flags},       {QStringLiteral("ledger"), ledger},
+        {QStringLiteral("webhooks"), webhooks},
     };
     const auto handler = kCommands.find(args.positional.value(0));
     if (handler == kCommands.end())

@@ -71,7 +71,7 @@ QFuture<ApiResult> PlatformClient::ledgerJournal(const QString &paymentNo)
         withQuery(QStringLiteral("/api/v1/ledger/journal"), single(QStringLiteral("payment_no"), paymentNo)));
 }
 
-QFuture<ApiResult> PlatformClient::webhookDeliveries(const QString &paymentNo)
+QFuture<ApiResult> PlatformClient::paymentWebhookDeliveries(const QString &paymentNo)
 {
     return send(QStringLiteral("notification-service"), "GET",
                 withQuery(QStringLiteral("/api/v1/admin/webhooks/deliveries"),

@@ -92,6 +92,10 @@ public:
     ApiResult flag(const QString &name);
     ApiResult setFlag(const QString &name, const QJsonObject &flag);
 
+    // notification-service
+    ApiResult webhookDeliveries(const QUrlQuery &filter); // merchant_id, payment_no, status, event, page
+    ApiResult redeliverWebhook(const QString &deliveryId);
+
     // Observability and payments for the console's explorers (ObserveOperations.cpp). Asynchronous:
     // the GUI fans these out to many services and must not block.
     // One service's log lines, newest first (/admin/v1/logs: level, q, trace_id, span_id, since,
@@ -108,7 +112,7 @@ public:
     QFuture<ApiResult> payment(const QString &paymentNo);
     QFuture<ApiResult> refundPayment(const QString &paymentNo, qint64 amountMinor, const QString &reason);
     QFuture<ApiResult> ledgerJournal(const QString &paymentNo);
-    QFuture<ApiResult> webhookDeliveries(const QString &paymentNo);
+    QFuture<ApiResult> paymentWebhookDeliveries(const QString &paymentNo);
 
 private:
     ServiceMap m_map;

@@ -176,4 +176,17 @@ ApiResult PlatformClient::setFlag(const QString &name, const QJsonObject &flag)
                     flag);
 }
 
+ApiResult PlatformClient::webhookDeliveries(const QUrlQuery &filter)
+{
+    return sendSync(QStringLiteral("notification-service"), "GET",
+                    withQuery(QStringLiteral("/api/v1/admin/webhooks/deliveries"), filter));
+}
+
+ApiResult PlatformClient::redeliverWebhook(const QString &deliveryId)
+{
+    return sendSync(
+        QStringLiteral("notification-service"), "POST",
+        QStringLiteral("/api/v1/admin/webhooks/deliveries/%1/redeliver").arg(segment(deliveryId)));
+}
+
 } // namespace paydesk::api

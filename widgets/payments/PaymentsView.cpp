@@ -429,7 +429,7 @@ void PaymentsView::openPayment(const QString &paymentNo)
         rebuildTimeline();
         settle();
     });
-    onResult(this, m_client->webhookDeliveries(paymentNo),
+    onResult(this, m_client->paymentWebhookDeliveries(paymentNo),
              [this, epoch, settle](const api::ApiResult &result) {
                  if (epoch != m_epoch)
                      return;

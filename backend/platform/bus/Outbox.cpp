@@ -32,6 +32,22 @@ qint64 append(QSqlDatabase &db, const Event &event, QString *error)
     return query.value(0).toLongLong();
 }
 
+bool markProcessed(QSqlDatabase &db, const QString &consumer, const QUuid &eventId, bool *first,
+                   QString *error)
+{
+    QSqlQuery query(db);
+    query.prepare(QStringLiteral("INSERT INTO processed_events (consumer, event_id) VALUES (?, ?::uuid)"
+                                 " ON CONFLICT DO NOTHING"));
+    query.addBindValue(consumer);
+    query.addBindValue(eventId.toString(QUuid::WithoutBraces));
+    if (!query.exec()) {
+        *error = QStringLiteral("cannot record processed event: %1").arg(query.lastError().text());
+        return false;
+    }
+    *first = query.numRowsAffected() == 1;
+    return true;
+}
+
 namespace {
 QList<Event> fetchBatch(QSqlDatabase &db, const QString &source, int batchMax, QString *error)
 {

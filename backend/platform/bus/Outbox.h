@@ -21,5 +21,11 @@ qint64 append(QSqlDatabase &db, const Event &event, QString *error);
 int relayOnce(QSqlDatabase &db, EventBus &bus, const QString &source, int batchMax, int ackTimeoutMs,
               ServiceMetrics *metrics, QString *error);
 
+// Consumer side: records that `consumer` handled `eventId` (table processed_events), inside the
+// caller's transaction with the event's effects. *first is false when it was handled before: the
+// caller then skips the effects (delivery is at-least-once, effects are once).
+bool markProcessed(QSqlDatabase &db, const QString &consumer, const QUuid &eventId, bool *first,
+                   QString *error);
+
 } // namespace outbox
 } // namespace paydesk::platform

@@ -1,7 +1,13 @@
 #pragma once
-// cashier-service: checkout sessions and the hosted checkout page. See README.md in this folder.
+// cashier-service (spec §4.16): checkout sessions a merchant opens for one order, the hosted
+// checkout page that pays them through payment-gateway, and the checkout funnel. See README.md.
+
+#include "services/cashier-service/routes/CashierRoutes.h"
 
 #include "platform/host/Service.h"
+
+#include <QPointer>
+#include <QTimer>
 
 #include <memory>
 
@@ -10,8 +16,17 @@ namespace paydesk::services::cashier {
 class CashierService : public platform::Service
 {
 public:
-    explicit CashierService(platform::ServiceDescriptor descriptor) : Service(std::move(descriptor)) {}
+    explicit CashierService(platform::ServiceDescriptor descriptor, CashierSettings settings = {})
+        : Service(std::move(descriptor))
+    {
+        m_context.settings = settings;
+    }
     void registerRoutes(platform::Router &router, platform::ServiceRuntime &runtime) override;
+    // Starts the sweep that marks lapsed open sessions expired.
+    void onReady(platform::ServiceRuntime &runtime) override;
+
+private:
+    CashierContext m_context; // fixed after registerRoutes; read by handlers on workers
 };
 
 std::unique_ptr<platform::Service> createCashierService(const platform::ServiceDescriptor &descriptor);

@@ -1,6 +1,7 @@
 #include "services/merchant-service/MerchantService.h"
 
 #include "platform/bus/EventBus.h"
+#include "platform/bus/Outbox.h"
 #include "platform/db/Database.h"
 #include "platform/host/ServiceRuntime.h"
 #include "platform/observe/JsonLog.h"
@@ -35,8 +36,7 @@ bool applyKycEvent(ServiceRuntime &runtime, const Event &event)
         db,
         [&](QString *why) {
             bool first = false;
-            if (!merchant_store::markProcessed(db, kKycConsumerGroup,
-                                               event.eventId.toString(QUuid::WithoutBraces), &first, why))
+            if (!outbox::markProcessed(db, kKycConsumerGroup, event.eventId, &first, why))
                 return false;
             if (!first || !next)
                 return true;

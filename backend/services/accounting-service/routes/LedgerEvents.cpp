@@ -39,7 +39,7 @@ bool applyTier(ServiceRuntime &runtime, const Event &event)
         db,
         [&](QString *why) {
             bool first = false;
-            if (!store::markProcessed(db, kServiceName, event.eventId, &first, why))
+            if (!outbox::markProcessed(db, kServiceName, event.eventId, &first, why))
                 return false;
             // An unknown tier is kept as sent and charged at the starter rate (merchantFeeRateBp).
             return !first || store::saveTier(db, merchantId, tier, why);
@@ -65,7 +65,7 @@ bool applyPayment(ServiceRuntime &runtime, const LedgerMetrics &metrics, const E
         db,
         [&](QString *why) {
             bool first = false;
-            if (!store::markProcessed(db, kServiceName, event.eventId, &first, why))
+            if (!outbox::markProcessed(db, kServiceName, event.eventId, &first, why))
                 return false;
             if (!first)
                 return true;

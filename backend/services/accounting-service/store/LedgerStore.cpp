@@ -98,19 +98,6 @@ QString idArray(const QList<qint64> &ids)
 }
 } // namespace ledger_store
 
-bool markProcessed(QSqlDatabase &db, const QString &consumer, const QUuid &eventId, bool *first,
-                   QString *error)
-{
-    QSqlQuery q(db);
-    if (!exec(q,
-              QStringLiteral("INSERT INTO processed_events (consumer, event_id) VALUES (?, ?::uuid) "
-                             "ON CONFLICT DO NOTHING"),
-              {consumer, eventId.toString(QUuid::WithoutBraces)}, error))
-        return false;
-    *first = q.numRowsAffected() == 1;
-    return true;
-}
-
 bool loadTier(QSqlDatabase &db, const QString &merchantId, QString *tier, QString *error)
 {
     QSqlQuery q(db);

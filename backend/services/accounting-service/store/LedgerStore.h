@@ -14,10 +14,6 @@
 
 namespace paydesk::services::accounting::store {
 
-// processed_events: *first false when `consumer` already handled `eventId`.
-bool markProcessed(QSqlDatabase &db, const QString &consumer, const QUuid &eventId, bool *first,
-                   QString *error);
-
 // The merchant's tier; empty when no merchant.events told it yet.
 bool loadTier(QSqlDatabase &db, const QString &merchantId, QString *tier, QString *error);
 bool saveTier(QSqlDatabase &db, const QString &merchantId, const QString &tier, QString *error);

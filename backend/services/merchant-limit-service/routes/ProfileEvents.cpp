@@ -5,6 +5,7 @@
 #include "services/merchant-limit-service/routes/LimitRoutes.h"
 #include "services/merchant-limit-service/store/LimitStore.h"
 
+#include "platform/bus/Outbox.h"
 #include "platform/db/Database.h"
 #include "platform/observe/JsonLog.h"
 
@@ -44,7 +45,7 @@ bool applyProfileEvent(ServiceRuntime &runtime, const Event &event)
         db,
         [&](QString *why) {
             bool first = false;
-            if (!store::markProcessed(db, kServiceName, event.eventId, &first, why))
+            if (!outbox::markProcessed(db, kServiceName, event.eventId, &first, why))
                 return false;
             return !first || store::saveProfile(db, merchantId, tier, level, why);
         },

@@ -243,16 +243,4 @@ bool markReleased(QSqlDatabase &db, const QString &reference, bool *marked, QStr
     return true;
 }
 
-bool markProcessed(QSqlDatabase &db, const QString &consumer, const QUuid &eventId, bool *first,
-                   QString *error)
-{
-    QSqlQuery q(db);
-    q.prepare(QStringLiteral("INSERT INTO processed_events (consumer, event_id) VALUES (?, ?::uuid) "
-                             "ON CONFLICT DO NOTHING"));
-    if (!platform::sql::exec(q, {consumer, eventId.toString(QUuid::WithoutBraces)}, error))
-        return false;
-    *first = q.numRowsAffected() == 1;
-    return true;
-}
-
 } // namespace paydesk::services::limits::store

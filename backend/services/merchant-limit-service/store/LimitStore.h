@@ -74,8 +74,4 @@ bool loadConsumption(QSqlDatabase &db, const QString &reference, std::optional<C
 // Marks an unreleased consumption released; *marked false when it was already released or unknown.
 bool markReleased(QSqlDatabase &db, const QString &reference, bool *marked, QString *error);
 
-// processed_events: *first false when `consumer` already handled `eventId`.
-bool markProcessed(QSqlDatabase &db, const QString &consumer, const QUuid &eventId, bool *first,
-                   QString *error);
-
 } // namespace paydesk::services::limits::store

@@ -218,19 +218,5 @@ bool history(QSqlDatabase &db, const QString &merchantId, QJsonArray *entries, Q
     return true;
 }
 
-bool markProcessed(QSqlDatabase &db, const QString &consumer, const QString &eventId, bool *first,
-                   QString *error)
-{
-    QSqlQuery query(db);
-    query.prepare(QStringLiteral("INSERT INTO processed_events (consumer, event_id) VALUES (?, ?::uuid)"
-                                 " ON CONFLICT DO NOTHING"));
-    query.addBindValue(consumer);
-    query.addBindValue(eventId);
-    if (!platform::sql::exec(query, error))
-        return false;
-    *first = query.numRowsAffected() == 1;
-    return true;
-}
-
 } // namespace merchant_store
 } // namespace paydesk::services::merchant

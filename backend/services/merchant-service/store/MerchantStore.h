@@ -69,10 +69,5 @@ bool list(QSqlDatabase &db, const MerchantFilter &filter, int limit, int offset,
 bool appendHistory(QSqlDatabase &db, const StatusChange &change, QString *error);
 bool history(QSqlDatabase &db, const QString &merchantId, QJsonArray *entries, QString *error);
 
-// Records that `consumer` handled `eventId` (table processed_events); *first is false when it
-// already had, so the caller skips the effect of a redelivered event.
-bool markProcessed(QSqlDatabase &db, const QString &consumer, const QString &eventId, bool *first,
-                   QString *error);
-
 } // namespace merchant_store
 } // namespace paydesk::services::merchant

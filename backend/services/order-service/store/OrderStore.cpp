@@ -1,6 +1,6 @@
 #include "services/order-service/store/OrderStore.h"
 
-#include "services/risk-service/store/SqlValues.h"
+#include "platform/db/SqlValues.h"
 
 #include "platform/db/Sql.h"
 
@@ -10,7 +10,7 @@
 namespace paydesk::services::orders::store {
 
 using platform::sql::exec;
-using namespace sqlvalues;
+using namespace platform::sql;
 
 namespace order_store {
 const char *const kColumns =

@@ -1,5 +1,5 @@
 #include "services/risk-service/store/BlacklistStore.h"
-#include "services/risk-service/store/SqlValues.h"
+#include "platform/db/SqlValues.h"
 
 #include "platform/db/Sql.h"
 
@@ -9,7 +9,7 @@
 namespace paydesk::services::risk::store {
 
 using platform::sql::exec;
-using namespace sqlvalues;
+using namespace platform::sql;
 
 namespace blacklist_store {
 const char *const kBlacklistColumns =

@@ -1,6 +1,6 @@
 #include "services/risk-service/store/RiskStore.h"
 
-#include "services/risk-service/store/SqlValues.h"
+#include "platform/db/SqlValues.h"
 
 #include "platform/db/Sql.h"
 
@@ -11,7 +11,7 @@
 namespace paydesk::services::risk::store {
 
 using platform::sql::exec;
-using namespace sqlvalues;
+using namespace platform::sql;
 
 namespace risk_store {
 QString compactJson(const QJsonObject &o)

@@ -1,8 +1,7 @@
 #pragma once
 // Conversions every store repeats between SQL parameters / JSON answers and Qt values: absent
 // strings and times bind as SQL NULL and answer as JSON null, times are UTC ISO 8601 with
-// milliseconds. Generic (not risk-specific): used by risk-service and order-service, meant to move
-// to platform/db.
+// milliseconds.
 
 #include <QDateTime>
 #include <QJsonValue>
@@ -13,7 +12,7 @@
 #include <QVariant>
 #include <QVariantList>
 
-namespace paydesk::services::sqlvalues {
+namespace paydesk::platform::sql {
 
 // A null QString would bind as NULL anyway, but an empty one would not: both mean "absent" here.
 inline QVariant nullableText(const QString &text)
@@ -50,4 +49,4 @@ inline QString whereEquals(const QList<QPair<const char *, QString>> &filters, Q
     }
     return QStringLiteral("WHERE ") + terms.join(QStringLiteral(" AND "));
 }
-} // namespace paydesk::services::sqlvalues
+} // namespace paydesk::platform::sql
