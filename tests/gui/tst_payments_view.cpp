@@ -4,6 +4,8 @@
 
 #include "api/PlatformClient.h"
 #include "payments/PaymentsView.h"
+#include "support/ServerProcess.h"
+#include "support/TestSupport.h"
 
 #include <QDir>
 #include <QHttpServer>
@@ -15,11 +17,13 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTreeWidget>
 
 using namespace paydesk;
 using namespace paydesk::console;
+using namespace paydesk::testing;
 
 namespace {
 QJsonObject payment(const QString &no, const QString &status, qint64 amount, qint64 refunded)
@@ -252,6 +256,50 @@ private Q_SLOTS:
         QCOMPARE(m_spanQueries.last().queryItemValue("target"), QStringLiteral("PY20261125000001"));
         QCOMPARE(logs.count(), 1);
         QCOMPARE(logs.first().first().toString(), QStringLiteral("PY20261125000001"));
+    }
+
+    // The same view against a real paydesk-server: accounting and notification answer for real;
+    // payment-gateway's admin routes are checked whether or not the gateway has landed on this
+    // branch (before it has, the view must say so and still show the other sources).
+    void againstARealServer()
+    {
+        QTemporaryDir dir(QStringLiteral("/tmp/paydesk-gui-payments-XXXXXX"));
+        ServerProcess server(dir.path() + "/data", freeBasePort());
+        QString error;
+        QVERIFY2(server.start(&error), qPrintable(error));
+        QVERIFY2(server.waitAllReady(180000, &error), qPrintable(error));
+        api::ServiceMap map;
+        map.basePort = server.port(40000);
+        api::PlatformClient client(map);
+        client.setAccessToken(adminToken(
+            server.dataDir(), {"payment.view", "payment.refund", "accounting.view", "webhook.view"}));
+        PaymentsView view(&client);
+        QSignalSpy found(&view, &PaymentsView::searchFinished);
+        view.search();
+        QVERIFY(found.wait(20000));
+        const bool gateway = found.first().first().toInt() >= 0;
+        qInfo("payment-gateway admin routes %s", gateway ? "answer" : "are not on this branch yet");
+        if (gateway)
+            QCOMPARE(found.first().first().toInt(), view.results()->topLevelItemCount());
+        QSignalSpy loaded(&view, &PaymentsView::paymentLoaded);
+        view.openPayment("PY00000000000000000000");
+        QVERIFY(loaded.wait(20000));
+        // Accounting and notification answered (an empty journal and no deliveries): the timeline
+        // is empty and complete; the gateway's answer is shown as the title.
+        QCOMPARE(view.timeline()->topLevelItemCount(), 0);
+        bool incomplete = false;
+        bool titled = false;
+        for (QLabel *label : view.findChildren<QLabel *>()) {
+            incomplete = incomplete || label->text().contains("Timeline incomplete");
+            titled = titled || (gateway ? label->text().contains("PY00000000000000000000")
+                                        : !label->text().isEmpty() && label->text().startsWith("<b>"));
+        }
+        QVERIFY(!incomplete);
+        QVERIFY(titled);
+        for (QPushButton *button : view.findChildren<QPushButton *>())
+            if (button->text() == "Refund…")
+                QVERIFY(!button->isEnabled());
+        QCOMPARE(server.stop(), 0);
     }
 
     void unknownPaymentShowsTheProblem()
