@@ -261,17 +261,4 @@ bool dueBacklog(QSqlDatabase &db, qint64 *count, qint64 *oldestLagMs, QString *e
     return true;
 }
 
-bool markProcessed(QSqlDatabase &db, const QString &consumer, const QUuid &eventId, bool *first,
-                   QString *error)
-{
-    QSqlQuery q(db);
-    if (!exec(q,
-              QStringLiteral("INSERT INTO processed_events (consumer, event_id) VALUES (?, ?::uuid) "
-                             "ON CONFLICT DO NOTHING"),
-              {consumer, uuidText(eventId)}, error))
-        return false;
-    *first = q.numRowsAffected() == 1;
-    return true;
-}
-
 } // namespace paydesk::services::notification::store
