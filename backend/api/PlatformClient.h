@@ -13,6 +13,7 @@
 #include <QJsonObject>
 #include <QObject>
 #include <QSslConfiguration>
+#include <QUrlQuery>
 
 #include <optional>
 
@@ -112,6 +113,24 @@ public:
     // notification-service
     ApiResult webhookDeliveries(const QUrlQuery &filter); // merchant_id, payment_no, status, event, page
     ApiResult redeliverWebhook(const QString &deliveryId);
+
+    // Observability and payments for the console's explorers (ObserveOperations.cpp). Asynchronous:
+    // the GUI fans these out to many services and must not block.
+    // One service's log lines, newest first (/admin/v1/logs: level, q, trace_id, span_id, since,
+    // until, limit, offset); the answer's `cursor` starts a tail.
+    QFuture<ApiResult> searchLogs(const QString &service, const QUrlQuery &filter);
+    // Long poll: lines after `cursor`, oldest first, waiting up to waitMs for the first one.
+    QFuture<ApiResult> tailLogs(const QString &service, qint64 cursor, int waitMs,
+                                const QUrlQuery &filter = {});
+    // One service's recent spans (/admin/v1/spans: trace_id, operation, min_duration_ms, from_us,
+    // to_us, errors, kind, limit).
+    QFuture<ApiResult> spans(const QString &service, const QUrlQuery &filter);
+    // payment-gateway admin, accounting journal, notification deliveries (docs/contracts/payment-flow.md).
+    QFuture<ApiResult> payments(const QUrlQuery &filter);
+    QFuture<ApiResult> payment(const QString &paymentNo);
+    QFuture<ApiResult> refundPayment(const QString &paymentNo, qint64 amountMinor, const QString &reason);
+    QFuture<ApiResult> ledgerJournal(const QString &paymentNo);
+    QFuture<ApiResult> paymentWebhookDeliveries(const QString &paymentNo);
 
 private:
     ServiceMap m_map;

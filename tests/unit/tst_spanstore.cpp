@@ -54,6 +54,24 @@ private Q_SLOTS:
         window.limit = 2;
         QCOMPARE(store.find(window).size(), 2);
     }
+
+    void kindAndRequestPath()
+    {
+        SpanStore store(100);
+        for (int i = 0; i < 6; ++i) {
+            Span s = span("t", i, 10);
+            s.kind = i % 3 == 0 ? QStringLiteral("client") : QStringLiteral("server");
+            s.attributes.insert("http.target", QStringLiteral("/api/v1/payments/PY%1").arg(i));
+            store.record(s);
+        }
+        SpanQuery servers;
+        servers.kind = "server";
+        QCOMPARE(store.find(servers).size(), 4);
+        SpanQuery payment;
+        payment.target = "PY4";
+        QCOMPARE(store.find(payment).size(), 1);
+        QCOMPARE(store.find(payment).first().spanId, span("t", 4, 0).spanId);
+    }
 };
 
 QTEST_GUILESS_MAIN(SpanStoreTest)

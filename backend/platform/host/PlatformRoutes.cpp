@@ -10,7 +10,9 @@
 #include "platform/observe/SpanStore.h"
 
 #include "platform/security/Audit.h"
+#include <QElapsedTimer>
 #include <QJsonArray>
+#include <QThread>
 
 namespace paydesk::platform {
 
@@ -113,7 +115,8 @@ void ServiceRuntime::registerPlatformRoutes()
          .access = Access::Admin,
          .permission = QStringLiteral("system.view"),
          .summary = QStringLiteral("Recent spans of this service, newest first: ?trace_id= &operation= "
-                                   "&min_duration_ms= &from_us= &to_us= &errors=true &limit="),
+                                   "&min_duration_ms= &from_us= &to_us= &errors=true &kind=server|client "
+                                   "&target= (path substring) &limit="),
          .responseSchema = objectSchema({{"items", "array"}})});
     m_router.add(
         {.method = "GET",
@@ -123,8 +126,10 @@ void ServiceRuntime::registerPlatformRoutes()
          .access = Access::Admin,
          .permission = QStringLiteral("system.view"),
          .summary = QStringLiteral("This service's log lines, newest first: ?level= (minimum) &q= &trace_id= "
-                                   "&since= &until= (ISO 8601) &limit="),
-         .responseSchema = objectSchema({{"items", "array"}, {"truncated", "boolean"}})});
+                                   "&span_id= &since= &until= (ISO 8601) &limit= &offset=; live tail: "
+                                   "?after=<cursor>&wait_ms= (oldest first, waits up to 25 s for new lines)"),
+         .responseSchema =
+             objectSchema({{"items", "array"}, {"truncated", "boolean"}, {"cursor", "integer"}})});
 }
 
 HttpResponse ServiceRuntime::findLogLines(const HttpRequest &request)
@@ -133,6 +138,8 @@ HttpResponse ServiceRuntime::findLogLines(const HttpRequest &request)
     query.minLevel = request.query.queryItemValue(QStringLiteral("level"));
     query.text = request.query.queryItemValue(QStringLiteral("q"), QUrl::FullyDecoded);
     query.traceId = request.query.queryItemValue(QStringLiteral("trace_id"));
+    query.spanId = request.query.queryItemValue(QStringLiteral("span_id"));
+    query.offset = request.query.queryItemValue(QStringLiteral("offset")).toInt();
     query.since = QDateTime::fromString(
         request.query.queryItemValue(QStringLiteral("since"), QUrl::FullyDecoded), Qt::ISODate);
     query.until = QDateTime::fromString(
@@ -143,6 +150,10 @@ HttpResponse ServiceRuntime::findLogLines(const HttpRequest &request)
         !QStringList{"DEBUG", "INFO", "WARN", "ERROR"}.contains(query.minLevel.toUpper()))
         return Problem::validation(QStringLiteral("level must be one of debug, info, warn, error"))
             .toResponse(request.trace.traceId);
+    if (request.query.hasQueryItem(QStringLiteral("after")))
+        return tailLogLines(request, query);
+    // The end cursor is taken before the search so a tail started from it misses no line.
+    const qint64 cursor = logEndCursor(m_log->filePath());
     const LogSearchResult found =
         searchLog(m_log->filePath(), m_environment.config.intValue(QStringLiteral("log_max_files")), query);
     QJsonArray items;
@@ -150,7 +161,35 @@ HttpResponse ServiceRuntime::findLogLines(const HttpRequest &request)
         items.append(line);
     return HttpResponse::json(QJsonObject{{QStringLiteral("items"), items},
                                           {QStringLiteral("truncated"), found.truncated},
-                                          {QStringLiteral("scanned_bytes"), found.scannedBytes}});
+                                          {QStringLiteral("scanned_bytes"), found.scannedBytes},
+                                          {QStringLiteral("cursor"), cursor}});
+}
+
+// Long poll on a worker: the file's size is checked every 50 ms (a stat, no read) until new lines
+// pass the filter, the wait ends or the service stops. A tail holds one worker while it waits.
+HttpResponse ServiceRuntime::tailLogLines(const HttpRequest &request, const LogQuery &query)
+{
+    bool ok = false;
+    const qint64 after = request.query.queryItemValue(QStringLiteral("after")).toLongLong(&ok);
+    if (!ok)
+        return Problem::validation(QStringLiteral("after must be a cursor returned by this route"))
+            .toResponse(request.trace.traceId);
+    const int waitMs = qBound(0, request.query.queryItemValue(QStringLiteral("wait_ms")).toInt(), 25000);
+    QElapsedTimer waited;
+    waited.start();
+    LogTailResult tail = tailLog(m_log->filePath(), after, query);
+    while (tail.lines.isEmpty() && waited.elapsed() < waitMs && !m_stopping.load()) {
+        const qint64 seen = tail.cursor;
+        while (logEndCursor(m_log->filePath()) == seen && waited.elapsed() < waitMs && !m_stopping.load())
+            QThread::msleep(50);
+        tail = tailLog(m_log->filePath(), seen, query);
+    }
+    QJsonArray items;
+    for (const QJsonObject &line : tail.lines)
+        items.append(line);
+    return HttpResponse::json(QJsonObject{{QStringLiteral("items"), items},
+                                          {QStringLiteral("truncated"), tail.truncated},
+                                          {QStringLiteral("cursor"), tail.cursor}});
 }
 
 HttpResponse ServiceRuntime::findSpans(const HttpRequest &request)
@@ -162,6 +201,8 @@ HttpResponse ServiceRuntime::findSpans(const HttpRequest &request)
     query.fromUnixUs = request.query.queryItemValue(QStringLiteral("from_us")).toLongLong();
     query.toUnixUs = request.query.queryItemValue(QStringLiteral("to_us")).toLongLong();
     query.errorsOnly = request.query.queryItemValue(QStringLiteral("errors")) == QStringLiteral("true");
+    query.kind = request.query.queryItemValue(QStringLiteral("kind"));
+    query.target = request.query.queryItemValue(QStringLiteral("target"), QUrl::FullyDecoded);
     const QString limit = request.query.queryItemValue(QStringLiteral("limit"));
     query.limit = limit.isEmpty() ? 100 : limit.toInt();
     QJsonArray items;

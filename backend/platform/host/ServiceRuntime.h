@@ -26,6 +26,7 @@ namespace paydesk::platform {
 class Database;
 class HttpListener;
 class JsonLog;
+struct LogQuery;
 class RedisConnection;
 class ServiceClient;
 class ServiceMetrics;
@@ -74,6 +75,7 @@ private:
     HttpResponse setLogLevel(const HttpRequest &request);
     HttpResponse findSpans(const HttpRequest &request);
     HttpResponse findLogLines(const HttpRequest &request);
+    HttpResponse tailLogLines(const HttpRequest &request, const LogQuery &query);
     void scheduleReadinessCheck();
     void applyReadiness(QList<HealthCheck> checks, bool ready, QString error, bool fatal);
     void scheduleOutboxRelay();

@@ -55,6 +55,11 @@ QList<Span> SpanStore::find(const SpanQuery &query) const
             continue;
         if (!query.operation.isEmpty() && !span.operation.contains(query.operation, Qt::CaseInsensitive))
             continue;
+        if (!query.kind.isEmpty() && span.kind != query.kind)
+            continue;
+        if (!query.target.isEmpty() &&
+            !span.attributes.value(QLatin1String("http.target")).toString().contains(query.target))
+            continue;
         if (span.durationUs < query.minDurationUs || (query.errorsOnly && !span.error))
             continue;
         if (span.startUnixUs < query.fromUnixUs || (query.toUnixUs > 0 && span.startUnixUs > query.toUnixUs))

@@ -37,6 +37,8 @@ struct SpanQuery
     qint64 fromUnixUs = 0;
     qint64 toUnixUs = 0; // 0 = now
     bool errorsOnly = false;
+    QString kind;    // server | client | internal; empty = all
+    QString target;  // substring of the request path (attribute http.target), e.g. a payment number
     int limit = 100; // newest first, at most 1000
 };
 
