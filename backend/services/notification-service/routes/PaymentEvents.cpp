@@ -5,6 +5,7 @@
 #include "services/notification-service/routes/NotificationRoutes.h"
 #include "services/notification-service/store/WebhookStore.h"
 
+#include "platform/bus/Outbox.h"
 #include "platform/db/Database.h"
 #include "platform/observe/JsonLog.h"
 
@@ -88,7 +89,7 @@ bool applyPaymentEvent(ServiceRuntime &runtime, const NotificationContext &conte
         db,
         [&](QString *why) {
             bool first = false;
-            if (!store::markProcessed(db, kServiceName, event.eventId, &first, why))
+            if (!outbox::markProcessed(db, kServiceName, event.eventId, &first, why))
                 return false;
             if (!first)
                 return true;

@@ -132,7 +132,4 @@ bool redeliver(QSqlDatabase &db, const QUuid &id, int maxAttempts, bool *reset, 
 // Due deliveries not yet claimed and how long the oldest has waited (0 when none).
 bool dueBacklog(QSqlDatabase &db, qint64 *count, qint64 *oldestLagMs, QString *error);
 
-bool markProcessed(QSqlDatabase &db, const QString &consumer, const QUuid &eventId, bool *first,
-                   QString *error);
-
 } // namespace paydesk::services::notification::store
