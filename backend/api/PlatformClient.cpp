@@ -26,6 +26,13 @@ ApiResult resultFrom(QNetworkReply *reply)
             QStringLiteral("%1: %2").arg(reply->url().toString(QUrl::RemoveUserInfo), reply->errorString());
         return result;
     }
+    const QString contentType = reply->header(QNetworkRequest::ContentTypeHeader).toString();
+    if (result.ok() && !bytes.isEmpty() && !contentType.isEmpty() &&
+        !contentType.contains(QStringLiteral("json"))) {
+        result.raw = bytes;
+        result.contentType = contentType;
+        return result;
+    }
     QJsonParseError parseError;
     if (!bytes.isEmpty())
         result.body = QJsonDocument::fromJson(bytes, &parseError);

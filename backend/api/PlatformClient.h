@@ -4,6 +4,7 @@
 // a problem's stable code and readable message, or NETWORK_ERROR when nothing answered.
 // Thread: create and use on one thread with an event loop (GUI) or call the *Sync forms (CLI).
 
+#include "api/ApiRequests.h"
 #include "api/ServiceMap.h"
 
 #include <QFuture>
@@ -26,6 +27,8 @@ struct ApiResult
     QString errorCode;    // problem code, NETWORK_ERROR or BAD_RESPONSE
     QString errorMessage; // for people: the problem's detail or the network error
     QString traceId;
+    QByteArray raw;      // a 2xx body that is not JSON (document content): the bytes as sent
+    QString contentType; // of that body
 
     bool ok() const { return status >= 200 && status < 300; }
     QJsonObject object() const { return body.object(); }
@@ -49,6 +52,16 @@ public:
                             const QJsonObject &body = {}, int timeoutMs = 10000);
     ApiResult sendSync(const QString &service, const QByteArray &method, const QString &pathAndQuery,
                        const QJsonObject &body = {}, int timeoutMs = 10000);
+    // An operation of api/ApiRequests.h: `client.send(requests::merchant(id))`.
+    QFuture<ApiResult> send(const ApiRequest &request)
+    {
+        return send(request.service, request.method, request.pathAndQuery, request.body, request.timeoutMs);
+    }
+    ApiResult sendSync(const ApiRequest &request)
+    {
+        return sendSync(request.service, request.method, request.pathAndQuery, request.body,
+                        request.timeoutMs);
+    }
 
     // Health of one service; of all 18 at once (in parallel).
     ApiResult health(const QString &service);

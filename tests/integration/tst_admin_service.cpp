@@ -525,9 +525,9 @@ private Q_SLOTS:
                  200);
         QCOMPARE(call("DELETE", "/api/v1/roles/" + id, {}, m_rootToken).status, 204);
         QCOMPARE(call("GET", "/api/v1/roles/" + id, {}, m_rootToken).status, 404);
-        // 22 seeded by migration 0001, compliance.override by 0002.
+        // 22 seeded by migration 0001, compliance.override by 0002, 12 of the payment flow by 0003.
         QCOMPARE(call("GET", "/api/v1/permissions", {}, m_rootToken).json().value("items").toArray().size(),
-                 23);
+                 35);
     }
 
     void anAdminCannotRemoveTheirOwnLastSuperRoleOrDisableThemselves()
@@ -579,7 +579,7 @@ private Q_SLOTS:
                 codes << q.value(0).toString();
             return codes;
         }();
-        QCOMPARE(allPermissions.size(), 23);
+        QCOMPARE(allPermissions.size(), 35);
         QVERIFY(allPermissions.contains("compliance.override"));
         m_matrixId = createAdmin("matrix", {}, &m_matrixName);
         // The intended permission of each route, so that a route guarded by the wrong one fails too.
@@ -605,6 +605,8 @@ private Q_SLOTS:
             {"GET /api/v1/permissions", "role.view"},
             {"GET /api/v1/audit-logs", "audit.view"},
             {"GET /api/v1/audit-logs/{id}", "audit.view"},
+            {"GET /api/v1/system/health", "system.view"},
+            {"GET /api/v1/system/health/history", "system.view"},
         };
         int checked = 0;
         for (const Route &route : m_host->runtime("admin-service")->router().routes()) {
@@ -866,6 +868,8 @@ std::function<Sample()> AdminServiceTest::sampleFor(const QByteArray &method, co
     const QString key = QString::fromLatin1(method) + u' ' + pattern;
     if (method == "GET" && pattern.startsWith(QStringLiteral("/admin/v1/")) && !pattern.contains(u'{'))
         return [=] { return asMatrix(pattern); }; // platform reads need no fixture
+    if (method == "GET" && pattern.startsWith(QStringLiteral("/api/v1/system/health")))
+        return [=] { return asMatrix(pattern); }; // served from memory, no fixture
     const QHash<QString, std::function<Sample()>> samples{
         {"GET /api/v1/auth/me",
          [=] {

@@ -2,6 +2,7 @@
 
 #include "AuditConsumer.h"
 #include "FirstAdmin.h"
+#include "health/SystemHealthMonitor.h"
 #include "routes/RouteContext.h"
 
 #include "platform/bus/EventBus.h"
@@ -15,10 +16,12 @@ AdminService::AdminService(platform::ServiceDescriptor descriptor, AdminSettings
     : Service(std::move(descriptor)), m_settings(settings)
 {
     m_auditThread.setObjectName(this->descriptor().name + QStringLiteral("-audit"));
+    m_healthThread.setObjectName(this->descriptor().name + QStringLiteral("-health"));
 }
 
 AdminService::~AdminService()
 {
+    stopHealthMonitor();
     m_auditThread.quit();
     m_auditThread.wait();
     delete m_auditConsumer; // its thread has ended: nothing can call it any more
@@ -33,6 +36,20 @@ void AdminService::registerRoutes(platform::Router &router, platform::ServiceRun
     registerRoleRoutes(router, context);
     registerAuditRoutes(router, context);
     registerInternalRoutes(router, context);
+    m_healthMonitor = std::make_shared<SystemHealthMonitor>(runtime);
+    m_healthMonitor->moveToThread(&m_healthThread);
+    registerSystemRoutes(router, m_healthMonitor);
+}
+
+void AdminService::stopHealthMonitor()
+{
+    if (m_healthThread.isRunning()) {
+        // Its timer must stop on its own thread before the thread ends.
+        QMetaObject::invokeMethod(m_healthMonitor.get(), &SystemHealthMonitor::stop,
+                                  Qt::BlockingQueuedConnection);
+        m_healthThread.quit();
+        m_healthThread.wait();
+    }
 }
 
 QList<QPair<QString, QString>> AdminService::consumedTopics() const
@@ -56,6 +73,12 @@ void AdminService::onReady(platform::ServiceRuntime &runtime)
             m_auditThread.quit();
             m_auditThread.wait();
         });
+    }
+    if (m_healthMonitor) {
+        m_healthThread.start();
+        QMetaObject::invokeMethod(m_healthMonitor.get(), &SystemHealthMonitor::start, Qt::QueuedConnection);
+        QObject::connect(&runtime, &platform::ServiceRuntime::stopped, &runtime,
+                         [this] { stopHealthMonitor(); });
     }
     const RouteContext context{runtime, m_settings};
     runtime.runOnWorker([context] {

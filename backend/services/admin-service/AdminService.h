@@ -25,6 +25,7 @@ struct AdminSettings
 };
 
 class AuditConsumer;
+class SystemHealthMonitor;
 
 class AdminService : public platform::Service
 {
@@ -42,6 +43,10 @@ private:
     AdminSettings m_settings;
     QThread m_auditThread;
     AuditConsumer *m_auditConsumer = nullptr; // lives on m_auditThread, deleted when it finishes
+    // Samples every service's health once a second on a thread of its own (GET /api/v1/system/health).
+    QThread m_healthThread;
+    std::shared_ptr<SystemHealthMonitor> m_healthMonitor;
+    void stopHealthMonitor();
 };
 
 std::unique_ptr<platform::Service> createAdminService(const platform::ServiceDescriptor &descriptor);
