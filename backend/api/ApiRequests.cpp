@@ -200,4 +200,27 @@ ApiRequest setFlag(const QString &name, const QJsonObject &flag)
     return {kConfig, "PUT", QStringLiteral("/api/v1/flags/") + segment(name), flag};
 }
 
+ApiRequest ledgerBalances(const QUrlQuery &filter)
+{
+    return {QStringLiteral("accounting-service"), "GET",
+            withQuery(QStringLiteral("/api/v1/ledger/balances"), filter)};
+}
+
+ApiRequest verifyLedger()
+{
+    return {QStringLiteral("accounting-service"), "POST", QStringLiteral("/api/v1/ledger/verify"), {}, 60000};
+}
+
+ApiRequest webhookDeliveries(const QUrlQuery &filter)
+{
+    return {QStringLiteral("notification-service"), "GET",
+            withQuery(QStringLiteral("/api/v1/admin/webhooks/deliveries"), filter)};
+}
+
+ApiRequest redeliverWebhook(const QString &deliveryId)
+{
+    return {QStringLiteral("notification-service"), "POST",
+            QStringLiteral("/api/v1/admin/webhooks/deliveries/%1/redeliver").arg(segment(deliveryId))};
+}
+
 } // namespace paydesk::api::requests

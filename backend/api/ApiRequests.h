@@ -65,5 +65,13 @@ ApiRequest flags();
 ApiRequest flag(const QString &name);
 ApiRequest setFlag(const QString &name, const QJsonObject &flag);
 
+// accounting-service
+ApiRequest ledgerBalances(const QUrlQuery &filter);
+ApiRequest verifyLedger();
+
+// notification-service
+ApiRequest webhookDeliveries(const QUrlQuery &filter); // merchant_id, payment_no, status, event, page
+ApiRequest redeliverWebhook(const QString &deliveryId);
+
 } // namespace requests
 } // namespace paydesk::api

@@ -94,14 +94,12 @@ ApiResult PlatformClient::setLimits(const QString &merchantId, const QJsonObject
 
 ApiResult PlatformClient::ledgerBalances(const QUrlQuery &filter)
 {
-    return sendSync(QStringLiteral("accounting-service"), "GET",
-                    withQuery(QStringLiteral("/api/v1/ledger/balances"), filter));
+    return sendSync(requests::ledgerBalances(filter));
 }
 
 ApiResult PlatformClient::verifyLedger()
 {
-    return sendSync(QStringLiteral("accounting-service"), "POST", QStringLiteral("/api/v1/ledger/verify"), {},
-                    60000);
+    return sendSync(requests::verifyLedger());
 }
 
 ApiResult PlatformClient::configValue(const QString &key)
@@ -132,15 +130,12 @@ ApiResult PlatformClient::setFlag(const QString &name, const QJsonObject &flag)
 
 ApiResult PlatformClient::webhookDeliveries(const QUrlQuery &filter)
 {
-    return sendSync(QStringLiteral("notification-service"), "GET",
-                    withQuery(QStringLiteral("/api/v1/admin/webhooks/deliveries"), filter));
+    return sendSync(requests::webhookDeliveries(filter));
 }
 
 ApiResult PlatformClient::redeliverWebhook(const QString &deliveryId)
 {
-    return sendSync(
-        QStringLiteral("notification-service"), "POST",
-        QStringLiteral("/api/v1/admin/webhooks/deliveries/%1/redeliver").arg(segment(deliveryId)));
+    return sendSync(requests::redeliverWebhook(deliveryId));
 }
 
 } // namespace paydesk::api
