@@ -14,6 +14,8 @@ const QString kKyc = QStringLiteral("kyc-service");
 const QString kAuth = QStringLiteral("merchant-auth-service");
 const QString kLimit = QStringLiteral("merchant-limit-service");
 const QString kConfig = QStringLiteral("config-service");
+const QString kAccounting = QStringLiteral("accounting-service");
+const QString kNotification = QStringLiteral("notification-service");
 
 QString withQuery(const QString &path, const QUrlQuery &query)
 {
@@ -202,24 +204,23 @@ ApiRequest setFlag(const QString &name, const QJsonObject &flag)
 
 ApiRequest ledgerBalances(const QUrlQuery &filter)
 {
-    return {QStringLiteral("accounting-service"), "GET",
-            withQuery(QStringLiteral("/api/v1/ledger/balances"), filter)};
+    return {kAccounting, "GET", withQuery(QStringLiteral("/api/v1/ledger/balances"), filter)};
 }
 
 ApiRequest verifyLedger()
 {
-    return {QStringLiteral("accounting-service"), "POST", QStringLiteral("/api/v1/ledger/verify"), {}, 60000};
+    // Recomputes every balance from its lines: give a large ledger time.
+    return {kAccounting, "POST", QStringLiteral("/api/v1/ledger/verify"), {}, 60000};
 }
 
 ApiRequest webhookDeliveries(const QUrlQuery &filter)
 {
-    return {QStringLiteral("notification-service"), "GET",
-            withQuery(QStringLiteral("/api/v1/admin/webhooks/deliveries"), filter)};
+    return {kNotification, "GET", withQuery(QStringLiteral("/api/v1/admin/webhooks/deliveries"), filter)};
 }
 
 ApiRequest redeliverWebhook(const QString &deliveryId)
 {
-    return {QStringLiteral("notification-service"), "POST",
+    return {kNotification, "POST",
             QStringLiteral("/api/v1/admin/webhooks/deliveries/%1/redeliver").arg(segment(deliveryId))};
 }
 

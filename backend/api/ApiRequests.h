@@ -57,6 +57,14 @@ ApiRequest revokeApiKey(const QString &keyId, const QString &reason);
 ApiRequest limits(const QString &merchantId);
 ApiRequest setLimits(const QString &merchantId, const QJsonObject &limits);
 
+// accounting-service
+ApiRequest ledgerBalances(const QUrlQuery &filter);
+ApiRequest verifyLedger();
+
+// notification-service
+ApiRequest webhookDeliveries(const QUrlQuery &filter);
+ApiRequest redeliverWebhook(const QString &deliveryId);
+
 // config-service
 ApiRequest configValue(const QString &key);
 // `secret` unset keeps the key's current secrecy (a secret stays sealed).
@@ -64,14 +72,6 @@ ApiRequest setConfigValue(const QString &key, const QJsonValue &value, std::opti
 ApiRequest flags();
 ApiRequest flag(const QString &name);
 ApiRequest setFlag(const QString &name, const QJsonObject &flag);
-
-// accounting-service
-ApiRequest ledgerBalances(const QUrlQuery &filter);
-ApiRequest verifyLedger();
-
-// notification-service
-ApiRequest webhookDeliveries(const QUrlQuery &filter); // merchant_id, payment_no, status, event, page
-ApiRequest redeliverWebhook(const QString &deliveryId);
 
 } // namespace requests
 } // namespace paydesk::api
