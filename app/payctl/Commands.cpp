@@ -185,6 +185,60 @@ int merchants(Context &c)
     return usageError(QStringLiteral("merchants: list | show | create | activate | suspend | reject"));
 }
 
+const QList<Column> kPaymentColumns{{"payment", "payment_no"},   {"merchant", "merchant_id"},
+                                    {"order", "order_no"},       {"amount", "amount_minor"},
+                                    {"currency", "currency"},    {"status", "status"},
+                                    {"channel", "channel"},      {"refunded", "refunded_minor"},
+                                    {"created", "created_at"}};
+
+int payments(Context &c)
+{
+    const QString action = c.operand(1);
+    if (action == QStringLiteral("list")) {
+        QUrlQuery filter;
+        for (const char *name : {"status", "merchant_id", "order_no", "payment_no", "from", "to", "page", "page_size"}) {
+            const QString option = QString::fromLatin1(name).replace(u'_', u'-');
+            if (c.args.options.contains(option))
+                filter.addQueryItem(QString::fromLatin1(name), c.args.option(option));
+        }
+        return report(c.client.payments(filter), c.json, [](const QJsonObject &body) {
+            return table(body.value(QStringLiteral("items")).toArray(), kPaymentColumns) +
+                   QStringLiteral("%1 payments\n").arg(body.value(QStringLiteral("total")).toInt());
+        });
+    }
+    if (action == QStringLiteral("show")) {
+        if (int e = needs(c, 3, QStringLiteral("payment number")); e >= 0)
+            return e;
+        return report(c.client.payment(c.operand(2)), c.json, [](const QJsonObject &body) {
+            QJsonObject summary = body;
+            summary.remove(QStringLiteral("timeline"));
+            summary.remove(QStringLiteral("refunds"));
+            return keyValues(summary) + QStringLiteral("\nTimeline\n") +
+                   table(body.value(QStringLiteral("timeline")).toArray(),
+                         {{"at", "at"}, {"kind", "kind"}, {"step", "step"}, {"from", "from"}, {"to", "to"}}) +
+                   QStringLiteral("\nRefunds\n") +
+                   table(body.value(QStringLiteral("refunds")).toArray(), {{"refund", "refund_no"},
+                                                                          {"amount", "amount_minor"},
+                                                                          {"status", "status"},
+                                                                          {"by", "operator_type"},
+                                                                          {"created", "created_at"}});
+        });
+    }
+    if (action == QStringLiteral("refund")) {
+        if (int e = needs(c, 3, QStringLiteral("payment number")); e >= 0)
+            return e;
+        bool ok = false;
+        const qint64 amount = c.args.option(QStringLiteral("amount")).toLongLong(&ok);
+        if (!ok || amount <= 0)
+            return usageError(QStringLiteral("refund needs --amount N (integer minor units > 0)"));
+        if (!c.args.options.contains(QStringLiteral("reason")))
+            return usageError(QStringLiteral("refund needs --reason"));
+        return report(c.client.refundPayment(c.operand(2), amount, c.args.option(QStringLiteral("reason"))),
+                      c.json, keyValues);
+    }
+    return usageError(QStringLiteral("payments: list | show | refund"));
+}
+
 int kyc(Context &c)
 {
     const QString action = c.operand(1);
@@ -470,6 +524,8 @@ QString usage()
         "  limits show MERCHANT\n"
         "  limits set MERCHANT --currency C [--single N] [--daily N] [--monthly N] [--daily-count N] "
         "[--monthly-count N]\n"
+        "  payments list [--status S] [--merchant-id M] [--order-no O] [--from T] [--to T] [--page N]\n"
+        "  payments show PAYMENT_NO    payments refund PAYMENT_NO --amount N --reason R\n"
         "  ledger balances [--merchant M] [--currency C] [--page N]    ledger verify\n"
         "  config get KEY    config set KEY VALUE [--secret]\n"
         "  flags list    flags set NAME [--enabled true|false] [--rollout PERCENT]\n"
@@ -501,6 +557,7 @@ int run(const Arguments &args)
         {QStringLiteral("limits"), limits},     {QStringLiteral("config"), config},
         {QStringLiteral("flags"), flags},       {QStringLiteral("ledger"), ledger},
         {QStringLiteral("webhooks"), webhooks},
+        {QStringLiteral("payments"), payments},
     };
     const auto handler = kCommands.find(args.positional.value(0));
     if (handler == kCommands.end())

@@ -17,6 +17,7 @@
 #include "shell/CommandPalette.h"
 #include "shell/ConsoleViews.h"
 #include "shell/MainWindow.h"
+#include "wallboard/Wallboard.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -180,16 +181,12 @@ int main(int argc, char **argv)
         session->logout();
         QApplication::quit();
     });
-    // The wallboard: the same HealthModel in QML for a wall screen (no extra requests).
+    // The operations-room wallboard (qml/, widgets/wallboard): health grid and payment numbers.
     QQuickView *wallboard = nullptr;
-    const std::function<QQuickView *()> openWallboard = [&wallboard, views] {
+    const std::function<QQuickView *()> openWallboard = [&wallboard, client] {
         if (!wallboard) {
-            wallboard = new QQuickView;
+            wallboard = Wallboard::create(client);
             wallboard->setTitle(QObject::tr("PayDesk wallboard"));
-            wallboard->setResizeMode(QQuickView::SizeRootObjectToView);
-            wallboard->rootContext()->setContextProperty(QStringLiteral("healthModel"),
-                                                         views.health->model());
-            wallboard->setSource(QUrl(QStringLiteral("qrc:/wallboard/Main.qml")));
             wallboard->resize(1280, 800);
         }
         wallboard->show();

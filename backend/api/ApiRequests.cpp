@@ -15,6 +15,7 @@ const QString kAuth = QStringLiteral("merchant-auth-service");
 const QString kLimit = QStringLiteral("merchant-limit-service");
 const QString kConfig = QStringLiteral("config-service");
 const QString kAccounting = QStringLiteral("accounting-service");
+const QString kGateway = QStringLiteral("payment-gateway");
 const QString kNotification = QStringLiteral("notification-service");
 
 QString withQuery(const QString &path, const QUrlQuery &query)
@@ -200,6 +201,22 @@ ApiRequest flag(const QString &name)
 ApiRequest setFlag(const QString &name, const QJsonObject &flag)
 {
     return {kConfig, "PUT", QStringLiteral("/api/v1/flags/") + segment(name), flag};
+}
+
+ApiRequest payments(const QUrlQuery &filter)
+{
+    return {kGateway, "GET", withQuery(QStringLiteral("/api/v1/admin/payments"), filter)};
+}
+
+ApiRequest payment(const QString &paymentNo)
+{
+    return {kGateway, "GET", QStringLiteral("/api/v1/admin/payments/") + segment(paymentNo)};
+}
+
+ApiRequest refundPayment(const QString &paymentNo, qint64 amountMinor, const QString &reason)
+{
+    return {kGateway, "POST", QStringLiteral("/api/v1/admin/payments/%1/refunds").arg(segment(paymentNo)),
+            QJsonObject{{QStringLiteral("amount_minor"), amountMinor}, {QStringLiteral("reason"), reason}}};
 }
 
 ApiRequest ledgerBalances(const QUrlQuery &filter)

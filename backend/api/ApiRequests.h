@@ -57,6 +57,11 @@ ApiRequest revokeApiKey(const QString &keyId, const QString &reason);
 ApiRequest limits(const QString &merchantId);
 ApiRequest setLimits(const QString &merchantId, const QJsonObject &limits);
 
+// payment-gateway (admin routes)
+ApiRequest payments(const QUrlQuery &filter);
+ApiRequest payment(const QString &paymentNo); // with its timeline and refunds
+ApiRequest refundPayment(const QString &paymentNo, qint64 amountMinor, const QString &reason);
+
 // accounting-service
 ApiRequest ledgerBalances(const QUrlQuery &filter);
 ApiRequest verifyLedger();

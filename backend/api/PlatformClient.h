@@ -92,6 +92,11 @@ public:
     ApiResult limits(const QString &merchantId);
     ApiResult setLimits(const QString &merchantId, const QJsonObject &limits);
 
+    // payment-gateway (admin routes)
+    ApiResult payments(const QUrlQuery &filter);
+    ApiResult payment(const QString &paymentNo); // with its timeline and refunds
+    ApiResult refundPayment(const QString &paymentNo, qint64 amountMinor, const QString &reason);
+
     // accounting-service
     ApiResult ledgerBalances(const QUrlQuery &filter);
     ApiResult verifyLedger();

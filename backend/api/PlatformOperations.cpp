@@ -92,6 +92,21 @@ ApiResult PlatformClient::setLimits(const QString &merchantId, const QJsonObject
     return sendSync(requests::setLimits(merchantId, limits));
 }
 
+ApiResult PlatformClient::payments(const QUrlQuery &filter)
+{
+    return sendSync(requests::payments(filter));
+}
+
+ApiResult PlatformClient::payment(const QString &paymentNo)
+{
+    return sendSync(requests::payment(paymentNo));
+}
+
+ApiResult PlatformClient::refundPayment(const QString &paymentNo, qint64 amountMinor, const QString &reason)
+{
+    return sendSync(requests::refundPayment(paymentNo, amountMinor, reason));
+}
+
 ApiResult PlatformClient::ledgerBalances(const QUrlQuery &filter)
 {
     return sendSync(requests::ledgerBalances(filter));

@@ -2,6 +2,7 @@
 
 #include "services/accounting-service/AccountingService.h"
 #include "services/admin-service/AdminService.h"
+#include "services/analytics-service/AnalyticsService.h"
 #include "services/cashier-service/CashierService.h"
 #include "services/channel-adapter/ChannelAdapterService.h"
 #include "services/config-service/ConfigService.h"
@@ -54,7 +55,8 @@ QList<ServiceCatalogEntry> catalog()
                accounting::createAccountingService),
         hosted({"notification-service", 40008, "payment_notify", "Merchant webhooks and notifications"},
                notification::createNotificationService),
-        platformOnly({"analytics-service", 40009, "payment_analytics", "Volumes, success rates and revenue"}),
+        hosted({"analytics-service", 40009, "payment_analytics", "Volumes, success rates and revenue"},
+               analytics::createAnalyticsService),
         hosted({"config-service", 40010, "payment_config", "Dynamic config, feature flags, service registry"},
                config::createConfigService),
         hosted({"merchant-auth-service", 40011, "payment_merchant_auth", "API keys and request signatures"},

@@ -60,8 +60,9 @@ private Q_SLOTS:
         QVERIFY2(b.waitAllReady(90000, &error), qPrintable(error));
 
         // Each has its own private PostgreSQL and Redis on its own shifted ports.
-        QVERIFY(portOpen(baseA + 432) && portOpen(baseB + 432));
-        QVERIFY(portOpen(baseA + 379) && portOpen(baseB + 379));
+        // (retried: on a loaded 2-core machine one connect can miss its 500 ms)
+        QTRY_VERIFY_WITH_TIMEOUT(portOpen(baseA + 432) && portOpen(baseB + 432), 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(portOpen(baseA + 379) && portOpen(baseB + 379), 15000);
         QCOMPARE(httpRequest("GET", a.url(40003, "/health")).json().value("port").toInt(), baseA + 3);
         QCOMPARE(httpRequest("GET", b.url(40003, "/health")).json().value("port").toInt(), baseB + 3);
 
