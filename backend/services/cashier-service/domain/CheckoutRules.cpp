@@ -1,5 +1,6 @@
 #include "services/cashier-service/domain/CheckoutRules.h"
 
+#include "platform/money/Currency.h"
 #include "platform/security/Crypto.h"
 
 #include <QRegularExpression>
@@ -9,22 +10,8 @@ namespace paydesk::services::cashier {
 
 std::optional<int> currencyExponent(const QString &code)
 {
-    // ISO 4217 minor units. Zero- and three-decimal currencies listed; the others PayDesk accepts
-    // have two.
-    static const QStringList kZero{"BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG",
-                                   "RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF"};
-    static const QStringList kThree{"BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"};
-    static const QStringList kTwo{"AED", "ARS", "AUD", "BGN", "BRL", "CAD", "CHF", "CNY", "COP", "CZK", "DKK",
-                                  "EGP", "EUR", "GBP", "HKD", "HUF", "IDR", "ILS", "INR", "MAD", "MXN", "MYR",
-                                  "NGN", "NOK", "NZD", "PEN", "PHP", "PKR", "PLN", "QAR", "RON", "RSD", "RUB",
-                                  "SAR", "SEK", "SGD", "THB", "TRY", "TWD", "UAH", "USD", "ZAR"};
-    if (kTwo.contains(code))
-        return 2;
-    if (kZero.contains(code))
-        return 0;
-    if (kThree.contains(code))
-        return 3;
-    return std::nullopt;
+    const std::optional<platform::Currency> known = platform::currency(code);
+    return known ? std::optional<int>(known->exponent) : std::nullopt;
 }
 
 QString formatAmount(qint64 amountMinor, const QString &currency, int exponent)

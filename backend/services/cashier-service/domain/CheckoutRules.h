@@ -12,8 +12,8 @@
 
 namespace paydesk::services::cashier {
 
-// Minor-unit digits of an ISO 4217 code (ISO 4217 table: JPY 0, BHD 3, most 2); nullopt when the
-// code is not one PayDesk knows.
+// Minor-unit digits of an ISO 4217 code (platform/money/Currency.h: JPY 0, BHD 3, most 2); nullopt
+// when the code is not one PayDesk supports.
 std::optional<int> currencyExponent(const QString &code);
 // "1,234.56 EUR", "1,250 JPY", "1.250 BHD": grouped major units, exactly `exponent` decimals.
 QString formatAmount(qint64 amountMinor, const QString &currency, int exponent);

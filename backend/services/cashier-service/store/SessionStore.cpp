@@ -1,6 +1,7 @@
 #include "services/cashier-service/store/SessionStore.h"
 
 #include "platform/db/Sql.h"
+#include "platform/db/SqlValues.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -15,16 +16,6 @@ namespace session_store {
 QString text(const QString &value)
 {
     return value.isNull() ? QStringLiteral("") : value;
-}
-
-QVariant nullableText(const QString &value)
-{
-    return value.isEmpty() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(value);
-}
-
-QJsonValue timeOrNull(const QDateTime &time)
-{
-    return time.isValid() ? QJsonValue(time.toUTC().toString(Qt::ISODateWithMs)) : QJsonValue();
 }
 
 const char *const kColumns =
@@ -71,17 +62,14 @@ QJsonObject Session::toJson() const
             {QStringLiteral("currency"), currency},
             {QStringLiteral("description"), description},
             {QStringLiteral("return_url"), returnUrl},
-            {QStringLiteral("customer_email"),
-             customerEmail.isEmpty() ? QJsonValue() : QJsonValue(customerEmail)},
+            {QStringLiteral("customer_email"), platform::sql::jsonText(customerEmail)},
             {QStringLiteral("allowed_channels"), QJsonArray::fromStringList(allowedChannels)},
-            {QStringLiteral("payment_no"), paymentNo.isEmpty() ? QJsonValue() : QJsonValue(paymentNo)},
-            {QStringLiteral("payment_status"),
-             paymentStatus.isEmpty() ? QJsonValue() : QJsonValue(paymentStatus)},
-            {QStringLiteral("decline_reason"),
-             declineReason.isEmpty() ? QJsonValue() : QJsonValue(declineReason)},
-            {QStringLiteral("expires_at"), timeOrNull(expiresAt)},
-            {QStringLiteral("completed_at"), timeOrNull(completedAt)},
-            {QStringLiteral("created_at"), timeOrNull(createdAt)}};
+            {QStringLiteral("payment_no"), platform::sql::jsonText(paymentNo)},
+            {QStringLiteral("payment_status"), platform::sql::jsonText(paymentStatus)},
+            {QStringLiteral("decline_reason"), platform::sql::jsonText(declineReason)},
+            {QStringLiteral("expires_at"), platform::sql::jsonTime(expiresAt)},
+            {QStringLiteral("completed_at"), platform::sql::jsonTime(completedAt)},
+            {QStringLiteral("created_at"), platform::sql::jsonTime(createdAt)}};
 }
 
 bool insertSession(QSqlDatabase &db, const Session &s, bool *duplicate, QString *error)
@@ -127,8 +115,8 @@ bool closeSession(QSqlDatabase &db, const Session &s, const QString &status, boo
               QStringLiteral("UPDATE cashier_sessions SET status = ?, payment_no = ?, payment_status = ?, "
                              "decline_reason = ?, completed_at = now(), updated_at = now() "
                              "WHERE token_hash = ? AND status = 'open'"),
-              {status, nullableText(s.paymentNo), nullableText(s.paymentStatus),
-               nullableText(s.declineReason), s.tokenHash},
+              {status, platform::sql::nullableText(s.paymentNo), platform::sql::nullableText(s.paymentStatus),
+               platform::sql::nullableText(s.declineReason), s.tokenHash},
               error))
         return false;
     *moved = q.numRowsAffected() == 1;

@@ -7,6 +7,7 @@
 #include "services/notification-service/routes/NotificationRoutes.h"
 #include "services/notification-service/store/WebhookStore.h"
 
+#include "platform/db/SqlValues.h"
 #include "platform/host/Transaction.h"
 #include "platform/http/Problem.h"
 #include "platform/http/RequestBody.h"
@@ -160,11 +161,6 @@ HttpResponse rotateEndpointSecret(ServiceRuntime &runtime, const HttpRequest &re
         });
 }
 
-QJsonValue timeOrNull(const QDateTime &time)
-{
-    return time.isValid() ? QJsonValue(time.toUTC().toString(Qt::ISODateWithMs)) : QJsonValue();
-}
-
 HttpResponse secretState(ServiceRuntime &runtime, const HttpRequest &request)
 {
     return withConnection(runtime, request, [&](QSqlDatabase &db) {
@@ -174,8 +170,8 @@ HttpResponse secretState(ServiceRuntime &runtime, const HttpRequest &request)
             return respond(request, Problem::internal(error));
         return HttpResponse::json(QJsonObject{
             {QStringLiteral("exists"), secret.has_value()},
-            {QStringLiteral("created_at"), secret ? timeOrNull(secret->createdAt) : QJsonValue()},
-            {QStringLiteral("rotated_at"), secret ? timeOrNull(secret->rotatedAt) : QJsonValue()}});
+            {QStringLiteral("created_at"), secret ? sql::jsonTime(secret->createdAt) : QJsonValue()},
+            {QStringLiteral("rotated_at"), secret ? sql::jsonTime(secret->rotatedAt) : QJsonValue()}});
     });
 }
 

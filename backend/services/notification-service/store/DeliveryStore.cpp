@@ -149,34 +149,25 @@ bool finishAttempt(QSqlDatabase &db, const Claim &claim, const AttemptRecord &r,
 bool listDeliveries(QSqlDatabase &db, const DeliveryFilter &f, QJsonArray *items, qint64 *total,
                     QString *error)
 {
-    QStringList where{QStringLiteral("true")};
     QVariantList values;
-    const QList<QPair<QString, QString>> filters{{QStringLiteral("merchant_id"), f.merchantId},
-                                                 {QStringLiteral("payment_no"), f.paymentNo},
-                                                 {QStringLiteral("status"), f.status},
-                                                 {QStringLiteral("event_type"), f.eventType}};
-    for (const auto &[column, value] : filters) {
-        if (!value.isEmpty()) {
-            where.append(column + QStringLiteral(" = ?"));
-            values.append(value);
-        }
-    }
-    const QString condition = where.join(QStringLiteral(" AND "));
+    const QString condition = platform::sql::whereEquals({{"merchant_id", f.merchantId},
+                                                          {"payment_no", f.paymentNo},
+                                                          {"status", f.status},
+                                                          {"event_type", f.eventType}},
+                                                         &values);
     QSqlQuery count(db);
-    if (!exec(count, QStringLiteral("SELECT count(*) FROM webhook_deliveries WHERE ") + condition, values,
-              error) ||
+    if (!exec(count, QStringLiteral("SELECT count(*) FROM webhook_deliveries ") + condition, values, error) ||
         !count.next())
         return false;
     *total = count.value(0).toLongLong();
     QSqlQuery q(db);
-    if (!exec(
-            q,
-            QStringLiteral("SELECT %1 FROM webhook_deliveries WHERE %2 ORDER BY created_at DESC, id LIMIT %3 "
-                           "OFFSET %4")
-                .arg(QLatin1String(kDeliveryColumns), condition)
-                .arg(f.limit)
-                .arg(f.offset),
-            values, error))
+    if (!exec(q,
+              QStringLiteral("SELECT %1 FROM webhook_deliveries %2 ORDER BY created_at DESC, id LIMIT %3 "
+                             "OFFSET %4")
+                  .arg(QLatin1String(kDeliveryColumns), condition)
+                  .arg(f.limit)
+                  .arg(f.offset),
+              values, error))
         return false;
     *items = {};
     while (q.next())

@@ -1,6 +1,8 @@
 #pragma once
 // Value conversions the notification-service store files share (internal to store/).
 
+#include "platform/db/SqlValues.h"
+
 #include <QDateTime>
 #include <QJsonValue>
 #include <QString>
@@ -16,11 +18,10 @@ inline QString uuidText(const QUuid &id)
     return id.toString(QUuid::WithoutBraces);
 }
 
+// A timestamptz column as JSON (null when NULL).
 inline QJsonValue timeOrNull(const QVariant &value)
 {
-    if (value.isNull())
-        return QJsonValue();
-    return value.toDateTime().toUTC().toString(Qt::ISODateWithMs);
+    return platform::sql::jsonTime(value.toDateTime());
 }
 
 // A null QString binds as SQL NULL: NOT NULL text columns get '' instead.

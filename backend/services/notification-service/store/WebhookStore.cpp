@@ -54,9 +54,7 @@ QJsonObject Endpoint::toJson() const
             {QStringLiteral("description"), description},
             {QStringLiteral("events"), QJsonArray::fromStringList(events)},
             {QStringLiteral("enabled"), enabled},
-            {QStringLiteral("secret_rotated_at"),
-             secretRotatedAt.isValid() ? QJsonValue(secretRotatedAt.toUTC().toString(Qt::ISODateWithMs))
-                                       : QJsonValue()},
+            {QStringLiteral("secret_rotated_at"), platform::sql::jsonTime(secretRotatedAt)},
             {QStringLiteral("created_at"), createdAt.toUTC().toString(Qt::ISODateWithMs)},
             {QStringLiteral("updated_at"), updatedAt.toUTC().toString(Qt::ISODateWithMs)}};
 }
