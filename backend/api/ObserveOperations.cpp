@@ -12,11 +12,6 @@ QString withQuery(const QString &path, const QUrlQuery &query)
     return query.isEmpty() ? path : path + u'?' + query.toString(QUrl::FullyEncoded);
 }
 
-QString segment(const QString &value)
-{
-    return QString::fromLatin1(QUrl::toPercentEncoding(value));
-}
-
 QUrlQuery single(const QString &key, const QString &value)
 {
     QUrlQuery query;
@@ -42,26 +37,6 @@ QFuture<ApiResult> PlatformClient::tailLogs(const QString &service, qint64 curso
 QFuture<ApiResult> PlatformClient::spans(const QString &service, const QUrlQuery &filter)
 {
     return send(service, "GET", withQuery(QStringLiteral("/admin/v1/spans"), filter), {}, 5000);
-}
-
-QFuture<ApiResult> PlatformClient::payments(const QUrlQuery &filter)
-{
-    return send(QStringLiteral("payment-gateway"), "GET",
-                withQuery(QStringLiteral("/api/v1/admin/payments"), filter));
-}
-
-QFuture<ApiResult> PlatformClient::payment(const QString &paymentNo)
-{
-    return send(QStringLiteral("payment-gateway"), "GET",
-                QStringLiteral("/api/v1/admin/payments/") + segment(paymentNo));
-}
-
-QFuture<ApiResult> PlatformClient::refundPayment(const QString &paymentNo, qint64 amountMinor,
-                                                 const QString &reason)
-{
-    return send(QStringLiteral("payment-gateway"), "POST",
-                QStringLiteral("/api/v1/admin/payments/%1/refunds").arg(segment(paymentNo)),
-                {{QStringLiteral("amount_minor"), amountMinor}, {QStringLiteral("reason"), reason}});
 }
 
 QFuture<ApiResult> PlatformClient::ledgerJournal(const QString &paymentNo)

@@ -125,10 +125,8 @@ public:
     // One service's recent spans (/admin/v1/spans: trace_id, operation, min_duration_ms, from_us,
     // to_us, errors, kind, limit).
     QFuture<ApiResult> spans(const QString &service, const QUrlQuery &filter);
-    // payment-gateway admin, accounting journal, notification deliveries (docs/contracts/payment-flow.md).
-    QFuture<ApiResult> payments(const QUrlQuery &filter);
-    QFuture<ApiResult> payment(const QString &paymentNo);
-    QFuture<ApiResult> refundPayment(const QString &paymentNo, qint64 amountMinor, const QString &reason);
+    // A payment's ledger journal and webhook deliveries (docs/contracts/payment-flow.md); the
+    // payment itself: send(requests::payment(no)).
     QFuture<ApiResult> ledgerJournal(const QString &paymentNo);
     QFuture<ApiResult> paymentWebhookDeliveries(const QString &paymentNo);
 

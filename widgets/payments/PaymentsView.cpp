@@ -1,5 +1,7 @@
 #include "payments/PaymentsView.h"
 
+#include "api/ApiRequests.h"
+
 #include "api/PlatformClient.h"
 #include "logs/ApiCall.h"
 
@@ -355,39 +357,40 @@ void PaymentsView::search()
     query.addQueryItem(QStringLiteral("page_size"), QString::number(kPageSize));
     const quint64 epoch = ++m_epoch;
     m_status2->setText(tr("Searching…"));
-    onResult(this, m_client->payments(query), [this, epoch](const api::ApiResult &result) {
-        if (epoch != m_epoch)
-            return;
-        if (!result.ok()) {
-            m_status2->setText(tr("payment-gateway: %1 (%2)").arg(result.errorMessage, result.errorCode));
-            Q_EMIT searchFinished(-1);
-            return;
-        }
-        const QSignalBlocker blocker(m_results);
-        m_results->clear();
-        const QJsonArray items = result.items();
-        for (const QJsonValue &value : items) {
-            const QJsonObject p = value.toObject();
-            const QString currency = text(p, "currency");
-            const qint64 refunded = p.value(QLatin1String("refunded_minor")).toInteger();
-            auto *item = new QTreeWidgetItem(
-                m_results,
-                {shortTime(text(p, "created_at")), text(p, "payment_no"), text(p, "order_no"),
-                 text(p, "merchant_id"),
-                 formatMoney(p.value(QLatin1String("amount_minor")).toInteger(), currency), text(p, "status"),
-                 text(p, "channel"), refunded ? formatMoney(refunded, currency) : QString()});
-            item->setTextAlignment(4, Qt::AlignRight | Qt::AlignVCenter);
-            item->setTextAlignment(7, Qt::AlignRight | Qt::AlignVCenter);
-            item->setForeground(5, statusColor(text(p, "status")));
-        }
-        m_total = result.object().value(QLatin1String("total")).toInteger(items.size());
-        const qint64 pages = qMax<qint64>(1, (m_total + kPageSize - 1) / kPageSize);
-        m_pageLabel->setText(tr("%1 payment(s) · page %2 of %3").arg(m_total).arg(m_page).arg(pages));
-        m_previous->setEnabled(m_page > 1);
-        m_next->setEnabled(m_page < pages);
-        m_status2->clear();
-        Q_EMIT searchFinished(int(items.size()));
-    });
+    onResult(
+        this, m_client->send(api::requests::payments(query)), [this, epoch](const api::ApiResult &result) {
+            if (epoch != m_epoch)
+                return;
+            if (!result.ok()) {
+                m_status2->setText(tr("payment-gateway: %1 (%2)").arg(result.errorMessage, result.errorCode));
+                Q_EMIT searchFinished(-1);
+                return;
+            }
+            const QSignalBlocker blocker(m_results);
+            m_results->clear();
+            const QJsonArray items = result.items();
+            for (const QJsonValue &value : items) {
+                const QJsonObject p = value.toObject();
+                const QString currency = text(p, "currency");
+                const qint64 refunded = p.value(QLatin1String("refunded_minor")).toInteger();
+                auto *item = new QTreeWidgetItem(
+                    m_results, {shortTime(text(p, "created_at")), text(p, "payment_no"), text(p, "order_no"),
+                                text(p, "merchant_id"),
+                                formatMoney(p.value(QLatin1String("amount_minor")).toInteger(), currency),
+                                text(p, "status"), text(p, "channel"),
+                                refunded ? formatMoney(refunded, currency) : QString()});
+                item->setTextAlignment(4, Qt::AlignRight | Qt::AlignVCenter);
+                item->setTextAlignment(7, Qt::AlignRight | Qt::AlignVCenter);
+                item->setForeground(5, statusColor(text(p, "status")));
+            }
+            m_total = result.object().value(QLatin1String("total")).toInteger(items.size());
+            const qint64 pages = qMax<qint64>(1, (m_total + kPageSize - 1) / kPageSize);
+            m_pageLabel->setText(tr("%1 payment(s) · page %2 of %3").arg(m_total).arg(m_page).arg(pages));
+            m_previous->setEnabled(m_page > 1);
+            m_next->setEnabled(m_page < pages);
+            m_status2->clear();
+            Q_EMIT searchFinished(int(items.size()));
+        });
 }
 
 void PaymentsView::openPayment(const QString &paymentNo)
@@ -409,15 +412,16 @@ void PaymentsView::openPayment(const QString &paymentNo)
             Q_EMIT paymentLoaded(paymentNo);
         }
     };
-    onResult(this, m_client->payment(paymentNo), [this, epoch, settle](const api::ApiResult &result) {
-        if (epoch != m_epoch)
-            return;
-        if (result.ok())
-            showPayment(result.object());
-        else
-            m_title->setText(tr("<b>%1</b>").arg(result.errorMessage.toHtmlEscaped()));
-        settle();
-    });
+    onResult(this, m_client->send(api::requests::payment(paymentNo)),
+             [this, epoch, settle](const api::ApiResult &result) {
+                 if (epoch != m_epoch)
+                     return;
+                 if (result.ok())
+                     showPayment(result.object());
+                 else
+                     m_title->setText(tr("<b>%1</b>").arg(result.errorMessage.toHtmlEscaped()));
+                 settle();
+             });
     onResult(this, m_client->ledgerJournal(paymentNo), [this, epoch, settle](const api::ApiResult &result) {
         if (epoch != m_epoch)
             return;
@@ -607,7 +611,7 @@ void PaymentsView::requestRefund()
     connect(dialog, &QDialog::accepted, this, [this, dialog, paymentNo, currency] {
         const qint64 amount = dialog->amountMinor();
         m_status2->setText(tr("Refunding %1…").arg(formatMoney(amount, currency)));
-        onResult(this, m_client->refundPayment(paymentNo, amount, dialog->reason()),
+        onResult(this, m_client->send(api::requests::refundPayment(paymentNo, amount, dialog->reason())),
                  [this, paymentNo](const api::ApiResult &result) {
                      const QString message =
                          result.ok()

@@ -1,9 +1,12 @@
 #include "shell/ConsoleViews.h"
 
 #include "health/HealthDashboard.h"
+#include "logs/LogExplorerView.h"
 #include "merchants/KycView.h"
 #include "merchants/MerchantsView.h"
+#include "payments/PaymentsView.h"
 #include "shell/MainWindow.h"
+#include "traces/TraceView.h"
 
 #include <QDateTime>
 
@@ -21,6 +24,32 @@ ConsoleViews addConsoleViews(MainWindow &window, api::PlatformClient *client)
                    views.merchants);
     window.addView(QStringLiteral("kyc"), QObject::tr("KYC review"), QKeySequence(Qt::CTRL | Qt::Key_3),
                    views.kyc);
+    views.payments = new PaymentsView(client);
+    views.logs = new LogExplorerView(client);
+    views.traces = new TraceView(client);
+    window.addView(QStringLiteral("payments"), QObject::tr("Payments"), QKeySequence(Qt::CTRL | Qt::Key_4),
+                   views.payments);
+    window.addView(QStringLiteral("logs"), QObject::tr("Logs"), QKeySequence(Qt::CTRL | Qt::Key_5),
+                   views.logs);
+    window.addView(QStringLiteral("traces"), QObject::tr("Traces"), QKeySequence(Qt::CTRL | Qt::Key_6),
+                   views.traces);
+    LogExplorerView *logs = views.logs;
+    TraceView *traces = views.traces;
+    auto openTrace = [&window, traces](const QString &traceId) {
+        window.showView(QStringLiteral("traces"));
+        traces->openTrace(traceId);
+    };
+    QObject::connect(logs, &LogExplorerView::traceRequested, &window, openTrace);
+    QObject::connect(views.payments, &PaymentsView::traceRequested, &window, openTrace);
+    QObject::connect(traces, &TraceView::logsRequested, &window, [&window, logs](const QString &traceId) {
+        window.showView(QStringLiteral("logs"));
+        logs->showTraceLogs(traceId);
+    });
+    QObject::connect(views.payments, &PaymentsView::logsQueryRequested, &window,
+                     [&window, logs](const QString &text) {
+                         window.showView(QStringLiteral("logs"));
+                         logs->showTextLogs(text);
+                     });
 
     HealthDashboard *health = views.health;
     KycView *kyc = views.kyc;

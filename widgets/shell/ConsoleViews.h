@@ -1,7 +1,7 @@
 #pragma once
-// Registers this branch's views and actions on a MainWindow: Health (Ctrl+1), Merchants (Ctrl+2),
-// KYC review (Ctrl+3). The log, trace and payment explorers are added the same way (addView) by
-// whoever assembles the console; Ctrl+4… are left for them.
+// Registers the console's views and actions on a MainWindow: Health (Ctrl+1), Merchants (Ctrl+2),
+// KYC review (Ctrl+3), Payments (Ctrl+4), Logs (Ctrl+5), Traces (Ctrl+6), and wires the jumps
+// between them (a trace id opens the trace, a trace or payment opens its logs).
 
 namespace paydesk::api {
 class PlatformClient;
@@ -13,12 +13,18 @@ class HealthDashboard;
 class KycView;
 class MainWindow;
 class MerchantsView;
+class LogExplorerView;
+class TraceView;
+class PaymentsView;
 
 struct ConsoleViews
 {
     HealthDashboard *health = nullptr;
     MerchantsView *merchants = nullptr;
     KycView *kyc = nullptr;
+    PaymentsView *payments = nullptr;
+    LogExplorerView *logs = nullptr;
+    TraceView *traces = nullptr;
 };
 
 ConsoleViews addConsoleViews(MainWindow &window, api::PlatformClient *client);
