@@ -12,15 +12,18 @@
 #include "health/HealthDashboard.h"
 #include "health/HealthTile.h"
 #include "health/ServicePage.h"
+#include "logs/LogExplorerView.h"
 #include "merchants/KycQueueModel.h"
 #include "merchants/KycView.h"
 #include "merchants/MerchantsView.h"
+#include "payments/PaymentsView.h"
 #include "profiles/SecretStore.h"
 #include "profiles/Session.h"
 #include "shell/CommandPalette.h"
 #include "shell/ConsoleViews.h"
 #include "shell/MainWindow.h"
 #include "support/TestSupport.h"
+#include "traces/TraceView.h"
 
 #include <QApplication>
 #include <QBuffer>
@@ -183,7 +186,8 @@ private Q_SLOTS:
         m_window->resize(1280, 800);
         m_window->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_window));
-        QCOMPARE(m_window->viewIds(), (QStringList{"health", "merchants", "kyc"}));
+        QCOMPARE(m_window->viewIds(),
+                 (QStringList{"health", "merchants", "kyc", "payments", "logs", "traces"}));
         QCOMPARE(m_window->currentViewId(), QStringLiteral("health"));
         QSignalSpy refreshed(m_views.health, &HealthDashboard::refreshed);
         QTRY_VERIFY_WITH_TIMEOUT(refreshed.count() >= 3, 15000); // once a second
@@ -312,6 +316,32 @@ private Q_SLOTS:
             QStringLiteral("active"), 10000);
         QTRY_VERIFY_WITH_TIMEOUT(loaded.count() >= 2, 10000);
         shot(m_window, QStringLiteral("03d-merchant-activated"));
+    }
+
+    void explorersSearchTheRunningBackend()
+    {
+        // Payments (none made in this installation: an empty, well-formed answer), then the logs
+        // and spans the requests above left behind.
+        m_window->showView(QStringLiteral("payments"));
+        QSignalSpy payments(m_views.payments, &PaymentsView::searchFinished);
+        m_views.payments->search();
+        QTRY_COMPARE_WITH_TIMEOUT(payments.count(), 1, 15000);
+        QCOMPARE(payments.last().at(0).toInt(), 0);
+        shot(m_window, QStringLiteral("09-payments"));
+
+        m_window->showView(QStringLiteral("logs"));
+        QSignalSpy logs(m_views.logs, &LogExplorerView::searchFinished);
+        m_views.logs->search();
+        QTRY_VERIFY_WITH_TIMEOUT(logs.count() >= 1, 20000);
+        QVERIFY(logs.last().at(0).toInt() > 0);
+        shot(m_window, QStringLiteral("10-logs"));
+
+        m_window->showView(QStringLiteral("traces"));
+        QSignalSpy traces(m_views.traces, &TraceView::searchFinished);
+        m_views.traces->search();
+        QTRY_VERIFY_WITH_TIMEOUT(traces.count() >= 1, 20000);
+        QVERIFY(traces.last().at(0).toInt() > 0);
+        shot(m_window, QStringLiteral("11-traces"));
     }
 
     void paletteFiltersViewsAndActions()
