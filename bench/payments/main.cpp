@@ -15,6 +15,7 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -172,6 +173,35 @@ void printLoad(const char *label, const LoadFigures &f, int connections)
     std::fflush(stdout);
 }
 
+// Where a payment's time goes: the gateway's recent spans (server span of POST /api/v1/payments and
+// its client spans to other services), averaged per operation.
+void printSpanBreakdown(const bench::BenchServer &server, const QByteArray &token)
+{
+    const testing::HttpResult answer = testing::httpRequest(
+        "GET", server.url(QStringLiteral("payment-gateway"), QStringLiteral("/admin/v1/spans?limit=2000")),
+        {}, {{"Authorization", "Bearer " + token}}, 15000);
+    struct Sum
+    {
+        double totalMs = 0;
+        int count = 0;
+    };
+    std::map<QString, Sum> byOperation;
+    for (const QJsonValue &item : answer.json().value(QStringLiteral("items")).toArray()) {
+        const QJsonObject span = item.toObject();
+        const QString key = span.value(QStringLiteral("kind")).toString() + QStringLiteral("  ") +
+                            span.value(QStringLiteral("operation")).toString();
+        Sum &sum = byOperation[key];
+        sum.totalMs += span.value(QStringLiteral("duration_us")).toDouble() / 1000.0;
+        ++sum.count;
+    }
+    std::printf("\nwhere the time goes (payment-gateway's last %d spans, mean per operation):\n",
+                static_cast<int>(answer.json().value(QStringLiteral("items")).toArray().size()));
+    for (const auto &[operation, sum] : byOperation)
+        std::printf("  %8.2f ms  ×%-5d %s\n", sum.totalMs / sum.count, sum.count,
+                    qPrintable(operation.left(90)));
+    std::fflush(stdout);
+}
+
 // pgbench TPC-B (the default script) against the server's own PostgreSQL, in a database of its own.
 double runPgbench(const bench::BenchServer &server, int seconds, int clients)
 {
@@ -261,6 +291,8 @@ int main(int argc, char *argv[])
     const int light = std::max(1, connections / 8);
     const LoadFigures half = runPayments(gateway, *merchant, light, seconds, QStringLiteral("light"));
     printLoad("light load", half, light);
+
+    printSpanBreakdown(server, token);
 
     const double tps = runPgbench(server, std::max(1, cli.value("pgbench-seconds").toInt()), connections);
     std::printf("\npgbench TPC-B (scale 10, %d clients, prepared) on the same PostgreSQL: %.1f tps\n",
