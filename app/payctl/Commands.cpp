@@ -185,18 +185,18 @@ int merchants(Context &c)
     return usageError(QStringLiteral("merchants: list | show | create | activate | suspend | reject"));
 }
 
-const QList<Column> kPaymentColumns{{"payment", "payment_no"},   {"merchant", "merchant_id"},
-                                    {"order", "order_no"},       {"amount", "amount_minor"},
-                                    {"currency", "currency"},    {"status", "status"},
-                                    {"channel", "channel"},      {"refunded", "refunded_minor"},
-                                    {"created", "created_at"}};
+const QList<Column> kPaymentColumns{
+    {"payment", "payment_no"},  {"merchant", "merchant_id"},    {"order", "order_no"},
+    {"amount", "amount_minor"}, {"currency", "currency"},       {"status", "status"},
+    {"channel", "channel"},     {"refunded", "refunded_minor"}, {"created", "created_at"}};
 
 int payments(Context &c)
 {
     const QString action = c.operand(1);
     if (action == QStringLiteral("list")) {
         QUrlQuery filter;
-        for (const char *name : {"status", "merchant_id", "order_no", "payment_no", "from", "to", "page", "page_size"}) {
+        for (const char *name :
+             {"status", "merchant_id", "order_no", "payment_no", "from", "to", "page", "page_size"}) {
             const QString option = QString::fromLatin1(name).replace(u'_', u'-');
             if (c.args.options.contains(option))
                 filter.addQueryItem(QString::fromLatin1(name), c.args.option(option));
@@ -218,10 +218,10 @@ int payments(Context &c)
                          {{"at", "at"}, {"kind", "kind"}, {"step", "step"}, {"from", "from"}, {"to", "to"}}) +
                    QStringLiteral("\nRefunds\n") +
                    table(body.value(QStringLiteral("refunds")).toArray(), {{"refund", "refund_no"},
-                                                                          {"amount", "amount_minor"},
-                                                                          {"status", "status"},
-                                                                          {"by", "operator_type"},
-                                                                          {"created", "created_at"}});
+                                                                           {"amount", "amount_minor"},
+                                                                           {"status", "status"},
+                                                                           {"by", "operator_type"},
+                                                                           {"created", "created_at"}});
         });
     }
     if (action == QStringLiteral("refund")) {
@@ -556,8 +556,7 @@ int run(const Arguments &args)
         {QStringLiteral("kyc"), kyc},           {QStringLiteral("keys"), keys},
         {QStringLiteral("limits"), limits},     {QStringLiteral("config"), config},
         {QStringLiteral("flags"), flags},       {QStringLiteral("ledger"), ledger},
-        {QStringLiteral("webhooks"), webhooks},
-        {QStringLiteral("payments"), payments},
+        {QStringLiteral("webhooks"), webhooks}, {QStringLiteral("payments"), payments},
     };
     const auto handler = kCommands.find(args.positional.value(0));
     if (handler == kCommands.end())
