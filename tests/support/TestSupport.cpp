@@ -3,12 +3,18 @@
 #include "platform/security/Jwt.h"
 
 #include <QDateTime>
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
+#include <QLockFile>
 #include <QMessageAuthenticationCode>
+#include <QMutex>
 #include <QRandomGenerator>
 #include <QTcpServer>
 #include <QUuid>
+
+#include <memory>
+#include <vector>
 
 namespace paydesk::testing {
 
@@ -28,6 +34,14 @@ quint16 freeBasePort()
         // parallel test can take a port between the probe and the server's listen().
         const auto base =
             static_cast<quint16>(10000 + QRandomGenerator::global()->bounded(22000) / 500 * 500);
+        // Reserve the slot across the test programs ctest runs in parallel: a probe alone cannot
+        // stop two tests from choosing the same free base before either server listens. The lock
+        // is held until this process exits (a dead holder's lock is stale and taken over).
+        auto reservation = std::make_unique<QLockFile>(
+            QStringLiteral("%1/paydesk-test-base-%2.lock").arg(QDir::tempPath()).arg(base));
+        reservation->setStaleLockTime(0);
+        if (!reservation->tryLock(0))
+            continue;
         bool free = true;
         for (int offset : kOffsets) {
             QTcpServer probe;
@@ -36,8 +50,13 @@ quint16 freeBasePort()
                 break;
             }
         }
-        if (free)
+        if (free) {
+            static QMutex mutex;
+            static std::vector<std::unique_ptr<QLockFile>> held;
+            QMutexLocker lock(&mutex);
+            held.push_back(std::move(reservation));
             return base;
+        }
     }
     return 0;
 }
