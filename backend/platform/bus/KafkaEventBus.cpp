@@ -128,6 +128,11 @@ QFuture<bool> KafkaEventBus::publish(const Event &event)
     return future;
 }
 
+QByteArray KafkaEventBus::kafkaGroupId(const QString &topic, const QString &group)
+{
+    return (group + QLatin1Char('.') + topic).toUtf8();
+}
+
 void KafkaEventBus::declareConsumer(const QString &, const QString &) {}
 
 void KafkaEventBus::subscribe(const QString &topic, const QString &group, QObject *context,
@@ -137,7 +142,7 @@ void KafkaEventBus::subscribe(const QString &topic, const QString &group, QObjec
     QString error;
     rd_kafka_conf_t *conf = configuration({{"bootstrap.servers", m_settings.brokers.toUtf8()},
                                            {"client.id", m_settings.clientId.toUtf8()},
-                                           {"group.id", group.toUtf8()},
+                                           {"group.id", kafkaGroupId(topic, group)},
                                            {"enable.auto.commit", "false"},
                                            {"auto.offset.reset", "earliest"},
                                            {"allow.auto.create.topics", "true"},

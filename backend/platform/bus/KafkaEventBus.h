@@ -7,6 +7,9 @@
 // committed only after the handler said true; false retries the same message with back-off, so a
 // partition never skips an event. declareConsumer() has nothing to do: the log keeps events for
 // groups that subscribe later (auto.offset.reset = earliest).
+// The Kafka consumer group of a subscription is "<group>.<topic>": a service that follows two
+// topics runs two independent groups, so a member joining for one topic never makes the other
+// topic's consumers rebalance (offsets are kept per group and partition either way).
 
 #include "platform/bus/EventBus.h"
 
@@ -41,6 +44,7 @@ public:
     void subscribe(const QString &topic, const QString &group, QObject *context,
                    EventHandler handler) override;
     void declareConsumer(const QString &topic, const QString &group) override;
+    static QByteArray kafkaGroupId(const QString &topic, const QString &group);
 
 private:
     struct Consumer;
