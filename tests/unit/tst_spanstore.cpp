@@ -72,6 +72,30 @@ private Q_SLOTS:
         QCOMPARE(store.find(payment).size(), 1);
         QCOMPARE(store.find(payment).first().spanId, span("t", 4, 0).spanId);
     }
+
+    void platformPollingCanBeHidden()
+    {
+        SpanStore store(100);
+        const QStringList paths{
+            "/health",         "/health/ready",    "/metrics",           "/admin/v1/logs",
+            "/admin/v1/spans", "/api/v1/payments", "/api/v1/admin/v1/x", "/healthy-looking/api",
+            "/metricsz"};
+        for (int i = 0; i < paths.size(); ++i) {
+            Span s = span("t", i, 10);
+            s.attributes.insert("http.target", paths[i]);
+            store.record(s);
+        }
+        store.record(span("t", 99, 10)); // no path at all (an internal span): kept
+        SpanQuery everything;
+        QCOMPARE(store.find(everything).size(), paths.size() + 1);
+        SpanQuery quiet;
+        quiet.hidePlatform = true;
+        QStringList kept;
+        for (const Span &s : store.find(quiet))
+            kept << s.attributes.value("http.target").toString();
+        QCOMPARE(kept, QStringList({"", "/metricsz", "/healthy-looking/api", "/api/v1/admin/v1/x",
+                                    "/api/v1/payments"}));
+    }
 };
 
 QTEST_GUILESS_MAIN(SpanStoreTest)

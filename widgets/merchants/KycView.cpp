@@ -2,6 +2,7 @@
 
 #include "api/PlatformClient.h"
 #include "common/Dialogs.h"
+#include "common/Tables.h"
 #include "merchants/KycQueueModel.h"
 
 #include <QComboBox>
@@ -136,8 +137,7 @@ void KycView::reload()
         }
         m_error->hide();
         m_model->setPage(r.object());
-        m_queue->resizeColumnsToContents();
-        m_queue->horizontalHeader()->setStretchLastSection(true);
+        fitColumns(m_queue);
         if (!selected.isEmpty())
             selectCase(selected);
         emit queueLoaded();
@@ -171,7 +171,7 @@ void KycView::loadCase(const QString &caseId)
                                 time(m_case.value(QStringLiteral("created_at"))));
         if (!m_case.value(QStringLiteral("reason")).isNull())
             info += tr("\nDecision: %1 by %2 at %3 — %4")
-                        .arg(status, m_case.value(QStringLiteral("decided_by")).toString(),
+                        .arg(status, shortActor(m_case.value(QStringLiteral("decided_by")).toString()),
                              time(m_case.value(QStringLiteral("decided_at"))),
                              m_case.value(QStringLiteral("reason")).toString());
         m_caseInfo->setText(info);
@@ -186,11 +186,11 @@ void KycView::loadCase(const QString &caseId)
                                  new QTableWidgetItem(QLocale().formattedDataSize(
                                      d.value(QStringLiteral("size_bytes")).toInteger())));
             m_documents->setItem(
-                i, 4, new QTableWidgetItem(d.value(QStringLiteral("sha256")).toString().left(16) + u'…'));
+                i, 4, new QTableWidgetItem(d.value(QStringLiteral("sha256")).toString().left(12) + u'…'));
             m_documents->item(i, 4)->setToolTip(d.value(QStringLiteral("sha256")).toString());
             m_documents->setItem(i, 5, new QTableWidgetItem(time(d.value(QStringLiteral("created_at")))));
         }
-        m_documents->resizeColumnsToContents();
+        fitColumns(m_documents, 130);
         const bool pending = status == QStringLiteral("pending");
         m_approve->setEnabled(pending);
         m_reject->setEnabled(pending);
@@ -218,7 +218,7 @@ void KycView::showDocument(int row)
             .arg(d.value(QStringLiteral("type")).toString(), d.value(QStringLiteral("file_name")).toString(),
                  contentType, QLocale().formattedDataSize(d.value(QStringLiteral("size_bytes")).toInteger()),
                  d.value(QStringLiteral("sha256")).toString(), time(d.value(QStringLiteral("created_at"))),
-                 d.value(QStringLiteral("uploaded_by")).toString());
+                 shortActor(d.value(QStringLiteral("uploaded_by")).toString()));
     if (!contentType.startsWith(QStringLiteral("image/"))) {
         // PDFs are not rendered here (no Qt PDF module in this toolchain): their facts are.
         m_preview->setPixmap({});

@@ -2,6 +2,7 @@
 
 #include "api/PlatformClient.h"
 #include "common/Dialogs.h"
+#include "common/Tables.h"
 
 #include <QComboBox>
 #include <QDateTime>
@@ -281,11 +282,13 @@ void MerchantsView::loadMerchant(const QString &id)
             setRow(m_history, i,
                    {time(h.value(QStringLiteral("at"))),
                     h.value(QStringLiteral("from")).toString(QStringLiteral("–")),
-                    h.value(QStringLiteral("to")).toString(), h.value(QStringLiteral("actor")).toString(),
+                    h.value(QStringLiteral("to")).toString(),
+                    shortActor(h.value(QStringLiteral("actor")).toString()),
                     h.value(QStringLiteral("reason")).toString()});
+            m_history->item(i, 3)->setToolTip(h.value(QStringLiteral("actor")).toString());
+            m_history->item(i, 4)->setToolTip(h.value(QStringLiteral("reason")).toString());
         }
-        m_history->resizeColumnsToContents();
-        m_history->horizontalHeader()->setStretchLastSection(true);
+        fitColumns(m_history);
         emit merchantLoaded();
         loadLimits();
         loadKeys();
@@ -363,8 +366,7 @@ void MerchantsView::loadKeys()
                     time(k.value(QStringLiteral("last_used_at"))),
                     time(k.value(QStringLiteral("grace_until")))});
         }
-        m_keys->resizeColumnsToContents();
-        m_keys->horizontalHeader()->setStretchLastSection(true);
+        fitColumns(m_keys, 200);
         emit apiKeysLoaded();
     });
 }

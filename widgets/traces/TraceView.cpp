@@ -78,6 +78,10 @@ TraceView::TraceView(api::PlatformClient *client, QWidget *parent)
     m_range->addItem(tr("Everything kept"), 0);
     m_range->setCurrentIndex(1);
     m_errorsOnly = new QCheckBox(tr("Errors only"), this);
+    m_hidePlatform = new QCheckBox(tr("Hide polling"), this);
+    m_hidePlatform->setToolTip(tr("Leave out health probes, metrics scrapes and the console's own log and "
+                                  "span queries"));
+    m_hidePlatform->setChecked(true);
     m_searchButton = new QPushButton(tr("Search"), this);
     m_searchButton->setDefault(true);
     m_traceId = new QLineEdit(this);
@@ -146,6 +150,7 @@ TraceView::TraceView(api::PlatformClient *client, QWidget *parent)
     bar->addWidget(m_minDuration);
     bar->addWidget(m_range);
     bar->addWidget(m_errorsOnly);
+    bar->addWidget(m_hidePlatform);
     bar->addWidget(m_searchButton);
     auto *traceBar = new QHBoxLayout;
     traceBar->addWidget(m_traceId, 1);
@@ -221,6 +226,8 @@ void TraceView::search()
             QString::number(QDateTime::currentMSecsSinceEpoch() * 1000 - qint64(minutes) * 60000000));
     if (m_errorsOnly->isChecked())
         filter.addQueryItem(QStringLiteral("errors"), QStringLiteral("true"));
+    if (m_hidePlatform->isChecked())
+        filter.addQueryItem(QStringLiteral("hide_platform"), QStringLiteral("true"));
     filter.addQueryItem(QStringLiteral("kind"), QStringLiteral("server")); // one row per request handled
     filter.addQueryItem(QStringLiteral("limit"), QStringLiteral("200"));
     m_status->setText(tr("Searching %n service(s)…", nullptr, int(services.size())));

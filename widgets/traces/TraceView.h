@@ -62,6 +62,7 @@ private:
     QSpinBox *m_minDuration;
     QComboBox *m_range;
     QCheckBox *m_errorsOnly;
+    QCheckBox *m_hidePlatform;
     QPushButton *m_searchButton;
     QLineEdit *m_traceId;
     QLabel *m_status;

@@ -107,17 +107,18 @@ void ServiceRuntime::registerPlatformRoutes()
                   .summary = QStringLiteral("Change the log level at run time"),
                   .requestSchema = objectSchema({{"level", "string"}}),
                   .responseSchema = objectSchema({{"level", "string"}})});
-    m_router.add(
-        {.method = "GET",
-         .pattern = QStringLiteral("/admin/v1/spans"),
-         .handler = [this](const HttpRequest &request) { return findSpans(request); },
-         .execution = Execution::ServiceThread,
-         .access = Access::Admin,
-         .permission = QStringLiteral("system.view"),
-         .summary = QStringLiteral("Recent spans of this service, newest first: ?trace_id= &operation= "
-                                   "&min_duration_ms= &from_us= &to_us= &errors=true &kind=server|client "
-                                   "&target= (path substring) &limit="),
-         .responseSchema = objectSchema({{"items", "array"}})});
+    m_router.add({.method = "GET",
+                  .pattern = QStringLiteral("/admin/v1/spans"),
+                  .handler = [this](const HttpRequest &request) { return findSpans(request); },
+                  .execution = Execution::ServiceThread,
+                  .access = Access::Admin,
+                  .permission = QStringLiteral("system.view"),
+                  .summary = QStringLiteral(
+                      "Recent spans of this service, newest first: ?trace_id= &operation= "
+                      "&min_duration_ms= &from_us= &to_us= &errors=true &kind=server|client "
+                      "&target= (path substring) &hide_platform=true (no health, metrics, log or span "
+                      "queries) &limit="),
+                  .responseSchema = objectSchema({{"items", "array"}})});
     m_router.add(
         {.method = "GET",
          .pattern = QStringLiteral("/admin/v1/logs"),
@@ -203,6 +204,8 @@ HttpResponse ServiceRuntime::findSpans(const HttpRequest &request)
     query.errorsOnly = request.query.queryItemValue(QStringLiteral("errors")) == QStringLiteral("true");
     query.kind = request.query.queryItemValue(QStringLiteral("kind"));
     query.target = request.query.queryItemValue(QStringLiteral("target"), QUrl::FullyDecoded);
+    query.hidePlatform =
+        request.query.queryItemValue(QStringLiteral("hide_platform")) == QStringLiteral("true");
     const QString limit = request.query.queryItemValue(QStringLiteral("limit"));
     query.limit = limit.isEmpty() ? 100 : limit.toInt();
     QJsonArray items;

@@ -44,6 +44,12 @@ int SpanStore::size() const
     return m_count;
 }
 
+bool isPlatformPath(QStringView path)
+{
+    return path == u"/health" || path.startsWith(u"/health/") || path == u"/metrics" ||
+           path.startsWith(u"/admin/v1/");
+}
+
 QList<Span> SpanStore::find(const SpanQuery &query) const
 {
     const int limit = qBound(1, query.limit, 1000);
@@ -61,6 +67,9 @@ QList<Span> SpanStore::find(const SpanQuery &query) const
             !span.attributes.value(QLatin1String("http.target")).toString().contains(query.target))
             continue;
         if (span.durationUs < query.minDurationUs || (query.errorsOnly && !span.error))
+            continue;
+        if (query.hidePlatform &&
+            isPlatformPath(span.attributes.value(QLatin1String("http.target")).toString()))
             continue;
         if (span.startUnixUs < query.fromUnixUs || (query.toUnixUs > 0 && span.startUnixUs > query.toUnixUs))
             continue;

@@ -40,7 +40,14 @@ struct SpanQuery
     QString kind;    // server | client | internal; empty = all
     QString target;  // substring of the request path (attribute http.target), e.g. a payment number
     int limit = 100; // newest first, at most 1000
+    // Leaves out the platform's own observability traffic (health probes, /metrics scrapes, the
+    // console's log and span queries): a console refreshing every second would otherwise fill
+    // every search result with its own polling.
+    bool hidePlatform = false;
 };
+
+// True for the paths of the platform routes every service has (/health…, /metrics, /admin/v1/…).
+bool isPlatformPath(QStringView path);
 
 class SpanStore
 {

@@ -78,7 +78,8 @@ QFuture<HttpResponse> ServiceClient::call(const QString &service, const QByteArr
         QStringLiteral("call %1 %2 %3").arg(service, QString::fromLatin1(method), QUrl(pathAndQuery).path());
     span.kind = QStringLiteral("client");
     span.startUnixUs = startUs;
-    span.attributes = {{QStringLiteral("peer.service"), service}};
+    span.attributes = {{QStringLiteral("peer.service"), service},
+                       {QStringLiteral("http.target"), QUrl(pathAndQuery).path()}};
     return dispatch(service, method, pathAndQuery, body, forwarded)
         .then(QtFuture::Launch::Sync, [spans = m_spans, span, clock](HttpResponse response) mutable {
             span.durationUs = clock.nsecsElapsed() / 1000;
