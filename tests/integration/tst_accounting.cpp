@@ -16,6 +16,7 @@
 #include "support/Infrastructure.h"
 #include "support/ServerProcess.h"
 #include "support/ServiceDatabase.h"
+#include "support/TestHost.h"
 #include "support/TestSupport.h"
 
 #include <QJsonArray>
@@ -264,17 +265,10 @@ private Q_SLOTS:
         m_base = freeBasePort();
         m_bus = std::make_unique<InProcessEventBus>();
         HostEnvironment env;
-        env.config = Config::load({{"data_dir", dataDir()},
-                                   {"base_port", QString::number(m_base)},
-                                   {"readiness_interval_ms", "200"},
-                                   {"workers_per_service", "8"}},
-                                  {}, &error);
-        env.database = DatabaseUrl::parse(m_infra.databaseUrl(), &error);
-        env.redis = RedisUrl::parse(m_infra.redisUrl(), &error);
-        env.bus = m_bus.get();
-        env.logDirectory = m_dir.path() + "/logs";
         // The CLI finds the internal token in <data_dir>/secrets, as with a real server.
-        QVERIFY(ServerSecrets::loadOrCreate(dataDir() + "/secrets", &env.secrets, &error));
+        QVERIFY2(makeHostEnvironment(m_infra, dataDir(), m_base, m_bus.get(), &env, &error,
+                                     {{"workers_per_service", "8"}}),
+                 qPrintable(error));
         m_host = std::make_unique<ServiceHost>(env);
         m_host->add(accounting::createAccountingService(
             {"accounting-service", kAccountingSeed, "payment_accounting", "accounting"}));

@@ -16,6 +16,7 @@
 #include "support/Infrastructure.h"
 #include "support/ServerProcess.h"
 #include "support/ServiceDatabase.h"
+#include "support/TestHost.h"
 #include "support/TestSupport.h"
 
 #include <QFile>
@@ -114,15 +115,7 @@ class AdminServiceTest : public QObject
     {
         QString error;
         HostEnvironment env;
-        env.config = Config::load({{"data_dir", dataDir()},
-                                   {"base_port", QString::number(m_base)},
-                                   {"readiness_interval_ms", "200"}},
-                                  {}, &error);
-        env.database = DatabaseUrl::parse(m_infra.databaseUrl(), &error);
-        env.redis = RedisUrl::parse(m_infra.redisUrl(), &error);
-        env.bus = m_bus.get();
-        env.logDirectory = dataDir() + "/logs";
-        QVERIFY2(ServerSecrets::loadOrCreate(dataDir() + "/secrets", &env.secrets, &error),
+        QVERIFY2(makeHostEnvironment(m_infra, dataDir(), m_base, m_bus.get(), &env, &error),
                  qPrintable(error));
         AdminSettings settings;
         settings.passwordIterations = 1000; // PBKDF2 at full strength makes every login ~100 ms

@@ -15,6 +15,7 @@
 #include "support/Infrastructure.h"
 #include "support/ServerProcess.h"
 #include "support/ServiceDatabase.h"
+#include "support/TestHost.h"
 #include "support/TestSupport.h"
 
 #include <QJsonArray>
@@ -104,14 +105,9 @@ class MerchantAuthServiceTest : public QObject
     {
         QString error;
         HostEnvironment env;
-        env.config = Config::load({{"data_dir", m_dir.path() + "/" + name},
-                                   {"base_port", QString::number(base)},
-                                   {"readiness_interval_ms", "200"}},
-                                  {}, &error);
-        env.database = DatabaseUrl::parse(m_infra.databaseUrl(), &error);
-        env.redis = RedisUrl::parse(redisUrl, &error);
-        env.bus = m_bus.get();
-        env.logDirectory = m_dir.path() + "/" + name + "/logs";
+        if (!makeHostEnvironment(m_infra.databaseUrl(), redisUrl, m_dir.path() + "/" + name, base,
+                                 m_bus.get(), &env, &error))
+            qFatal("host environment: %s", qPrintable(error));
         env.secrets = m_secrets;
         return env;
     }

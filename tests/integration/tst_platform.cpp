@@ -11,6 +11,7 @@
 #include "platform/rpc/ServiceClient.h"
 #include "support/Infrastructure.h"
 #include "support/ServerProcess.h"
+#include "support/TestHost.h"
 #include "support/TestSupport.h"
 
 #include <QFile>
@@ -158,15 +159,10 @@ class PlatformTest : public QObject
     {
         QString error;
         HostEnvironment env;
-        env.config = Config::load({{"data_dir", m_dir.path() + "/" + name},
-                                   {"base_port", QString::number(m_base)},
-                                   {"readiness_interval_ms", "200"}},
-                                  {}, &error);
-        env.database = DatabaseUrl::parse(m_infra.databaseUrl(), &error);
-        env.redis = RedisUrl::parse(m_infra.redisUrl(), &error);
-        env.bus = m_bus.get();
-        env.logDirectory = m_dir.path() + "/" + name + "/logs";
-        ServerSecrets::loadOrCreate(m_dir.path() + "/secrets", &env.secrets, &error);
+        if (!makeHostEnvironment(m_infra, m_dir.path() + "/" + name, m_base, m_bus.get(), &env, &error) ||
+            !ServerSecrets::loadOrCreate(m_dir.path() + "/secrets", &env.secrets,
+                                         &error)) // shared by the hosts
+            qFatal("host environment: %s", qPrintable(error));
         return env;
     }
 

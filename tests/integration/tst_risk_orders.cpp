@@ -16,6 +16,7 @@
 #include "support/Infrastructure.h"
 #include "support/ServerProcess.h"
 #include "support/ServiceDatabase.h"
+#include "support/TestHost.h"
 #include "support/TestSupport.h"
 
 #include <QJsonArray>
@@ -174,23 +175,6 @@ class RiskOrdersTest : public QObject
         return types;
     }
 
-    static HostEnvironment environment(const QString &root, quint16 base, const QString &databaseUrl,
-                                       const QString &redisUrl, EventBus *bus)
-    {
-        QString error;
-        HostEnvironment env;
-        env.config = Config::load({{"data_dir", root + "/data"},
-                                   {"base_port", QString::number(base)},
-                                   {"readiness_interval_ms", "200"},
-                                   {"workers_per_service", "16"}},
-                                  {}, &error);
-        env.database = DatabaseUrl::parse(databaseUrl, &error);
-        env.redis = RedisUrl::parse(redisUrl, &error);
-        env.bus = bus;
-        env.logDirectory = root + "/logs";
-        return env;
-    }
-
 private Q_SLOTS:
     void initTestCase()
     {
@@ -198,9 +182,10 @@ private Q_SLOTS:
         QVERIFY2(m_infra.start(&error), qPrintable(error));
         m_base = freeBasePort();
         m_bus = std::make_unique<InProcessEventBus>();
-        HostEnvironment env =
-            environment(m_dir.path(), m_base, m_infra.databaseUrl(), m_infra.redisUrl(), m_bus.get());
-        QVERIFY(ServerSecrets::loadOrCreate(m_dir.path() + "/secrets", &env.secrets, &error));
+        const QHash<QString, QString> settings{{"workers_per_service", "16"}};
+        HostEnvironment env;
+        QVERIFY2(makeHostEnvironment(m_infra, m_dir.path(), m_base, m_bus.get(), &env, &error, settings),
+                 qPrintable(error));
         m_host = std::make_unique<ServiceHost>(env);
         m_host->add(orders::createOrderService({"order-service", kOrderSeed, "payment_order", "orders"}));
         m_host->add(risk::createRiskService({"risk-service", kRiskSeed, "payment_risk", "risk"}));
@@ -212,9 +197,11 @@ private Q_SLOTS:
         // Nobody listens on this port: every Redis command of the second host fails at once.
         const QString deadRedis = QStringLiteral("redis://127.0.0.1:%1").arg(freePort());
         m_downBus = std::make_unique<InProcessEventBus>();
-        HostEnvironment down = environment(m_dir.path() + "/down", freeBasePort(), m_infra.databaseUrl(),
-                                           deadRedis, m_downBus.get());
-        QVERIFY(ServerSecrets::loadOrCreate(m_dir.path() + "/secrets", &down.secrets, &error));
+        HostEnvironment down;
+        QVERIFY2(makeHostEnvironment(m_infra.databaseUrl(), deadRedis, m_dir.path() + "/down", freeBasePort(),
+                                     m_downBus.get(), &down, &error, settings),
+                 qPrintable(error));
+        down.secrets = env.secrets; // one installation
         m_downHost = std::make_unique<ServiceHost>(down);
         m_downHost->add(risk::createRiskService({"risk-service", kRiskSeed, "payment_risk", "risk"}));
         m_downHost->start();
