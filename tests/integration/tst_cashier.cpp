@@ -96,12 +96,7 @@ private:
     std::shared_ptr<GatewayLog> m_log;
 };
 
-struct Key
-{
-    QByteArray id;
-    QByteArray secret;
-    QString merchantId;
-};
+using Key = TestMerchant;
 
 QByteArray formBody(const QList<QPair<QString, QString>> &fields)
 {
@@ -147,22 +142,17 @@ class CashierTest : public QObject
     }
     Key createKey()
     {
-        const QString merchant = QUuid::createUuid().toString(QUuid::WithoutBraces);
-        const HttpResult result =
-            httpRequest("POST", url(kAuthSeed, "/api/v1/merchants/" + merchant + "/api-keys"),
-                        R"({"environment":"test","label":"cashier"})", admin({"apikey.manage"}));
-        if (result.status != 201)
-            qWarning() << "create key:" << result.status << result.body;
-        return {result.json().value("key_id").toString().toLatin1(),
-                result.json().value("secret").toString().toLatin1(), merchant};
+        QString error;
+        const std::optional<Key> key =
+            createTestKey(url(kAuthSeed, {}), adminToken(m_dir.path(), {"apikey.manage"}), "cashier", &error);
+        if (!key)
+            qWarning() << error;
+        return key.value_or(Key{});
     }
     HttpResult merchant(const Key &key, const QByteArray &method, const QString &path,
                         const QByteArray &body = {})
     {
-        QHash<QByteArray, QByteArray> headers =
-            signedHeaders(key.id, key.secret, method, path.toUtf8(), body);
-        headers.insert("Content-Type", "application/json");
-        return httpRequest(method, url(kCashierSeed, path), body, headers);
+        return signedJsonRequest(key, method, url(kCashierSeed, {}), path, body);
     }
     // A new open session; extra fields override the defaults.
     QJsonObject openSession(const Key &key, const QJsonObject &extra = {})
@@ -258,7 +248,7 @@ private Q_SLOTS:
         const HttpResult got = merchant(m_key, "GET", "/api/v1/cashier/sessions/" + token);
         QCOMPARE(got.status, 200);
         QCOMPARE(got.json().value("amount_minor").toInteger(), 1250);
-        QCOMPARE(got.json().value("merchant_id").toString(), m_key.merchantId);
+        QCOMPARE(got.json().value("merchant_id").toString(), m_key.id);
         QVERIFY(!got.body.contains("form_token"));
         // Only the hash is stored.
         QSqlQuery q(cashierDb());
@@ -355,7 +345,7 @@ private Q_SLOTS:
             call = m_gateway->calls.last().second;
         }
         QCOMPARE(key, token.toLatin1());
-        QCOMPARE(call.value("merchant_id").toString(), m_key.merchantId);
+        QCOMPARE(call.value("merchant_id").toString(), m_key.id);
         QCOMPARE(call.value("order_no").toString(), session.value("order_no").toString());
         QCOMPARE(call.value("amount_minor").toInteger(), 1250);
         QCOMPARE(call.value("currency").toString(), QStringLiteral("EUR"));
@@ -497,9 +487,9 @@ private Q_SLOTS:
         QCOMPARE(page(browsed).status, 200); // a reload is one more view of the same session
         openSession(shop);
 
-        const HttpResult funnel = httpRequest(
-            "GET", url(kCashierSeed, "/api/v1/admin/cashier/funnel?merchant_id=" + shop.merchantId), {},
-            admin({"cashier.view"}));
+        const HttpResult funnel =
+            httpRequest("GET", url(kCashierSeed, "/api/v1/admin/cashier/funnel?merchant_id=" + shop.id), {},
+                        admin({"cashier.view"}));
         QCOMPARE(funnel.status, 200);
         const QJsonObject body = funnel.json();
         QCOMPARE(body.value("sessions_created").toInteger(), 4);
@@ -553,10 +543,7 @@ private Q_SLOTS:
         QVERIFY2(shop, qPrintable(error));
         const auto signedCall = [&](quint16 seed, const QByteArray &method, const QString &path,
                                     const QByteArray &body = {}) {
-            QHash<QByteArray, QByteArray> headers =
-                signedHeaders(shop->apiKey, shop->secret, method, path.toUtf8(), body);
-            headers.insert("Content-Type", "application/json");
-            return httpRequest(method, server.url(seed, path), body, headers, 15000);
+            return signedJsonRequest(*shop, method, server.url(seed, {}), path, body, 15000);
         };
         const auto checkout = [&](const QString &orderNo, const QString &card) {
             const HttpResult created =

@@ -13,6 +13,7 @@
 #include "platform/host/ServiceHost.h"
 #include "platform/host/ServiceRuntime.h"
 #include "support/Infrastructure.h"
+#include "support/MerchantFixture.h"
 #include "support/ServerProcess.h"
 #include "support/ServiceDatabase.h"
 #include "support/TestHost.h"
@@ -117,12 +118,7 @@ private:
     std::shared_ptr<Inbox> m_inbox;
 };
 
-struct Key
-{
-    QByteArray id;
-    QByteArray secret;
-    QString merchantId;
-};
+using Key = TestMerchant;
 
 // Back-off in milliseconds so retries and dead deliveries happen within a test.
 notification::DeliverySettings testSettings()
@@ -170,22 +166,17 @@ class NotificationTest : public QObject
     }
     Key createKey()
     {
-        const QString merchant = QUuid::createUuid().toString(QUuid::WithoutBraces);
-        const HttpResult result =
-            httpRequest("POST", url(kAuthSeed, "/api/v1/merchants/" + merchant + "/api-keys"),
-                        R"({"environment":"test","label":"notify"})", admin({"apikey.manage"}));
-        if (result.status != 201)
-            qWarning() << "create key:" << result.status << result.body;
-        return {result.json().value("key_id").toString().toLatin1(),
-                result.json().value("secret").toString().toLatin1(), merchant};
+        QString error;
+        const std::optional<Key> key =
+            createTestKey(url(kAuthSeed, {}), adminToken(m_dir.path(), {"apikey.manage"}), "notify", &error);
+        if (!key)
+            qWarning() << error;
+        return key.value_or(Key{});
     }
     HttpResult merchant(const Key &key, const QByteArray &method, const QString &path,
                         const QByteArray &body = {})
     {
-        QHash<QByteArray, QByteArray> headers =
-            signedHeaders(key.id, key.secret, method, path.toUtf8(), body);
-        headers.insert("Content-Type", "application/json");
-        return httpRequest(method, url(kNotifySeed, path), body, headers);
+        return signedJsonRequest(key, method, url(kNotifySeed, {}), path, body);
     }
     QJsonObject createEndpoint(const Key &key, const QString &target, const QJsonArray &events)
     {
@@ -213,13 +204,10 @@ class NotificationTest : public QObject
     }
     static QJsonObject payment(const Key &key, const QString &paymentNo, const QString &notifyUrl = {})
     {
-        QJsonObject payload{{"payment_no", paymentNo},
-                            {"merchant_id", key.merchantId},
-                            {"order_no", "O-" + paymentNo},
-                            {"amount_minor", 1250},
-                            {"currency", "EUR"},
-                            {"status", "success"},
-                            {"environment", "test"}};
+        QJsonObject payload{
+            {"payment_no", paymentNo}, {"merchant_id", key.id}, {"order_no", "O-" + paymentNo},
+            {"amount_minor", 1250},    {"currency", "EUR"},     {"status", "success"},
+            {"environment", "test"}};
         if (!notifyUrl.isEmpty())
             payload.insert("notify_url", notifyUrl);
         return payload;
@@ -276,7 +264,7 @@ private Q_SLOTS:
         const QString secret = created.value("secret").toString();
         QVERIFY(!id.isEmpty());
         QVERIFY2(secret.startsWith("whsec_") && secret.size() > 40, qPrintable(secret));
-        QCOMPARE(created.value("merchant_id").toString(), key.merchantId);
+        QCOMPARE(created.value("merchant_id").toString(), key.id);
 
         const HttpResult listed = merchant(key, "GET", "/api/v1/webhooks/endpoints");
         QCOMPARE(listed.status, 200);
@@ -354,7 +342,7 @@ private Q_SLOTS:
             const QJsonObject data = body.value("data").toObject();
             QCOMPARE(data.value("payment_no").toString(), QStringLiteral("PY-SIGNED-1"));
             QCOMPARE(data.value("amount_minor").toInteger(), 1250);
-            QCOMPARE(data.value("merchant_id").toString(), key.merchantId);
+            QCOMPARE(data.value("merchant_id").toString(), key.id);
             QVERIFY(!data.contains("notify_url"));
         }
         QCOMPARE(m_inbox->of("refunds-only").size(), 0);
@@ -615,9 +603,9 @@ private Q_SLOTS:
                       "(gen_random_uuid(), ?, ?::uuid, 'endpoint', ?, gen_random_uuid(), 'payment.success', "
                       "?, ?, 4, ?, "
                       "CASE WHEN ? THEN gen_random_uuid() END, now() - interval '1 second')");
-            for (const QVariant &value : QVariantList{
-                     key.merchantId, endpoint.value("id").toString(), hook("restart"), QString(payment),
-                     QString("{\"payment\":\"%1\"}").arg(payment), claimed ? 1 : 0, claimed})
+            for (const QVariant &value :
+                 QVariantList{key.id, endpoint.value("id").toString(), hook("restart"), QString(payment),
+                              QString("{\"payment\":\"%1\"}").arg(payment), claimed ? 1 : 0, claimed})
                 q.addBindValue(value);
             QVERIFY2(q.exec(), qPrintable(q.lastError().text()));
         }

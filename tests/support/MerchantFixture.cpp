@@ -1,6 +1,7 @@
 #include "support/MerchantFixture.h"
 
 #include "support/ServerProcess.h"
+#include "support/TestSupport.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -71,6 +72,32 @@ std::optional<TestMerchant> onboardMerchant(const std::function<QString(quint16,
             return std::nullopt;
     }
     return result;
+}
+
+std::optional<TestMerchant> createTestKey(const QString &authBaseUrl, const QByteArray &adminToken,
+                                          const QString &label, QString *error)
+{
+    const QString merchant = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    const HttpResult result = httpRequest(
+        "POST", authBaseUrl + QStringLiteral("/api/v1/merchants/") + merchant + QStringLiteral("/api-keys"),
+        QJsonDocument(QJsonObject{{"environment", "test"}, {"label", label}}).toJson(QJsonDocument::Compact),
+        {{"Authorization", "Bearer " + adminToken}, {"Content-Type", "application/json"}});
+    if (result.status != 201) {
+        *error =
+            QStringLiteral("create key: HTTP %1 %2").arg(result.status).arg(QString::fromUtf8(result.body));
+        return std::nullopt;
+    }
+    return TestMerchant{merchant, result.json().value("key_id").toString().toLatin1(),
+                        result.json().value("secret").toString().toLatin1()};
+}
+
+HttpResult signedJsonRequest(const TestMerchant &merchant, const QByteArray &method, const QString &baseUrl,
+                             const QString &pathAndQuery, const QByteArray &body, int timeoutMs)
+{
+    QHash<QByteArray, QByteArray> headers =
+        signedHeaders(merchant.apiKey, merchant.secret, method, pathAndQuery.toUtf8(), body);
+    headers.insert("Content-Type", "application/json");
+    return httpRequest(method, baseUrl + pathAndQuery, body, headers, timeoutMs);
 }
 
 } // namespace paydesk::testing

@@ -3,6 +3,8 @@
 // (merchant-service create + forced activation, merchant-auth-service key, generous limits in
 // merchant-limit-service), for tests and benchmarks that need to take payments.
 
+#include "support/ServerProcess.h"
+
 #include <QByteArray>
 #include <QJsonObject>
 #include <QString>
@@ -34,5 +36,15 @@ struct MerchantSetup
 std::optional<TestMerchant> onboardMerchant(const std::function<QString(quint16, const QString &)> &url,
                                             const QByteArray &adminToken, const MerchantSetup &setup,
                                             QString *error);
+
+// A test API key of merchant-auth-service for a new merchant id (the merchant itself is not
+// created: enough for a service test that only needs signed requests). `authBaseUrl` is
+// merchant-auth-service's http://host:port; `adminToken` needs apikey.manage.
+std::optional<TestMerchant> createTestKey(const QString &authBaseUrl, const QByteArray &adminToken,
+                                          const QString &label, QString *error);
+
+// A signed merchant API request with a JSON body to `baseUrl + pathAndQuery`.
+HttpResult signedJsonRequest(const TestMerchant &merchant, const QByteArray &method, const QString &baseUrl,
+                             const QString &pathAndQuery, const QByteArray &body = {}, int timeoutMs = 5000);
 
 } // namespace paydesk::testing
