@@ -161,6 +161,17 @@ LogExplorerView::LogExplorerView(api::PlatformClient *client, QWidget *parent)
     m_openTrace = new QPushButton(tr("Open trace"), this);
     m_openTrace->setEnabled(false);
 
+    // Names for tests and automation (stylesheets do not use them).
+    m_service->setObjectName(QStringLiteral("logService"));
+    m_range->setObjectName(QStringLiteral("logRange"));
+    m_searchButton->setObjectName(QStringLiteral("logSearch"));
+    m_tail->setObjectName(QStringLiteral("logTail"));
+    m_query->setObjectName(QStringLiteral("logQuery"));
+    m_status->setObjectName(QStringLiteral("logStatus"));
+    m_table->setObjectName(QStringLiteral("logTable"));
+    m_detail->setObjectName(QStringLiteral("logDetail"));
+    m_openTrace->setObjectName(QStringLiteral("logOpenTrace"));
+
     auto *bar = new QHBoxLayout;
     bar->addWidget(m_service);
     bar->addWidget(m_range);
@@ -483,6 +494,14 @@ void LogExplorerView::showTextLogs(const QString &text)
     m_query->setText(u'"' + quoted + u'"');
     search();
     setProperty("paydesk_text", QVariant());
+}
+
+void LogExplorerView::showServiceLogs(const QString &service)
+{
+    const int index = m_service->findText(service);
+    m_service->setCurrentIndex(qMax(0, index));
+    m_query->setText(QStringLiteral("service:") + service);
+    search();
 }
 
 void LogExplorerView::setTailing(bool on)

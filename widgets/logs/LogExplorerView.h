@@ -70,6 +70,9 @@ public Q_SLOTS:
     void showTraceLogs(const QString &traceId, const QString &spanId = {});
     // Every service's lines containing a text (e.g. a payment number from the payments explorer).
     void showTextLogs(const QString &text);
+    // One service's lines (from its page on the health dashboard): fetched from that service only,
+    // with `service:<name>` in the query box for the user to narrow down.
+    void showServiceLogs(const QString &service);
     void setTailing(bool on);
 
 Q_SIGNALS:

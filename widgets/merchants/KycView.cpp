@@ -53,6 +53,17 @@ KycView::KycView(api::PlatformClient *client, QWidget *parent)
     m_error->hide();
     layout->addWidget(m_error);
 
+    // Names for tests and automation (stylesheets use only viewTitle and error).
+    m_status->setObjectName(QStringLiteral("kycStatus"));
+    refresh->setObjectName(QStringLiteral("kycRefresh"));
+    m_queue->setObjectName(QStringLiteral("kycQueue"));
+    m_caseTitle->setObjectName(QStringLiteral("kycCaseTitle"));
+    m_caseInfo->setObjectName(QStringLiteral("kycCaseInfo"));
+    m_documents->setObjectName(QStringLiteral("kycDocuments"));
+    m_preview->setObjectName(QStringLiteral("kycPreview"));
+    m_approve->setObjectName(QStringLiteral("kycApprove"));
+    m_reject->setObjectName(QStringLiteral("kycReject"));
+
     m_queue->setModel(m_model);
     m_queue->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_queue->setSelectionMode(QAbstractItemView::SingleSelection);

@@ -257,6 +257,23 @@ PaymentsView::PaymentsView(api::PlatformClient *client, QWidget *parent) : QWidg
     m_status2->setStyleSheet(QStringLiteral("color: #404040;"));
     m_status2->setWordWrap(true);
 
+    // Names for tests and automation (stylesheets do not use them).
+    m_paymentNo->setObjectName(QStringLiteral("paymentNo"));
+    m_orderNo->setObjectName(QStringLiteral("orderNo"));
+    m_merchantId->setObjectName(QStringLiteral("merchantId"));
+    m_status->setObjectName(QStringLiteral("paymentStatus"));
+    m_range->setObjectName(QStringLiteral("paymentRange"));
+    m_searchButton->setObjectName(QStringLiteral("paymentSearch"));
+    m_results->setObjectName(QStringLiteral("paymentResults"));
+    m_title->setObjectName(QStringLiteral("paymentTitle"));
+    m_facts->setObjectName(QStringLiteral("paymentFacts"));
+    m_logs->setObjectName(QStringLiteral("paymentLogs"));
+    m_trace->setObjectName(QStringLiteral("paymentTrace"));
+    m_refund->setObjectName(QStringLiteral("paymentRefund"));
+    m_timeline->setObjectName(QStringLiteral("paymentTimeline"));
+    m_entryDetail->setObjectName(QStringLiteral("paymentEntryDetail"));
+    m_status2->setObjectName(QStringLiteral("paymentMessage"));
+
     auto *form = new QHBoxLayout;
     form->addWidget(m_paymentNo);
     form->addWidget(m_orderNo);
@@ -475,6 +492,8 @@ void PaymentsView::showPayment(const QJsonObject &p)
     const QJsonObject error = p.value(QLatin1String("error")).toObject();
     if (!error.isEmpty())
         facts << tr("error %1: %2").arg(text(error, "code"), text(error, "message"));
+    if (!text(p, "trace_id").isEmpty())
+        facts << tr("trace %1").arg(text(p, "trace_id"));
     m_facts->setText(facts.join(QStringLiteral("  ·  ")));
     m_logs->setEnabled(true);
     m_trace->setEnabled(true);

@@ -140,6 +140,14 @@ TraceView::TraceView(api::PlatformClient *client, QWidget *parent)
     m_allLogs = new QPushButton(tr("All logs of this trace"), this);
     m_allLogs->setEnabled(false);
 
+    // Names for tests and automation (stylesheets do not use them).
+    m_traceId->setObjectName(QStringLiteral("traceId"));
+    m_status->setObjectName(QStringLiteral("traceStatus"));
+    m_results->setObjectName(QStringLiteral("traceResults"));
+    m_waterfall->setObjectName(QStringLiteral("traceWaterfall"));
+    m_attributes->setObjectName(QStringLiteral("traceAttributes"));
+    m_logs->setObjectName(QStringLiteral("traceSpanLogs"));
+
     auto *bar = new QHBoxLayout;
     bar->addWidget(m_service);
     bar->addWidget(m_operation, 1);

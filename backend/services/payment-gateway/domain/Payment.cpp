@@ -44,7 +44,8 @@ QJsonObject Payment::toJson() const
                      {QStringLiteral("created_at"), timeOrNull(createdAt)},
                      {QStringLiteral("updated_at"), timeOrNull(updatedAt)},
                      {QStringLiteral("expires_at"), timeOrNull(expiresAt)},
-                     {QStringLiteral("paid_at"), timeOrNull(paidAt)}};
+                     {QStringLiteral("paid_at"), timeOrNull(paidAt)},
+                     {QStringLiteral("trace_id"), textOrNull(traceId)}};
     if (!riskDecision.isEmpty())
         json.insert(QStringLiteral("risk"), QJsonObject{{QStringLiteral("decision"), riskDecision},
                                                         {QStringLiteral("score"), riskScore},

@@ -49,6 +49,7 @@ struct Payment
     QDateTime expiresAt;
     QDateTime authorizationExpiresAt;
     QDateTime paidAt;
+    QString traceId; // W3C trace id of the request that created it (empty on rows made before 0002)
 
     // The resource a merchant sees (card brand and last 4 only; no internal keys).
     QJsonObject toJson() const;

@@ -22,7 +22,9 @@ const QString kPaymentColumns = QStringLiteral(
     "capture_requested_minor, refunded_minor, card_brand, card_last4, risk_decision, risk_score, risk_level, "
     "risk_reasons::text, error_code, error_message, description, customer_email, customer_ip, device_id, "
     "notify_url, return_url, metadata::text, created_at, updated_at, expires_at, authorization_expires_at, "
-    "paid_at");
+    "paid_at, trace_id");
+// Index of the column after kPaymentColumns (listPayments' window count).
+constexpr int kPaymentColumnCount = 37;
 Payment readPayment(const QSqlQuery &q)
 {
     Payment p;
@@ -65,6 +67,8 @@ Payment readPayment(const QSqlQuery &q)
     p.expiresAt = utc(q.value(i++));
     p.authorizationExpiresAt = utc(q.value(i++));
     p.paidAt = utc(q.value(i++));
+    p.traceId = q.value(i++).toString();
+    Q_ASSERT(i == kPaymentColumnCount);
     return p;
 }
 
@@ -88,8 +92,8 @@ bool insertPayment(QSqlDatabase &db, const Payment &p, bool *inserted, QString *
               QStringLiteral(
                   "INSERT INTO payments (payment_no, merchant_id, environment, order_no, idempotency_key, "
                   "amount_minor, currency, status, capture, pay_method, channel, card_last4, description, "
-                  "customer_email, customer_ip, device_id, notify_url, return_url, metadata, expires_at) "
-                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?) "
+                  "customer_email, customer_ip, device_id, notify_url, return_url, metadata, expires_at, "
+                  "trace_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?) "
                   "ON CONFLICT (merchant_id, order_no) DO NOTHING"),
               {p.paymentNo,
                p.merchantId,
@@ -110,7 +114,8 @@ bool insertPayment(QSqlDatabase &db, const Payment &p, bool *inserted, QString *
                sql::nullableText(p.notifyUrl),
                sql::nullableText(p.returnUrl),
                jsonbText(p.metadata),
-               p.expiresAt.toUTC()},
+               p.expiresAt.toUTC(),
+               sql::nullableText(p.traceId)},
               error))
         return false;
     *inserted = q.numRowsAffected() == 1;
@@ -219,7 +224,7 @@ bool listPayments(QSqlDatabase &db, const PaymentFilter &f, QList<Payment> *paym
     *total = 0;
     while (q.next()) {
         payments->append(readPayment(q));
-        *total = q.value(36).toLongLong();
+        *total = q.value(kPaymentColumnCount).toLongLong();
     }
     if (payments->isEmpty() && f.offset > 0) {
         // Past the last page: the window count is not there, ask for it.
