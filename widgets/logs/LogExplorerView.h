@@ -43,6 +43,18 @@ public:
                const QModelIndex &index) const override;
 };
 
+// Messages are read from their start: elided at the right, while the table elides trace ids and
+// paths in the middle (both ends identify them).
+class LogMessageDelegate : public QStyledItemDelegate
+{
+    Q_OBJECT
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+protected:
+    void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override;
+};
+
 class LogExplorerView : public QWidget
 {
     Q_OBJECT

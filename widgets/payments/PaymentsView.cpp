@@ -223,9 +223,10 @@ PaymentsView::PaymentsView(api::PlatformClient *client, QWidget *parent) : QWidg
                                 tr("Amount"), tr("Status"), tr("Channel"), tr("Refunded")});
     const QFontMetrics metrics(font());
     m_results->setColumnWidth(0, metrics.horizontalAdvance(QStringLiteral("2026-11-25 12:00:00.000")) + 16);
-    m_results->setColumnWidth(1, metrics.horizontalAdvance(QStringLiteral("PY20261125120000ABCDEF")) + 16);
+    m_results->setColumnWidth(1,
+                              metrics.horizontalAdvance(QStringLiteral("PY20261125120000000000000000")) + 16);
     m_results->setColumnWidth(2, metrics.horizontalAdvance(QStringLiteral("ORDER-2026-000000")) + 16);
-    m_results->setColumnWidth(3, metrics.horizontalAdvance(QStringLiteral("00000000-0000-0000")) + 16);
+    m_results->setColumnWidth(3, metrics.horizontalAdvance(QStringLiteral("00000000-0000")) + 16);
     m_results->setColumnWidth(4, metrics.horizontalAdvance(QStringLiteral("1,000,000.00 USD")) + 16);
     m_results->setColumnWidth(5, metrics.horizontalAdvance(QStringLiteral("processing")) + 16);
     m_results->setColumnWidth(6, metrics.horizontalAdvance(QStringLiteral("sandbox")) + 16);
@@ -248,7 +249,7 @@ PaymentsView::PaymentsView(api::PlatformClient *client, QWidget *parent) : QWidg
     m_timeline->setColumnWidth(0, metrics.horizontalAdvance(QStringLiteral("2026-11-25 12:00:00.000")) + 16);
     m_timeline->setColumnWidth(1, metrics.horizontalAdvance(QStringLiteral("notification")) + 16);
     m_timeline->setColumnWidth(
-        2, metrics.horizontalAdvance(QStringLiteral("webhook payment.success delivered")) + 16);
+        2, metrics.horizontalAdvance(QStringLiteral("ledger payment_capture JE0000000000")) + 24);
     m_entryDetail = new QPlainTextEdit(this);
     m_entryDetail->setReadOnly(true);
     m_entryDetail->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));

@@ -86,6 +86,7 @@ TraceView::TraceView(api::PlatformClient *client, QWidget *parent)
     auto *open = new QPushButton(tr("Open trace"), this);
     m_status = new QLabel(this);
     m_status->setStyleSheet(QStringLiteral("color: #404040;"));
+    m_status->setWordWrap(true); // a trace across many services must not widen the window
 
     m_results = new QTreeWidget(this);
     m_results->setRootIsDecorated(false);
@@ -177,6 +178,8 @@ TraceView::TraceView(api::PlatformClient *client, QWidget *parent)
     split->setStretchFactor(0, 2);
     split->setStretchFactor(1, 4);
     split->setStretchFactor(2, 2);
+    // The waterfall is what one looks at; the search results keep a few rows.
+    split->setSizes({130, 330, 230});
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(bar);
