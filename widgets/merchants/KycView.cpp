@@ -89,7 +89,9 @@ KycView::KycView(api::PlatformClient *client, QWidget *parent)
     m_documents->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_documents->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_documents->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_documents->horizontalHeader()->setStretchLastSection(true);
+    // Every column as wide as its contents except the file name, which takes (or gives up) the rest.
+    m_documents->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_documents->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
     m_documents->setMaximumHeight(150);
     detailLayout->addWidget(m_documents);
     m_preview->setAlignment(Qt::AlignCenter);
@@ -206,7 +208,6 @@ void KycView::loadCase(const QString &caseId)
                                  new QTableWidgetItem(time(d.value(QStringLiteral("created_at"))).left(16)));
             m_documents->item(i, 4)->setToolTip(time(d.value(QStringLiteral("created_at"))));
         }
-        m_documents->resizeColumnsToContents();
         const bool pending = status == QStringLiteral("pending");
         m_approve->setEnabled(pending);
         m_reject->setEnabled(pending);
