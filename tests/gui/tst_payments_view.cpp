@@ -74,6 +74,13 @@ private Q_SLOTS:
                             {"page_size", 50}});
         });
         m_fake.route("/api/v1/admin/payments/<arg>", Method::Get, [](const QString &no) {
+            if (no == "PY20261125000003") { // made after the gateway recorded trace ids
+                QJsonObject p = payment(no, "failed", 4200, 0);
+                p["trace_id"] = "cccccccccccccccccccccccccccccccc";
+                p["timeline"] = QJsonArray();
+                p["refunds"] = QJsonArray();
+                return QHttpServerResponse(p);
+            }
             if (no != "PY20261125000001")
                 return QHttpServerResponse(
                     QJsonObject{{"code", "PAYMENT_NOT_FOUND"}, {"detail", "no payment " + no}},
@@ -300,6 +307,23 @@ private Q_SLOTS:
             if (button->text() == "Refund…")
                 QVERIFY(!button->isEnabled());
         QCOMPARE(server.stop(), 0);
+    }
+
+    // A payment with its trace id: Trace opens exactly that trace, no span search.
+    void recordedTraceIdIsOpenedDirectly()
+    {
+        PaymentsView view(m_client.get());
+        QSignalSpy loaded(&view, &PaymentsView::paymentLoaded);
+        view.openPayment("PY20261125000003");
+        QVERIFY(loaded.wait(10000));
+        const qsizetype spanQueries = m_spanQueries.size();
+        QSignalSpy trace(&view, &PaymentsView::traceRequested);
+        for (QPushButton *button : view.findChildren<QPushButton *>())
+            if (button->objectName() == "paymentTrace")
+                button->click();
+        QCOMPARE(trace.count(), 1); // at once: nothing to ask
+        QCOMPARE(trace.first().first().toString(), QStringLiteral("cccccccccccccccccccccccccccccccc"));
+        QCOMPARE(m_spanQueries.size(), spanQueries);
     }
 
     void unknownPaymentShowsTheProblem()
