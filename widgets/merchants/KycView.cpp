@@ -92,6 +92,7 @@ KycView::KycView(api::PlatformClient *client, QWidget *parent)
     // Every column as wide as its contents except the file name, which takes (or gives up) the rest.
     m_documents->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_documents->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
+    m_documents->setTextElideMode(Qt::ElideMiddle); // a shortened file name keeps its extension
     m_documents->setMaximumHeight(150);
     detailLayout->addWidget(m_documents);
     m_preview->setAlignment(Qt::AlignCenter);

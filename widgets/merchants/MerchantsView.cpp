@@ -94,6 +94,7 @@ MerchantsView::MerchantsView(api::PlatformClient *client, QWidget *parent)
     m_tabs->setObjectName(QStringLiteral("merchantTabs"));
     m_overview->setObjectName(QStringLiteral("merchantOverview"));
     m_history->setObjectName(QStringLiteral("merchantHistory"));
+    m_history->setTextElideMode(Qt::ElideMiddle);
     m_activate->setObjectName(QStringLiteral("merchantActivate"));
     m_suspend->setObjectName(QStringLiteral("merchantSuspend"));
 
@@ -295,7 +296,14 @@ void MerchantsView::loadMerchant(const QString &id)
                     h.value(QStringLiteral("reason")).toString()});
         }
         m_history->resizeColumnsToContents();
+        // The actor ("admin:<uuid>") gives way to the reason, elided in the middle with a tooltip.
+        m_history->setColumnWidth(3, qMin(m_history->columnWidth(3), 150));
+        for (int i = 0; i < m_history->rowCount(); ++i)
+            for (int c : {3, 4})
+                if (QTableWidgetItem *item = m_history->item(i, c))
+                    item->setToolTip(item->text());
         m_history->horizontalHeader()->setStretchLastSection(true);
+        m_history->resizeRowsToContents(); // a long reason wraps rather than being cut
         emit merchantLoaded();
         loadLimits();
         loadKeys();
