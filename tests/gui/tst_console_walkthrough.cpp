@@ -2,7 +2,8 @@
 // single-site installation (EmbeddedBackend: every service in this process, private PostgreSQL and
 // Redis), driven through its widgets as a user would: widgets found by objectName, buttons clicked,
 // fields typed into, modal reason dialogs answered by a timer.
-//   a. install and start (first-run dialog), the health dashboard comes up;
+//   a. install (first-run dialog, one-time password), quit, start again (the profile resumed with
+//      the stored refresh token), the health dashboard comes up;
 //   b. a merchant applies for KYC with documents through the signed merchant API; the admin opens
 //      the KYC queue, previews the document and approves with a reason;
 //   c. the admin activates the merchant in the Merchants view with a reason;
@@ -240,8 +241,8 @@ private Q_SLOTS:
         applyTheme(Theme::Light);
     }
 
-    // a. Install (first-run: data dir, PostgreSQL, Redis, migrations, first admin) and start.
-    void installAndStart()
+    // a. Install (first run: data dir, PostgreSQL, Redis, migrations, first admin), then quit.
+    void install()
     {
         FirstRunDialog setup(&m_secrets);
         setup.resize(760, 560);
@@ -255,22 +256,48 @@ private Q_SLOTS:
         setup.show();
         setup.createSingleSite(m_dir.path() + QStringLiteral("/data"), freeBasePort());
         QTRY_VERIFY_WITH_TIMEOUT(passwordShown, 180000);
-        setup.accept();
+        QTest::mouseClick(widget<QPushButton>(&setup, "openConsole"), Qt::LeftButton);
+        QCOMPARE(setup.result(), int(QDialog::Accepted));
+        // The console is closed: the embedded installation stops with it.
+        delete setup.takeSession();
+        delete setup.takeClient();
+        delete setup.takeBackend();
+        const auto profile = ProfileStore().profile(QStringLiteral("single-site"));
+        QVERIFY(profile && profile->isEmbedded());
+    }
+
+    // a. Start: a later launch resumes the profile (no questions: the refresh token is in the
+    // secret store), starts the installation again and opens the main window on the dashboard.
+    void start()
+    {
+        const auto profile = ProfileStore().profile(QStringLiteral("single-site"));
+        QVERIFY(profile);
+        FirstRunDialog setup(&m_secrets);
+        setup.resize(760, 560);
+        connect(&setup, &FirstRunDialog::stageReached, this, [&](const QString &stage) {
+            if (stage == QStringLiteral("ready"))
+                shot(&setup, QStringLiteral("a2-started"));
+        });
+        setup.show();
+        setup.resumeEmbedded(*profile);
+        QTRY_COMPARE_WITH_TIMEOUT(setup.result(), int(QDialog::Accepted), 180000);
         m_backend = setup.takeBackend();
         m_client = setup.takeClient();
         m_session = setup.takeSession();
         QVERIFY(m_backend && m_client && m_session);
+        QVERIFY(!m_client->accessToken().isEmpty());
 
         m_window = new MainWindow;
         m_views = addConsoleViews(*m_window, m_client);
-        m_window->setProfileText(QStringLiteral("Profile: single-site · signed in as admin"));
+        m_window->setProfileText(
+            QStringLiteral("Profile: %1 · signed in as %2").arg(profile->describe(), profile->username));
         m_window->resize(1280, 800);
         m_window->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_window));
         QCOMPARE(m_window->currentViewId(), QStringLiteral("health"));
         QTRY_COMPARE_WITH_TIMEOUT(m_views.health->model()->countInState(QStringLiteral("healthy")), 20,
                                   60000);
-        shot(m_window, QStringLiteral("a2-health"));
+        shot(m_window, QStringLiteral("a3-health"));
     }
 
     // b. The merchant applies through the API (as its portal would), the admin reviews in the GUI.
