@@ -77,7 +77,13 @@ private Q_SLOTS:
             if (no == "PY20261125000003") { // made after the gateway recorded trace ids
                 QJsonObject p = payment(no, "failed", 4200, 0);
                 p["trace_id"] = "cccccccccccccccccccccccccccccccc";
-                p["timeline"] = QJsonArray();
+                p["timeline"] = QJsonArray{QJsonObject{{"at", "2026-11-25T12:00:03.000Z"},
+                                                       {"kind", "status"},
+                                                       {"from", "processing"},
+                                                       {"to", "failed"},
+                                                       {"step", "callback"},
+                                                       {"detail", QJsonObject()},
+                                                       {"trace_id", "dddddddddddddddddddddddddddddddd"}}};
                 p["refunds"] = QJsonArray();
                 return QHttpServerResponse(p);
             }
@@ -318,11 +324,21 @@ private Q_SLOTS:
         QVERIFY(loaded.wait(10000));
         const qsizetype spanQueries = m_spanQueries.size();
         QSignalSpy trace(&view, &PaymentsView::traceRequested);
-        for (QPushButton *button : view.findChildren<QPushButton *>())
-            if (button->objectName() == "paymentTrace")
-                button->click();
+        QPushButton *traceButton = view.findChild<QPushButton *>("paymentTrace");
+        QVERIFY(traceButton);
+        traceButton->click();
         QCOMPARE(trace.count(), 1); // at once: nothing to ask
-        QCOMPARE(trace.first().first().toString(), QStringLiteral("cccccccccccccccccccccccccccccccc"));
+        QCOMPARE(trace.last().first().toString(), QStringLiteral("cccccccccccccccccccccccccccccccc"));
+        // With the callback's entry selected: the callback request's trace.
+        QTreeWidgetItem *callback = nullptr;
+        for (int i = 0; i < view.timeline()->topLevelItemCount(); ++i)
+            if (view.timeline()->topLevelItem(i)->text(1) == QStringLiteral("gateway"))
+                callback = view.timeline()->topLevelItem(i);
+        QVERIFY(callback);
+        view.timeline()->setCurrentItem(callback);
+        traceButton->click();
+        QCOMPARE(trace.count(), 2);
+        QCOMPARE(trace.last().first().toString(), QStringLiteral("dddddddddddddddddddddddddddddddd"));
         QCOMPARE(m_spanQueries.size(), spanQueries);
     }
 

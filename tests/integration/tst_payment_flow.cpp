@@ -387,8 +387,12 @@ private Q_SLOTS:
         const QJsonObject p = declined.json();
         QCOMPARE(p.value("status").toString(), QStringLiteral("failed"));
         QCOMPARE(p.value("trace_id").toString(), QString::fromLatin1(traceId));
-        QCOMPARE(adminPayment(p.value("payment_no").toString()).value("trace_id").toString(),
-                 QString::fromLatin1(traceId));
+        const QJsonObject detail = adminPayment(p.value("payment_no").toString());
+        QCOMPARE(detail.value("trace_id").toString(), QString::fromLatin1(traceId));
+        // Every timeline row of the flow was written by that request.
+        QVERIFY(!detail.value("timeline").toArray().isEmpty());
+        for (const QJsonValue &entry : detail.value("timeline").toArray())
+            QCOMPARE(entry.toObject().value("trace_id").toString(), QString::fromLatin1(traceId));
 
         QFile log(m_dir.path() + "/logs/payment-gateway.log");
         QVERIFY(log.open(QIODevice::ReadOnly));
@@ -467,6 +471,14 @@ private Q_SLOTS:
                                   QStringLiteral("failed"), 10000);
         QCOMPARE(
             count("SELECT count(*) FROM payment_callbacks WHERE payment_no = ? AND applied", {successNo}), 1);
+        // The callback's timeline row keeps the callback request's trace, not the create's.
+        const QString createTrace = success.json().value("trace_id").toString();
+        QString callbackTrace;
+        for (const QJsonValue &entry : adminPayment(successNo).value("timeline").toArray())
+            if (entry.toObject().value("step").toString() == QStringLiteral("callback"))
+                callbackTrace = entry.toObject().value("trace_id").toString();
+        QCOMPARE(callbackTrace.size(), 32);
+        QVERIFY(callbackTrace != createTrace);
     }
 
     void forgedCallbackIsRefusedAndChangesNothing()

@@ -238,6 +238,8 @@ PaymentsView::PaymentsView(api::PlatformClient *client, QWidget *parent) : QWidg
     m_facts->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_logs = new QPushButton(tr("Logs"), this);
     m_trace = new QPushButton(tr("Trace"), this);
+    m_trace->setToolTip(tr("The trace of the selected timeline entry's request, else of the request "
+                           "that created the payment"));
     m_refund = new QPushButton(tr("Refund…"), this);
     for (QPushButton *button : {m_logs, m_trace, m_refund})
         button->setEnabled(false);
@@ -590,8 +592,15 @@ void PaymentsView::rebuildTimeline()
 
 void PaymentsView::findTrace()
 {
-    // A trace id the gateway recorded wins; else the spans whose request path names the payment.
-    QString traceId = text(m_payment, "trace_id");
+    // The request behind the selected timeline entry (a callback, a capture, a refund) when the
+    // gateway recorded it; else the request that created the payment; else (payments made before
+    // the gateway recorded traces) the spans whose request path names the payment.
+    QString traceId;
+    if (const QTreeWidgetItem *entry = m_timeline->currentItem())
+        traceId = text(QJsonDocument::fromJson(entry->data(0, Qt::UserRole).toString().toUtf8()).object(),
+                       "trace_id");
+    if (traceId.isEmpty())
+        traceId = text(m_payment, "trace_id");
     for (const QJsonValue &value : m_payment.value(QLatin1String("timeline")).toArray())
         if (traceId.isEmpty())
             traceId = text(value.toObject().value(QLatin1String("detail")).toObject(), "trace_id");

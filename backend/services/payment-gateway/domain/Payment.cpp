@@ -84,9 +84,11 @@ QJsonObject Refund::toJson() const
 
 QJsonObject TimelineEntry::toJson() const
 {
-    return {{QStringLiteral("at"), timeOrNull(at)},       {QStringLiteral("kind"), kind},
-            {QStringLiteral("step"), textOrNull(step)},   {QStringLiteral("from"), textOrNull(fromStatus)},
-            {QStringLiteral("to"), textOrNull(toStatus)}, {QStringLiteral("detail"), detail}};
+    return {
+        {QStringLiteral("at"), timeOrNull(at)},           {QStringLiteral("kind"), kind},
+        {QStringLiteral("step"), textOrNull(step)},       {QStringLiteral("from"), textOrNull(fromStatus)},
+        {QStringLiteral("to"), textOrNull(toStatus)},     {QStringLiteral("detail"), detail},
+        {QStringLiteral("trace_id"), textOrNull(traceId)}};
 }
 
 TimelineEntry statusChange(PaymentStatus from, PaymentStatus to, const QString &step,

@@ -83,7 +83,8 @@ struct TimelineEntry
     QString fromStatus;
     QString toStatus;
     QJsonObject detail;
-    QDateTime at; // set when loaded
+    QDateTime at;    // set when loaded
+    QString traceId; // the request that wrote it; empty for a sweep or task (and rows before 0002)
     QJsonObject toJson() const;
 };
 TimelineEntry statusChange(PaymentStatus from, PaymentStatus to, const QString &step,

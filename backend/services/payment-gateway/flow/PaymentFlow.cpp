@@ -91,7 +91,8 @@ private:
                                           QJsonObject{{QStringLiteral("amount_minor"), m_p.amountMinor},
                                                       {QStringLiteral("currency"), m_p.currency}},
                                           {}};
-                    return store::appendTimeline(db, m_p.paymentNo, {created}, why) &&
+                    return store::appendTimeline(db, m_p.paymentNo, {created}, why,
+                                                 m_request.trace.traceId) &&
                            outbox::append(db, paymentEvent(m_p, QStringLiteral("payment.created")), why) > 0;
                 },
                 &error);
@@ -379,7 +380,7 @@ private:
                     db,
                     [&](QString *why) {
                         if (!changeStatus(db, m_p, from, stepName, detail, m_steps, followUps, &applied,
-                                          &taskIds, why))
+                                          &taskIds, why, m_request.trace.traceId))
                             return false;
                         if (applied)
                             return true;
@@ -390,7 +391,7 @@ private:
                         notes.append(stepDone(QStringLiteral("late_result"),
                                               {{QStringLiteral("result"), toString(m_p.status)},
                                                {QStringLiteral("current"), toString(current->status)}}));
-                        if (!store::appendTimeline(db, m_p.paymentNo, notes, why))
+                        if (!store::appendTimeline(db, m_p.paymentNo, notes, why, m_request.trace.traceId))
                             return false;
                         // Settled by a callback meanwhile: nothing to undo. Cancelled or expired
                         // while the flow ran: the cancel's own follow-ups may have run before this

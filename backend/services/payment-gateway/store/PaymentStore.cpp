@@ -243,7 +243,7 @@ bool listPayments(QSqlDatabase &db, const PaymentFilter &f, QList<Payment> *paym
 }
 
 bool appendTimeline(QSqlDatabase &db, const QString &paymentNo, const QList<TimelineEntry> &entries,
-                    QString *error)
+                    QString *error, const QByteArray &traceId)
 {
     if (entries.isEmpty())
         return true;
@@ -251,14 +251,15 @@ bool appendTimeline(QSqlDatabase &db, const QString &paymentNo, const QList<Time
     QStringList rows;
     QVariantList values;
     for (const TimelineEntry &e : entries) {
-        rows.append(QStringLiteral("(?, ?, ?, ?, ?, ?::jsonb)"));
+        rows.append(QStringLiteral("(?, ?, ?, ?, ?, ?::jsonb, ?)"));
         values << paymentNo << e.kind << sql::nullableText(e.step) << sql::nullableText(e.fromStatus)
-               << sql::nullableText(e.toStatus) << jsonbText(e.detail);
+               << sql::nullableText(e.toStatus) << jsonbText(e.detail)
+               << sql::nullableText(e.traceId.isEmpty() ? QString::fromLatin1(traceId) : e.traceId);
     }
     QSqlQuery q(db);
     return exec(q,
                 QStringLiteral("INSERT INTO payment_events (payment_no, kind, step, from_status, to_status, "
-                               "detail) VALUES ") +
+                               "detail, trace_id) VALUES ") +
                     rows.join(QStringLiteral(", ")),
                 values, error);
 }
@@ -266,16 +267,16 @@ bool appendTimeline(QSqlDatabase &db, const QString &paymentNo, const QList<Time
 bool loadTimeline(QSqlDatabase &db, const QString &paymentNo, QList<TimelineEntry> *entries, QString *error)
 {
     QSqlQuery q(db);
-    if (!exec(
-            q,
-            QStringLiteral("SELECT kind, step, from_status, to_status, detail::text, at FROM payment_events "
-                           "WHERE payment_no = ? ORDER BY id"),
-            {paymentNo}, error))
+    if (!exec(q,
+              QStringLiteral(
+                  "SELECT kind, step, from_status, to_status, detail::text, at, trace_id FROM payment_events "
+                  "WHERE payment_no = ? ORDER BY id"),
+              {paymentNo}, error))
         return false;
     while (q.next())
         entries->append({q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
                          q.value(3).toString(), QJsonDocument::fromJson(q.value(4).toByteArray()).object(),
-                         utc(q.value(5))});
+                         utc(q.value(5)), q.value(6).toString()});
     return true;
 }
 
