@@ -230,6 +230,7 @@ QWidget *FirstRunDialog::buildPasswordPage()
     layout->addWidget(advice);
     layout->addStretch(1);
     auto *open = new QPushButton(tr("Open the console"));
+    open->setObjectName(QStringLiteral("openConsole"));
     open->setDefault(true);
     auto *buttons = new QHBoxLayout;
     buttons->addStretch(1);

@@ -74,6 +74,19 @@ private Q_SLOTS:
                             {"page_size", 50}});
         });
         m_fake.route("/api/v1/admin/payments/<arg>", Method::Get, [](const QString &no) {
+            if (no == "PY20261125000003") { // made after the gateway recorded trace ids
+                QJsonObject p = payment(no, "failed", 4200, 0);
+                p["trace_id"] = "cccccccccccccccccccccccccccccccc";
+                p["timeline"] = QJsonArray{QJsonObject{{"at", "2026-11-25T12:00:03.000Z"},
+                                                       {"kind", "status"},
+                                                       {"from", "processing"},
+                                                       {"to", "failed"},
+                                                       {"step", "callback"},
+                                                       {"detail", QJsonObject()},
+                                                       {"trace_id", "dddddddddddddddddddddddddddddddd"}}};
+                p["refunds"] = QJsonArray();
+                return QHttpServerResponse(p);
+            }
             if (no != "PY20261125000001")
                 return QHttpServerResponse(
                     QJsonObject{{"code", "PAYMENT_NOT_FOUND"}, {"detail", "no payment " + no}},
@@ -300,6 +313,33 @@ private Q_SLOTS:
             if (button->text() == "Refund…")
                 QVERIFY(!button->isEnabled());
         QCOMPARE(server.stop(), 0);
+    }
+
+    // A payment with its trace id: Trace opens exactly that trace, no span search.
+    void recordedTraceIdIsOpenedDirectly()
+    {
+        PaymentsView view(m_client.get());
+        QSignalSpy loaded(&view, &PaymentsView::paymentLoaded);
+        view.openPayment("PY20261125000003");
+        QVERIFY(loaded.wait(10000));
+        const qsizetype spanQueries = m_spanQueries.size();
+        QSignalSpy trace(&view, &PaymentsView::traceRequested);
+        QPushButton *traceButton = view.findChild<QPushButton *>("paymentTrace");
+        QVERIFY(traceButton);
+        traceButton->click();
+        QCOMPARE(trace.count(), 1); // at once: nothing to ask
+        QCOMPARE(trace.last().first().toString(), QStringLiteral("cccccccccccccccccccccccccccccccc"));
+        // With the callback's entry selected: the callback request's trace.
+        QTreeWidgetItem *callback = nullptr;
+        for (int i = 0; i < view.timeline()->topLevelItemCount(); ++i)
+            if (view.timeline()->topLevelItem(i)->text(1) == QStringLiteral("gateway"))
+                callback = view.timeline()->topLevelItem(i);
+        QVERIFY(callback);
+        view.timeline()->setCurrentItem(callback);
+        traceButton->click();
+        QCOMPARE(trace.count(), 2);
+        QCOMPARE(trace.last().first().toString(), QStringLiteral("dddddddddddddddddddddddddddddddd"));
+        QCOMPARE(m_spanQueries.size(), spanQueries);
     }
 
     void unknownPaymentShowsTheProblem()

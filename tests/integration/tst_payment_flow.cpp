@@ -16,6 +16,7 @@
 #include "support/ServiceDatabase.h"
 #include "support/TestHost.h"
 #include "support/TestSupport.h"
+#include "support/WebhookReceiver.h"
 
 #include <QFileInfo>
 #include <QJsonArray>
@@ -23,8 +24,6 @@
 #include <QProcess>
 #include <QSet>
 #include <QSqlQuery>
-#include <QTcpServer>
-#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUuid>
@@ -56,61 +55,6 @@ struct Merchant
     QString id;
     QByteArray keyId;
     QByteArray secret;
-};
-
-// A merchant's webhook endpoint: a minimal HTTP/1.1 server on the test thread that answers 200 and
-// keeps what it received (the QTRY loops of the test run its events).
-class WebhookReceiver : public QObject
-{
-public:
-    struct Delivery
-    {
-        QHash<QByteArray, QByteArray> headers; // lower-case names
-        QByteArray body;
-    };
-    QList<Delivery> deliveries;
-
-    bool start() { return m_server.listen(QHostAddress::LocalHost, 0); }
-    QString url() const { return QStringLiteral("http://127.0.0.1:%1/hooks").arg(m_server.serverPort()); }
-
-    WebhookReceiver()
-    {
-        connect(&m_server, &QTcpServer::newConnection, this, [this] {
-            while (QTcpSocket *socket = m_server.nextPendingConnection()) {
-                connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-                connect(socket, &QTcpSocket::readyRead, this, [this, socket] { read(socket); });
-            }
-        });
-    }
-
-private:
-    void read(QTcpSocket *socket)
-    {
-        QByteArray &buffer = m_buffers[socket];
-        buffer += socket->readAll();
-        const qsizetype end = buffer.indexOf("\r\n\r\n");
-        if (end < 0)
-            return;
-        Delivery delivery;
-        const QList<QByteArray> lines = buffer.left(end).split('\n');
-        for (qsizetype i = 1; i < lines.size(); ++i) {
-            const qsizetype colon = lines[i].indexOf(':');
-            if (colon > 0)
-                delivery.headers.insert(lines[i].left(colon).trimmed().toLower(),
-                                        lines[i].mid(colon + 1).trimmed());
-        }
-        const qsizetype length = delivery.headers.value("content-length").toLongLong();
-        if (buffer.size() < end + 4 + length)
-            return;
-        delivery.body = buffer.mid(end + 4, length);
-        deliveries.append(delivery);
-        m_buffers.remove(socket);
-        socket->write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-        socket->disconnectFromHost();
-    }
-
-    QTcpServer m_server;
-    QHash<QTcpSocket *, QByteArray> m_buffers;
 };
 } // namespace
 
@@ -411,6 +355,57 @@ private Q_SLOTS:
         }
     }
 
+    // A payment records the trace of the request that made it (the caller's traceparent when it
+    // sent one), and a declined one leaves a WARN line naming it with that trace.
+    void paymentsKeepTheirTraceAndFailuresAreLogged()
+    {
+        const HttpResult created = pay(kApproved, 1100);
+        QVERIFY2(created.status == 201, created.body.constData());
+        const QList<QByteArray> answered = created.headers.value("traceparent").split('-');
+        QCOMPARE(answered.size(), 4);
+        const QString paymentNo = created.json().value("payment_no").toString();
+        QCOMPARE(created.json().value("trace_id").toString(), QString::fromLatin1(answered.at(1)));
+        QCOMPARE(payment(paymentNo).value("trace_id").toString(), QString::fromLatin1(answered.at(1)));
+        QCOMPARE(adminPayment(paymentNo).value("trace_id").toString(), QString::fromLatin1(answered.at(1)));
+
+        const QByteArray traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        const QByteArray body =
+            QJsonDocument(paymentBody(order(), 1200, kDeclined)).toJson(QJsonDocument::Compact);
+        QHash<QByteArray, QByteArray> headers =
+            signedHeaders(m_shop.keyId, m_shop.secret, "POST", "/api/v1/payments", body);
+        headers.insert("Content-Type", "application/json");
+        headers.insert("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01");
+        const HttpResult declined =
+            httpRequest("POST", url(kGatewaySeed, "/api/v1/payments"), body, headers, 30000);
+        QVERIFY2(declined.status == 201, declined.body.constData());
+        const QJsonObject p = declined.json();
+        QCOMPARE(p.value("status").toString(), QStringLiteral("failed"));
+        QCOMPARE(p.value("trace_id").toString(), QString::fromLatin1(traceId));
+        const QJsonObject detail = adminPayment(p.value("payment_no").toString());
+        QCOMPARE(detail.value("trace_id").toString(), QString::fromLatin1(traceId));
+        // Every timeline row of the flow was written by that request.
+        QVERIFY(!detail.value("timeline").toArray().isEmpty());
+        for (const QJsonValue &entry : detail.value("timeline").toArray())
+            QCOMPARE(entry.toObject().value("trace_id").toString(), QString::fromLatin1(traceId));
+
+        QFile log(m_dir.path() + "/logs/payment-gateway.log");
+        QVERIFY(log.open(QIODevice::ReadOnly));
+        QJsonObject line;
+        for (const QByteArray &raw : log.readAll().split('\n')) {
+            const QJsonObject candidate = QJsonDocument::fromJson(raw).object();
+            if (candidate.value("payment_no").toString() == p.value("payment_no").toString())
+                line = candidate;
+        }
+        QVERIFY2(!line.isEmpty(), "no log line names the declined payment");
+        QCOMPARE(line.value("level").toString(), QStringLiteral("WARN"));
+        QCOMPARE(line.value("trace_id").toString(), QString::fromLatin1(traceId));
+        QCOMPARE(line.value("order_no").toString(), p.value("order_no").toString());
+        QCOMPARE(line.value("merchant_id").toString(), m_shop.id);
+        QCOMPARE(line.value("code").toString(), QStringLiteral("card_declined"));
+        QVERIFY(line.value("message").toString().contains(p.value("payment_no").toString()));
+        QVERIFY(line.value("message").toString().contains(QStringLiteral("card_declined")));
+    }
+
     void currenciesKeepTheirMinorUnits_data()
     {
         QTest::addColumn<QString>("currency");
@@ -470,6 +465,14 @@ private Q_SLOTS:
                                   QStringLiteral("failed"), 10000);
         QCOMPARE(
             count("SELECT count(*) FROM payment_callbacks WHERE payment_no = ? AND applied", {successNo}), 1);
+        // The callback's timeline row keeps the callback request's trace, not the create's.
+        const QString createTrace = success.json().value("trace_id").toString();
+        QString callbackTrace;
+        for (const QJsonValue &entry : adminPayment(successNo).value("timeline").toArray())
+            if (entry.toObject().value("step").toString() == QStringLiteral("callback"))
+                callbackTrace = entry.toObject().value("trace_id").toString();
+        QCOMPARE(callbackTrace.size(), 32);
+        QVERIFY(callbackTrace != createTrace);
     }
 
     void forgedCallbackIsRefusedAndChangesNothing()

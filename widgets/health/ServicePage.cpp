@@ -73,6 +73,13 @@ ServicePage::ServicePage(api::PlatformClient *client, HealthModel *model, QWidge
     connect(back, &QPushButton::clicked, this, &ServicePage::backRequested);
     auto *reloadButton = new QPushButton(tr("Reload (F5)"));
     connect(reloadButton, &QPushButton::clicked, this, &ServicePage::reload);
+    auto *logsButton = new QPushButton(tr("Logs (Ctrl+L)"));
+    logsButton->setObjectName(QStringLiteral("serviceLogs"));
+    logsButton->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    connect(logsButton, &QPushButton::clicked, this, [this] {
+        if (!m_service.isEmpty())
+            emit logsRequested(m_service);
+    });
     m_title->setObjectName(QStringLiteral("viewTitle"));
     auto *header = new QHBoxLayout;
     header->addWidget(back);
@@ -80,6 +87,7 @@ ServicePage::ServicePage(api::PlatformClient *client, HealthModel *model, QWidge
     header->addWidget(m_title);
     header->addSpacing(12);
     header->addWidget(m_status, 1);
+    header->addWidget(logsButton);
     header->addWidget(reloadButton);
     layout->addLayout(header);
     m_error->setObjectName(QStringLiteral("error"));

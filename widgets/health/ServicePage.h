@@ -33,6 +33,8 @@ public:
 Q_SIGNALS:
     void backRequested();
     void loaded();
+    // The log explorer, filtered to this service.
+    void logsRequested(const QString &service);
 
 protected:
     void keyPressEvent(QKeyEvent *event) override;

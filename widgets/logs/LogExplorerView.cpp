@@ -73,6 +73,12 @@ void LogTagDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option
     painter->restore();
 }
 
+void LogMessageDelegate::initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const
+{
+    QStyledItemDelegate::initStyleOption(option, index);
+    option->textElideMode = Qt::ElideRight;
+}
+
 LogExplorerView::LogExplorerView(api::PlatformClient *client, QWidget *parent)
     : QWidget(parent), m_client(client), m_store(std::make_shared<LogStore>()),
       m_model(new LogTableModel(m_store.get(), this))
@@ -126,6 +132,7 @@ LogExplorerView::LogExplorerView(api::PlatformClient *client, QWidget *parent)
     m_table = new QTableView(this);
     m_table->setModel(m_model);
     m_table->setItemDelegateForColumn(LogTableModel::TagsColumn, new LogTagDelegate(m_table));
+    m_table->setItemDelegateForColumn(LogTableModel::MessageColumn, new LogMessageDelegate(m_table));
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setAlternatingRowColors(true);
@@ -151,8 +158,9 @@ LogExplorerView::LogExplorerView(api::PlatformClient *client, QWidget *parent)
     m_table->setColumnWidth(LogTableModel::ServiceColumn, width("merchant-limit-service"));
     m_table->setColumnWidth(LogTableModel::DurationColumn, width("999999"));
     m_table->setColumnWidth(LogTableModel::StatusColumn, width("Status"));
-    m_table->setColumnWidth(LogTableModel::TagsColumn, width("error__slow____"));
-    m_table->setColumnWidth(LogTableModel::TraceColumn, width("4bf92f3577b34da6a3ce"));
+    m_table->setColumnWidth(LogTableModel::TagsColumn, width("error__slow__"));
+    // Elided in the middle, both ends still tell traces apart; the message gets the room.
+    m_table->setColumnWidth(LogTableModel::TraceColumn, width("4bf92f35...0e4736"));
 
     m_detail = new QPlainTextEdit(this);
     m_detail->setReadOnly(true);
@@ -160,6 +168,17 @@ LogExplorerView::LogExplorerView(api::PlatformClient *client, QWidget *parent)
     m_detail->setPlaceholderText(tr("Select a line to see its JSON"));
     m_openTrace = new QPushButton(tr("Open trace"), this);
     m_openTrace->setEnabled(false);
+
+    // Names for tests and automation (stylesheets do not use them).
+    m_service->setObjectName(QStringLiteral("logService"));
+    m_range->setObjectName(QStringLiteral("logRange"));
+    m_searchButton->setObjectName(QStringLiteral("logSearch"));
+    m_tail->setObjectName(QStringLiteral("logTail"));
+    m_query->setObjectName(QStringLiteral("logQuery"));
+    m_status->setObjectName(QStringLiteral("logStatus"));
+    m_table->setObjectName(QStringLiteral("logTable"));
+    m_detail->setObjectName(QStringLiteral("logDetail"));
+    m_openTrace->setObjectName(QStringLiteral("logOpenTrace"));
 
     auto *bar = new QHBoxLayout;
     bar->addWidget(m_service);
@@ -185,6 +204,7 @@ LogExplorerView::LogExplorerView(api::PlatformClient *client, QWidget *parent)
     split->addWidget(detailBox);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 1);
+    split->setSizes({440, 260}); // the selected line's JSON readable without scrolling at 1280×800
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(bar);
     layout->addWidget(m_query);
@@ -483,6 +503,14 @@ void LogExplorerView::showTextLogs(const QString &text)
     m_query->setText(u'"' + quoted + u'"');
     search();
     setProperty("paydesk_text", QVariant());
+}
+
+void LogExplorerView::showServiceLogs(const QString &service)
+{
+    const int index = m_service->findText(service);
+    m_service->setCurrentIndex(qMax(0, index));
+    m_query->setText(QStringLiteral("service:") + service);
+    search();
 }
 
 void LogExplorerView::setTailing(bool on)

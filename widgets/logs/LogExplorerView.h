@@ -43,6 +43,18 @@ public:
                const QModelIndex &index) const override;
 };
 
+// Messages are read from their start: elided at the right, while the table elides trace ids and
+// paths in the middle (both ends identify them).
+class LogMessageDelegate : public QStyledItemDelegate
+{
+    Q_OBJECT
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+protected:
+    void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override;
+};
+
 class LogExplorerView : public QWidget
 {
     Q_OBJECT
@@ -70,6 +82,9 @@ public Q_SLOTS:
     void showTraceLogs(const QString &traceId, const QString &spanId = {});
     // Every service's lines containing a text (e.g. a payment number from the payments explorer).
     void showTextLogs(const QString &text);
+    // One service's lines (from its page on the health dashboard): fetched from that service only,
+    // with `service:<name>` in the query box for the user to narrow down.
+    void showServiceLogs(const QString &service);
     void setTailing(bool on);
 
 Q_SIGNALS:

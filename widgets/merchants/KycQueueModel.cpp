@@ -27,9 +27,15 @@ QVariant KycQueueModel::data(const QModelIndex &index, int role) const
     case CaseColumn:
         return role == Qt::ToolTipRole ? c.value(QStringLiteral("id")).toString()
                                        : c.value(QStringLiteral("id")).toString().left(8);
-    case MerchantColumn:
-        return c.value(QStringLiteral("merchant_name"))
-            .toString(c.value(QStringLiteral("merchant_id")).toString());
+    case MerchantColumn: {
+        // A name when the queue carries one; else the id's first block, like the case column
+        // (the full id is the tooltip and in the case's detail).
+        const QString id = c.value(QStringLiteral("merchant_id")).toString();
+        const QString name = c.value(QStringLiteral("merchant_name")).toString();
+        if (role == Qt::ToolTipRole)
+            return id;
+        return name.isEmpty() ? id.left(8) : name;
+    }
     case LevelColumn:
         return c.value(QStringLiteral("target_level")).toString();
     case StatusColumn:

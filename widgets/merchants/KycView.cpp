@@ -31,7 +31,7 @@ QString time(const QJsonValue &value)
 KycView::KycView(api::PlatformClient *client, QWidget *parent)
     : QWidget(parent), m_client(client), m_model(new KycQueueModel(this)), m_status(new QComboBox),
       m_queue(new QTableView), m_caseTitle(new QLabel), m_caseInfo(new QLabel), m_error(new QLabel),
-      m_documents(new QTableWidget(0, 6)), m_preview(new QLabel), m_approve(new QPushButton(tr("&Approve…"))),
+      m_documents(new QTableWidget(0, 5)), m_preview(new QLabel), m_approve(new QPushButton(tr("&Approve…"))),
       m_reject(new QPushButton(tr("&Reject…")))
 {
     auto *layout = new QVBoxLayout(this);
@@ -54,12 +54,24 @@ KycView::KycView(api::PlatformClient *client, QWidget *parent)
     m_error->hide();
     layout->addWidget(m_error);
 
+    // Names for tests and automation (stylesheets use only viewTitle and error).
+    m_status->setObjectName(QStringLiteral("kycStatus"));
+    refresh->setObjectName(QStringLiteral("kycRefresh"));
+    m_queue->setObjectName(QStringLiteral("kycQueue"));
+    m_caseTitle->setObjectName(QStringLiteral("kycCaseTitle"));
+    m_caseInfo->setObjectName(QStringLiteral("kycCaseInfo"));
+    m_documents->setObjectName(QStringLiteral("kycDocuments"));
+    m_preview->setObjectName(QStringLiteral("kycPreview"));
+    m_approve->setObjectName(QStringLiteral("kycApprove"));
+    m_reject->setObjectName(QStringLiteral("kycReject"));
+
     m_queue->setModel(m_model);
     m_queue->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_queue->setSelectionMode(QAbstractItemView::SingleSelection);
     m_queue->verticalHeader()->hide();
     m_queue->horizontalHeader()->setStretchLastSection(true);
     m_queue->setAlternatingRowColors(true);
+    m_queue->setWordWrap(false);
 
     auto *detail = new QWidget;
     auto *detailLayout = new QVBoxLayout(detail);
@@ -70,13 +82,18 @@ KycView::KycView(api::PlatformClient *client, QWidget *parent)
     m_caseInfo->setWordWrap(true);
     m_caseInfo->setTextInteractionFlags(Qt::TextSelectableByMouse);
     detailLayout->addWidget(m_caseInfo);
+    // Content type and the whole SHA-256 are in the file's tooltip and under the preview: five
+    // columns fit the detail pane at 1280×800 without a horizontal scroll bar.
     m_documents->setHorizontalHeaderLabels(
-        {tr("Type"), tr("File"), tr("Content type"), tr("Size"), tr("SHA-256"), tr("Uploaded")});
+        {tr("Type"), tr("File"), tr("Size"), tr("SHA-256"), tr("Uploaded")});
     m_documents->verticalHeader()->hide();
     m_documents->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_documents->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_documents->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_documents->horizontalHeader()->setStretchLastSection(true);
+    // Every column as wide as its contents except the file name, which takes (or gives up) the rest.
+    m_documents->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_documents->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
+    m_documents->setTextElideMode(Qt::ElideMiddle); // a shortened file name keeps its extension
     m_documents->setMaximumHeight(150);
     detailLayout->addWidget(m_documents);
     m_preview->setAlignment(Qt::AlignCenter);
@@ -98,7 +115,7 @@ KycView::KycView(api::PlatformClient *client, QWidget *parent)
     splitter->addWidget(detail);
     splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 1);
-    splitter->setSizes({520, 560});
+    splitter->setSizes({500, 560});
     layout->addWidget(splitter, 1);
 
     connect(refresh, &QPushButton::clicked, this, &KycView::reload);
@@ -179,18 +196,19 @@ void KycView::loadCase(const QString &caseId)
         for (int i = 0; i < m_caseDocuments.size(); ++i) {
             const QJsonObject d = m_caseDocuments.at(i).toObject();
             m_documents->setItem(i, 0, new QTableWidgetItem(d.value(QStringLiteral("type")).toString()));
-            m_documents->setItem(i, 1, new QTableWidgetItem(d.value(QStringLiteral("file_name")).toString()));
+            auto *file = new QTableWidgetItem(d.value(QStringLiteral("file_name")).toString());
+            file->setToolTip(d.value(QStringLiteral("content_type")).toString());
+            m_documents->setItem(i, 1, file);
             m_documents->setItem(i, 2,
-                                 new QTableWidgetItem(d.value(QStringLiteral("content_type")).toString()));
-            m_documents->setItem(i, 3,
                                  new QTableWidgetItem(QLocale().formattedDataSize(
                                      d.value(QStringLiteral("size_bytes")).toInteger())));
             m_documents->setItem(
-                i, 4, new QTableWidgetItem(d.value(QStringLiteral("sha256")).toString().left(12) + u'…'));
-            m_documents->item(i, 4)->setToolTip(d.value(QStringLiteral("sha256")).toString());
-            m_documents->setItem(i, 5, new QTableWidgetItem(time(d.value(QStringLiteral("created_at")))));
+                i, 3, new QTableWidgetItem(d.value(QStringLiteral("sha256")).toString().left(12) + u'…'));
+            m_documents->item(i, 3)->setToolTip(d.value(QStringLiteral("sha256")).toString());
+            m_documents->setItem(i, 4,
+                                 new QTableWidgetItem(time(d.value(QStringLiteral("created_at"))).left(16)));
+            m_documents->item(i, 4)->setToolTip(time(d.value(QStringLiteral("created_at"))));
         }
-        fitColumns(m_documents, 130);
         const bool pending = status == QStringLiteral("pending");
         m_approve->setEnabled(pending);
         m_reject->setEnabled(pending);

@@ -88,6 +88,17 @@ MerchantsView::MerchantsView(api::PlatformClient *client, QWidget *parent)
     m_error->hide();
     layout->addWidget(m_error);
 
+    // Names for tests and automation (stylesheets use only viewTitle and error).
+    m_query->setObjectName(QStringLiteral("merchantQuery"));
+    m_statusFilter->setObjectName(QStringLiteral("merchantStatusFilter"));
+    m_results->setObjectName(QStringLiteral("merchantResults"));
+    m_tabs->setObjectName(QStringLiteral("merchantTabs"));
+    m_overview->setObjectName(QStringLiteral("merchantOverview"));
+    m_history->setObjectName(QStringLiteral("merchantHistory"));
+    m_history->setTextElideMode(Qt::ElideMiddle);
+    m_activate->setObjectName(QStringLiteral("merchantActivate"));
+    m_suspend->setObjectName(QStringLiteral("merchantSuspend"));
+
     m_resultModel->setHorizontalHeaderLabels({tr("Name"), tr("Status"), tr("KYC"), tr("Tier"), tr("E-mail")});
     m_results->setModel(m_resultModel);
     m_results->setSelectionBehavior(QAbstractItemView::SelectRows);

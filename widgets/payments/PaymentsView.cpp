@@ -223,9 +223,10 @@ PaymentsView::PaymentsView(api::PlatformClient *client, QWidget *parent) : QWidg
                                 tr("Amount"), tr("Status"), tr("Channel"), tr("Refunded")});
     const QFontMetrics metrics(font());
     m_results->setColumnWidth(0, metrics.horizontalAdvance(QStringLiteral("2026-11-25 12:00:00.000")) + 16);
-    m_results->setColumnWidth(1, metrics.horizontalAdvance(QStringLiteral("PY20261125120000ABCDEF")) + 16);
+    m_results->setColumnWidth(1,
+                              metrics.horizontalAdvance(QStringLiteral("PY20261125120000000000000000")) + 16);
     m_results->setColumnWidth(2, metrics.horizontalAdvance(QStringLiteral("ORDER-2026-000000")) + 16);
-    m_results->setColumnWidth(3, metrics.horizontalAdvance(QStringLiteral("00000000-0000-0000")) + 16);
+    m_results->setColumnWidth(3, metrics.horizontalAdvance(QStringLiteral("00000000-0000")) + 16);
     m_results->setColumnWidth(4, metrics.horizontalAdvance(QStringLiteral("1,000,000.00 USD")) + 16);
     m_results->setColumnWidth(5, metrics.horizontalAdvance(QStringLiteral("processing")) + 16);
     m_results->setColumnWidth(6, metrics.horizontalAdvance(QStringLiteral("sandbox")) + 16);
@@ -237,6 +238,8 @@ PaymentsView::PaymentsView(api::PlatformClient *client, QWidget *parent) : QWidg
     m_facts->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_logs = new QPushButton(tr("Logs"), this);
     m_trace = new QPushButton(tr("Trace"), this);
+    m_trace->setToolTip(tr("The trace of the selected timeline entry's request, else of the request "
+                           "that created the payment"));
     m_refund = new QPushButton(tr("Refund…"), this);
     for (QPushButton *button : {m_logs, m_trace, m_refund})
         button->setEnabled(false);
@@ -248,7 +251,7 @@ PaymentsView::PaymentsView(api::PlatformClient *client, QWidget *parent) : QWidg
     m_timeline->setColumnWidth(0, metrics.horizontalAdvance(QStringLiteral("2026-11-25 12:00:00.000")) + 16);
     m_timeline->setColumnWidth(1, metrics.horizontalAdvance(QStringLiteral("notification")) + 16);
     m_timeline->setColumnWidth(
-        2, metrics.horizontalAdvance(QStringLiteral("webhook payment.success delivered")) + 16);
+        2, metrics.horizontalAdvance(QStringLiteral("ledger payment_capture JE0000000000")) + 24);
     m_entryDetail = new QPlainTextEdit(this);
     m_entryDetail->setReadOnly(true);
     m_entryDetail->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
@@ -256,6 +259,23 @@ PaymentsView::PaymentsView(api::PlatformClient *client, QWidget *parent) : QWidg
     m_status2 = new QLabel(this);
     m_status2->setStyleSheet(QStringLiteral("color: #404040;"));
     m_status2->setWordWrap(true);
+
+    // Names for tests and automation (stylesheets do not use them).
+    m_paymentNo->setObjectName(QStringLiteral("paymentNo"));
+    m_orderNo->setObjectName(QStringLiteral("orderNo"));
+    m_merchantId->setObjectName(QStringLiteral("merchantId"));
+    m_status->setObjectName(QStringLiteral("paymentStatus"));
+    m_range->setObjectName(QStringLiteral("paymentRange"));
+    m_searchButton->setObjectName(QStringLiteral("paymentSearch"));
+    m_results->setObjectName(QStringLiteral("paymentResults"));
+    m_title->setObjectName(QStringLiteral("paymentTitle"));
+    m_facts->setObjectName(QStringLiteral("paymentFacts"));
+    m_logs->setObjectName(QStringLiteral("paymentLogs"));
+    m_trace->setObjectName(QStringLiteral("paymentTrace"));
+    m_refund->setObjectName(QStringLiteral("paymentRefund"));
+    m_timeline->setObjectName(QStringLiteral("paymentTimeline"));
+    m_entryDetail->setObjectName(QStringLiteral("paymentEntryDetail"));
+    m_status2->setObjectName(QStringLiteral("paymentMessage"));
 
     auto *form = new QHBoxLayout;
     form->addWidget(m_paymentNo);
@@ -475,6 +495,8 @@ void PaymentsView::showPayment(const QJsonObject &p)
     const QJsonObject error = p.value(QLatin1String("error")).toObject();
     if (!error.isEmpty())
         facts << tr("error %1: %2").arg(text(error, "code"), text(error, "message"));
+    if (!text(p, "trace_id").isEmpty())
+        facts << tr("trace %1").arg(text(p, "trace_id"));
     m_facts->setText(facts.join(QStringLiteral("  ·  ")));
     m_logs->setEnabled(true);
     m_trace->setEnabled(true);
@@ -570,8 +592,15 @@ void PaymentsView::rebuildTimeline()
 
 void PaymentsView::findTrace()
 {
-    // A trace id the gateway recorded wins; else the spans whose request path names the payment.
-    QString traceId = text(m_payment, "trace_id");
+    // The request behind the selected timeline entry (a callback, a capture, a refund) when the
+    // gateway recorded it; else the request that created the payment; else (payments made before
+    // the gateway recorded traces) the spans whose request path names the payment.
+    QString traceId;
+    if (const QTreeWidgetItem *entry = m_timeline->currentItem())
+        traceId = text(QJsonDocument::fromJson(entry->data(0, Qt::UserRole).toString().toUtf8()).object(),
+                       "trace_id");
+    if (traceId.isEmpty())
+        traceId = text(m_payment, "trace_id");
     for (const QJsonValue &value : m_payment.value(QLatin1String("timeline")).toArray())
         if (traceId.isEmpty())
             traceId = text(value.toObject().value(QLatin1String("detail")).toObject(), "trace_id");

@@ -1,6 +1,7 @@
 #include "shell/ConsoleViews.h"
 
 #include "health/HealthDashboard.h"
+#include "health/ServicePage.h"
 #include "logs/LogExplorerView.h"
 #include "merchants/KycView.h"
 #include "merchants/MerchantsView.h"
@@ -52,6 +53,11 @@ ConsoleViews addConsoleViews(MainWindow &window, api::PlatformClient *client)
                      });
 
     HealthDashboard *health = views.health;
+    QObject::connect(health->servicePage(), &ServicePage::logsRequested, &window,
+                     [&window, logs](const QString &service) {
+                         window.showView(QStringLiteral("logs"));
+                         logs->showServiceLogs(service);
+                     });
     KycView *kyc = views.kyc;
     MerchantsView *merchants = views.merchants;
     window.addCommand(QStringLiteral("health.refresh"), QObject::tr("Refresh health now"),

@@ -90,6 +90,7 @@ TraceView::TraceView(api::PlatformClient *client, QWidget *parent)
     auto *open = new QPushButton(tr("Open trace"), this);
     m_status = new QLabel(this);
     m_status->setStyleSheet(QStringLiteral("color: #404040;"));
+    m_status->setWordWrap(true); // a trace across many services must not widen the window
 
     m_results = new QTreeWidget(this);
     m_results->setRootIsDecorated(false);
@@ -144,6 +145,14 @@ TraceView::TraceView(api::PlatformClient *client, QWidget *parent)
     m_allLogs = new QPushButton(tr("All logs of this trace"), this);
     m_allLogs->setEnabled(false);
 
+    // Names for tests and automation (stylesheets do not use them).
+    m_traceId->setObjectName(QStringLiteral("traceId"));
+    m_status->setObjectName(QStringLiteral("traceStatus"));
+    m_results->setObjectName(QStringLiteral("traceResults"));
+    m_waterfall->setObjectName(QStringLiteral("traceWaterfall"));
+    m_attributes->setObjectName(QStringLiteral("traceAttributes"));
+    m_logs->setObjectName(QStringLiteral("traceSpanLogs"));
+
     auto *bar = new QHBoxLayout;
     bar->addWidget(m_service);
     bar->addWidget(m_operation, 1);
@@ -174,6 +183,8 @@ TraceView::TraceView(api::PlatformClient *client, QWidget *parent)
     split->setStretchFactor(0, 2);
     split->setStretchFactor(1, 4);
     split->setStretchFactor(2, 2);
+    // The waterfall is what one looks at; the search results keep a few rows.
+    split->setSizes({130, 330, 230});
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(bar);

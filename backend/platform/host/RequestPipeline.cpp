@@ -172,9 +172,12 @@ void ServiceRuntime::dispatch(HttpRequest request, std::function<void(HttpRespon
         // Probes and scrapes arrive every second from every console: keep them out of INFO.
         const bool probe =
             req.path.startsWith(QStringLiteral("/health")) || req.path == QStringLiteral("/metrics");
+        // So are the log explorer's searches and live tails (one long poll per service): at INFO
+        // they would fill the very log they read.
+        const bool logRead = req.routePattern == QStringLiteral("/admin/v1/logs");
         const LogLevel level = response.status >= 500   ? LogLevel::Error
                                : response.status >= 400 ? LogLevel::Warn
-                               : probe                  ? LogLevel::Debug
+                               : probe || logRead       ? LogLevel::Debug
                                                         : LogLevel::Info;
         if (!probe)
             recordServerSpan(*m_spans, m_name, req, response, startUnixUs, elapsedNs / 1000);

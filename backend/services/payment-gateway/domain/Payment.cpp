@@ -44,7 +44,8 @@ QJsonObject Payment::toJson() const
                      {QStringLiteral("created_at"), timeOrNull(createdAt)},
                      {QStringLiteral("updated_at"), timeOrNull(updatedAt)},
                      {QStringLiteral("expires_at"), timeOrNull(expiresAt)},
-                     {QStringLiteral("paid_at"), timeOrNull(paidAt)}};
+                     {QStringLiteral("paid_at"), timeOrNull(paidAt)},
+                     {QStringLiteral("trace_id"), textOrNull(traceId)}};
     if (!riskDecision.isEmpty())
         json.insert(QStringLiteral("risk"), QJsonObject{{QStringLiteral("decision"), riskDecision},
                                                         {QStringLiteral("score"), riskScore},
@@ -83,9 +84,11 @@ QJsonObject Refund::toJson() const
 
 QJsonObject TimelineEntry::toJson() const
 {
-    return {{QStringLiteral("at"), timeOrNull(at)},       {QStringLiteral("kind"), kind},
-            {QStringLiteral("step"), textOrNull(step)},   {QStringLiteral("from"), textOrNull(fromStatus)},
-            {QStringLiteral("to"), textOrNull(toStatus)}, {QStringLiteral("detail"), detail}};
+    return {
+        {QStringLiteral("at"), timeOrNull(at)},           {QStringLiteral("kind"), kind},
+        {QStringLiteral("step"), textOrNull(step)},       {QStringLiteral("from"), textOrNull(fromStatus)},
+        {QStringLiteral("to"), textOrNull(toStatus)},     {QStringLiteral("detail"), detail},
+        {QStringLiteral("trace_id"), textOrNull(traceId)}};
 }
 
 TimelineEntry statusChange(PaymentStatus from, PaymentStatus to, const QString &step,

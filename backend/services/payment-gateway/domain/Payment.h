@@ -49,6 +49,7 @@ struct Payment
     QDateTime expiresAt;
     QDateTime authorizationExpiresAt;
     QDateTime paidAt;
+    QString traceId; // W3C trace id of the request that created it (empty on rows made before 0002)
 
     // The resource a merchant sees (card brand and last 4 only; no internal keys).
     QJsonObject toJson() const;
@@ -82,7 +83,8 @@ struct TimelineEntry
     QString fromStatus;
     QString toStatus;
     QJsonObject detail;
-    QDateTime at; // set when loaded
+    QDateTime at;    // set when loaded
+    QString traceId; // the request that wrote it; empty for a sweep or task (and rows before 0002)
     QJsonObject toJson() const;
 };
 TimelineEntry statusChange(PaymentStatus from, PaymentStatus to, const QString &step,

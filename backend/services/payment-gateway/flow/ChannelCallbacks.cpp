@@ -61,7 +61,7 @@ HttpResponse applyPaymentCallback(Gateway &gateway, const HttpRequest &request, 
                         db, p, from, QStringLiteral("callback"),
                         {{QStringLiteral("channel"), channel},
                          {QStringLiteral("channel_status"), verified.value(QStringLiteral("status"))}},
-                        {}, followUps, &applied, &taskIds, why))
+                        {}, followUps, &applied, &taskIds, why, request.trace.traceId))
                     return std::nullopt;
             } else if (payment) {
                 // A duplicate or late callback: noted on the timeline, nothing else changes.
@@ -75,7 +75,7 @@ HttpResponse applyPaymentCallback(Gateway &gateway, const HttpRequest &request, 
                               {QStringLiteral("channel_status"), verified.value(QStringLiteral("status"))},
                               {QStringLiteral("current"), toString(payment->status)}},
                           {}}},
-                        why))
+                        why, request.trace.traceId))
                     return std::nullopt;
             }
             if (!store::insertCallback(db, channel, verified, request.body, applied, why))

@@ -106,6 +106,8 @@ std::optional<CreateCommand> parseCreate(const HttpRequest &request, const QStri
     }
     p.paymentNo = newPaymentNo();
     p.idempotencyKey = QString::fromUtf8(request.header("idempotency-key")).trimmed();
+    // The trace of this request (the caller's, when it sent a traceparent): the console opens it.
+    p.traceId = QString::fromLatin1(request.trace.traceId);
     p.status = PaymentStatus::Pending;
     p.cardLast4 = cardLast4(c.card.number);
     p.expiresAt = QDateTime::currentDateTimeUtc().addSecs(expireMinutes * 60);

@@ -141,7 +141,8 @@ Event paymentEvent(const Payment &p, const QString &type, const Refund *refund)
 
 bool changeStatus(QSqlDatabase &db, const Payment &payment, PaymentStatus from, const QString &step,
                   const QJsonObject &detail, const QList<TimelineEntry> &extra,
-                  const QList<FollowUp> &followUps, bool *applied, QList<qint64> *taskIds, QString *error)
+                  const QList<FollowUp> &followUps, bool *applied, QList<qint64> *taskIds, QString *error,
+                  const QByteArray &traceId)
 {
     Q_ASSERT(canTransition(from, payment.status));
     if (!store::savePayment(db, payment, from, applied, error))
@@ -150,7 +151,7 @@ bool changeStatus(QSqlDatabase &db, const Payment &payment, PaymentStatus from, 
         return true;
     QList<TimelineEntry> entries = extra;
     entries.append(statusChange(from, payment.status, step, detail));
-    if (!store::appendTimeline(db, payment.paymentNo, entries, error))
+    if (!store::appendTimeline(db, payment.paymentNo, entries, error, traceId))
         return false;
     const QString type = eventType(from, payment.status);
     if (!type.isEmpty() && outbox::append(db, paymentEvent(payment, type), error) < 0)

@@ -96,10 +96,12 @@ platform::Event paymentEvent(const Payment &payment, const QString &type, const 
 // Moves `payment` (already holding the new field values and `to`) from `from` to `to` inside the
 // caller's transaction: the row (only if still in `from`), a status entry plus `extra` in the
 // timeline, the event of the change, and `followUps`. *applied false when the row was no longer
-// in `from` (nothing written). Task ids go to *taskIds.
+// in `from` (nothing written). Task ids go to *taskIds. `traceId`: the request making the change,
+// kept on its timeline rows (empty for sweeps and tasks).
 bool changeStatus(QSqlDatabase &db, const Payment &payment, PaymentStatus from, const QString &step,
                   const QJsonObject &detail, const QList<TimelineEntry> &extra,
-                  const QList<FollowUp> &followUps, bool *applied, QList<qint64> *taskIds, QString *error);
+                  const QList<FollowUp> &followUps, bool *applied, QList<qint64> *taskIds, QString *error,
+                  const QByteArray &traceId = {});
 
 // Runs the given follow-up tasks now (after their transaction committed); the ones that fail stay
 // for the sweep. Never throws, never blocks longer than the calls' deadlines.

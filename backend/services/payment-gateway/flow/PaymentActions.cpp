@@ -60,7 +60,8 @@ HttpResponse lockedChange(Gateway &gateway, const HttpRequest &request, const QS
             if (std::optional<HttpResponse> refused = decide(*payment, &step, &detail, &followUps))
                 return refused;
             bool applied = false;
-            if (!changeStatus(db, *payment, from, step, detail, {}, followUps, &applied, &taskIds, why))
+            if (!changeStatus(db, *payment, from, step, detail, {}, followUps, &applied, &taskIds, why,
+                              request.trace.traceId))
                 return std::nullopt;
             Q_ASSERT(applied); // the row is locked: nobody changed it since the load
             return HttpResponse::json(payment->toJson());

@@ -91,7 +91,8 @@ private:
                                           QJsonObject{{QStringLiteral("amount_minor"), m_p.amountMinor},
                                                       {QStringLiteral("currency"), m_p.currency}},
                                           {}};
-                    return store::appendTimeline(db, m_p.paymentNo, {created}, why) &&
+                    return store::appendTimeline(db, m_p.paymentNo, {created}, why,
+                                                 m_request.trace.traceId) &&
                            outbox::append(db, paymentEvent(m_p, QStringLiteral("payment.created")), why) > 0;
                 },
                 &error);
@@ -313,6 +314,8 @@ private:
             commit(from, QStringLiteral("channel_result"), detail, followUps);
         if (problem)
             return *problem;
+        if (m_p.status == PaymentStatus::Failed)
+            logFailure();
         return finish(HttpResponse::json(m_p.toJson(), 201), toString(m_p.status));
     }
 
@@ -329,7 +332,34 @@ private:
         if (std::optional<HttpResponse> failed =
                 commit(from, QStringLiteral("fail"), {{QStringLiteral("code"), code}}, undo))
             return finish(*failed, metricStatus);
+        logFailure();
         return finish(withPayment(m_request, problem, m_p), metricStatus);
+    }
+
+    // The line an operator finds from the console (log explorer, a span's logs): which payment,
+    // order and merchant, why it failed, and the request's trace and span ids.
+    void logFailure() const
+    {
+        JsonLog &log = m_gateway.runtime.log();
+        if (!log.enabled(LogLevel::Warn))
+            return;
+        const QString reason = m_p.errorMessage.isEmpty() ? m_p.errorCode : m_p.errorMessage;
+        const QString why = m_p.errorMessage.isEmpty()
+                                ? m_p.errorCode
+                                : m_p.errorCode + QStringLiteral(" — ") + m_p.errorMessage;
+        log.write(LogLevel::Warn,
+                  QStringLiteral("payment %1 failed: %2 · order %3 · merchant %4")
+                      .arg(m_p.paymentNo, why, m_p.orderNo, m_p.merchantId),
+                  {{QStringLiteral("trace_id"), QString::fromLatin1(m_request.trace.traceId)},
+                   {QStringLiteral("span_id"), QString::fromLatin1(m_request.trace.spanId)},
+                   {QStringLiteral("payment_no"), m_p.paymentNo},
+                   {QStringLiteral("order_no"), m_p.orderNo},
+                   {QStringLiteral("merchant_id"), m_p.merchantId},
+                   {QStringLiteral("code"), m_p.errorCode},
+                   {QStringLiteral("reason"), reason},
+                   {QStringLiteral("amount_minor"), m_p.amountMinor},
+                   {QStringLiteral("currency"), m_p.currency},
+                   {QStringLiteral("channel"), m_p.channel}});
     }
 
     // The final transaction of the flow. nullopt when stored; a response when it could not be or
@@ -350,7 +380,7 @@ private:
                     db,
                     [&](QString *why) {
                         if (!changeStatus(db, m_p, from, stepName, detail, m_steps, followUps, &applied,
-                                          &taskIds, why))
+                                          &taskIds, why, m_request.trace.traceId))
                             return false;
                         if (applied)
                             return true;
@@ -361,7 +391,7 @@ private:
                         notes.append(stepDone(QStringLiteral("late_result"),
                                               {{QStringLiteral("result"), toString(m_p.status)},
                                                {QStringLiteral("current"), toString(current->status)}}));
-                        if (!store::appendTimeline(db, m_p.paymentNo, notes, why))
+                        if (!store::appendTimeline(db, m_p.paymentNo, notes, why, m_request.trace.traceId))
                             return false;
                         // Settled by a callback meanwhile: nothing to undo. Cancelled or expired
                         // while the flow ran: the cancel's own follow-ups may have run before this

@@ -78,7 +78,7 @@ HttpResponse createRefund(Gateway &gateway, const HttpRequest &request, const Re
                                                      {QStringLiteral("operator_type"), refund.operatorType},
                                                      {QStringLiteral("reason"), refund.reason}},
                                          {}}},
-                                       why) ||
+                                       why, request.trace.traceId) ||
                 !store::appendTask(db, refund.paymentNo, task::kChannelRefund,
                                    {{QStringLiteral("refund_no"), refund.refundNo}}, &id, why))
                 return std::nullopt;

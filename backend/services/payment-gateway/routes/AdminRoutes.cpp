@@ -86,10 +86,25 @@ HttpResponse refund(Gateway &gateway, const HttpRequest &request)
             return response;
         });
 }
+
+QJsonObject adminPaymentSchema()
+{
+    QJsonObject schema = paymentSchema();
+    QJsonObject properties = schema.value(QStringLiteral("properties")).toObject();
+    for (const char *array : {"timeline", "refunds"})
+        properties.insert(QString::fromLatin1(array),
+                          QJsonObject{{QStringLiteral("type"), QStringLiteral("array")}});
+    for (const char *text : {"idempotency_key", "customer_ip", "device_id"})
+        properties.insert(QString::fromLatin1(text),
+                          QJsonObject{{QStringLiteral("type"), QStringLiteral("string")}});
+    schema.insert(QStringLiteral("properties"), properties);
+    return schema;
+}
 } // namespace admin_routes
 
 void addAdminRoutes(Router &router, Gateway &gateway)
 {
+    using admin_routes::adminPaymentSchema;
     Gateway *g = &gateway;
     router.add(
         {.method = "GET",
@@ -104,7 +119,8 @@ void addAdminRoutes(Router &router, Gateway &gateway)
                 .handler = [g](const HttpRequest &r) { return admin_routes::show(*g, r); },
                 .access = Access::Admin,
                 .permission = QStringLiteral("payment.view"),
-                .summary = QStringLiteral("One payment with its timeline and refunds")});
+                .summary = QStringLiteral("One payment with its timeline and refunds"),
+                .responseSchema = adminPaymentSchema()});
     router.add({.method = "POST",
                 .pattern = QStringLiteral("/api/v1/admin/payments/{payment_no}/refunds"),
                 .handler = [g](const HttpRequest &r) { return admin_routes::refund(*g, r); },

@@ -17,6 +17,10 @@ void addCallbackRoutes(platform::Router &router, Gateway &gateway);
 // Admin console: /api/v1/admin/payments…
 void addAdminRoutes(platform::Router &router, Gateway &gateway);
 
+// OpenAPI schema of the payment resource (Payment::toJson), shared by the merchant, internal and
+// admin routes that answer one payment.
+QJsonObject paymentSchema();
+
 // GET list of payments shared by the merchant and admin routes: reads status, order_no, from, to
 // (RFC 3339), page and page_size from the query into `filter` (whose merchant_id / payment_no the
 // caller set) and answers the page, newest first.

@@ -48,6 +48,30 @@ HttpResponse paymentPage(Gateway &gateway, const HttpRequest &request, store::Pa
     });
 }
 
+QJsonObject paymentSchema()
+{
+    const auto type = [](const char *name, const char *description = nullptr) {
+        QJsonObject property{{QStringLiteral("type"), QString::fromLatin1(name)}};
+        if (description)
+            property.insert(QStringLiteral("description"), QString::fromLatin1(description));
+        return property;
+    };
+    QJsonObject properties;
+    for (const char *text : {"payment_no", "merchant_id", "environment", "order_no", "currency", "status",
+                             "pay_method", "channel", "channel_trade_no", "description", "customer_email",
+                             "notify_url", "return_url", "created_at", "updated_at", "expires_at", "paid_at"})
+        properties.insert(QString::fromLatin1(text), type("string"));
+    for (const char *minor : {"amount_minor", "channel_fee_minor", "captured_minor", "refunded_minor"})
+        properties.insert(QString::fromLatin1(minor), type("integer"));
+    properties.insert(QStringLiteral("capture"), type("boolean"));
+    for (const char *object : {"card", "risk", "error", "metadata", "next_action"})
+        properties.insert(QString::fromLatin1(object), type("object"));
+    properties.insert(QStringLiteral("trace_id"),
+                      type("string", "W3C trace id (32 lower-case hex) of the request that created the "
+                                     "payment; null for payments made before it was recorded"));
+    return {{QStringLiteral("type"), QStringLiteral("object")}, {QStringLiteral("properties"), properties}};
+}
+
 namespace payment_routes {
 QString merchantScope(const QString &merchantId)
 {
@@ -139,6 +163,7 @@ void addPaymentRoutes(Router &router, Gateway &gateway)
                                   {QStringLiteral("required"),
                                    QJsonArray{QStringLiteral("order_no"), QStringLiteral("amount_minor"),
                                               QStringLiteral("currency"), QStringLiteral("card")}}},
+                .responseSchema = paymentSchema(),
                 .successStatus = 201});
     router.add({.method = "GET",
                 .pattern = QStringLiteral("/api/v1/payments"),
@@ -150,7 +175,8 @@ void addPaymentRoutes(Router &router, Gateway &gateway)
                 .pattern = QStringLiteral("/api/v1/payments/{payment_no}"),
                 .handler = [g](const HttpRequest &r) { return show(*g, r); },
                 .access = Access::Merchant,
-                .summary = QStringLiteral("One of the merchant's payments")});
+                .summary = QStringLiteral("One of the merchant's payments"),
+                .responseSchema = paymentSchema()});
     router.add({.method = "POST",
                 .pattern = QStringLiteral("/api/v1/payments/{payment_no}/cancel"),
                 .handler =
@@ -199,6 +225,7 @@ void addPaymentRoutes(Router &router, Gateway &gateway)
          .access = Access::Internal,
          .jsonBody = true,
          .summary = QStringLiteral("Create a payment for a merchant named in the body (cashier-service)"),
+         .responseSchema = paymentSchema(),
          .successStatus = 201});
 }
 

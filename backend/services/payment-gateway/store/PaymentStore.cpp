@@ -22,7 +22,9 @@ const QString kPaymentColumns = QStringLiteral(
     "capture_requested_minor, refunded_minor, card_brand, card_last4, risk_decision, risk_score, risk_level, "
     "risk_reasons::text, error_code, error_message, description, customer_email, customer_ip, device_id, "
     "notify_url, return_url, metadata::text, created_at, updated_at, expires_at, authorization_expires_at, "
-    "paid_at");
+    "paid_at, trace_id");
+// Index of the column after kPaymentColumns (listPayments' window count).
+constexpr int kPaymentColumnCount = 37;
 Payment readPayment(const QSqlQuery &q)
 {
     Payment p;
@@ -65,6 +67,8 @@ Payment readPayment(const QSqlQuery &q)
     p.expiresAt = utc(q.value(i++));
     p.authorizationExpiresAt = utc(q.value(i++));
     p.paidAt = utc(q.value(i++));
+    p.traceId = q.value(i++).toString();
+    Q_ASSERT(i == kPaymentColumnCount);
     return p;
 }
 
@@ -88,8 +92,8 @@ bool insertPayment(QSqlDatabase &db, const Payment &p, bool *inserted, QString *
               QStringLiteral(
                   "INSERT INTO payments (payment_no, merchant_id, environment, order_no, idempotency_key, "
                   "amount_minor, currency, status, capture, pay_method, channel, card_last4, description, "
-                  "customer_email, customer_ip, device_id, notify_url, return_url, metadata, expires_at) "
-                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?) "
+                  "customer_email, customer_ip, device_id, notify_url, return_url, metadata, expires_at, "
+                  "trace_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?) "
                   "ON CONFLICT (merchant_id, order_no) DO NOTHING"),
               {p.paymentNo,
                p.merchantId,
@@ -110,7 +114,8 @@ bool insertPayment(QSqlDatabase &db, const Payment &p, bool *inserted, QString *
                sql::nullableText(p.notifyUrl),
                sql::nullableText(p.returnUrl),
                jsonbText(p.metadata),
-               p.expiresAt.toUTC()},
+               p.expiresAt.toUTC(),
+               sql::nullableText(p.traceId)},
               error))
         return false;
     *inserted = q.numRowsAffected() == 1;
@@ -219,7 +224,7 @@ bool listPayments(QSqlDatabase &db, const PaymentFilter &f, QList<Payment> *paym
     *total = 0;
     while (q.next()) {
         payments->append(readPayment(q));
-        *total = q.value(36).toLongLong();
+        *total = q.value(kPaymentColumnCount).toLongLong();
     }
     if (payments->isEmpty() && f.offset > 0) {
         // Past the last page: the window count is not there, ask for it.
@@ -238,7 +243,7 @@ bool listPayments(QSqlDatabase &db, const PaymentFilter &f, QList<Payment> *paym
 }
 
 bool appendTimeline(QSqlDatabase &db, const QString &paymentNo, const QList<TimelineEntry> &entries,
-                    QString *error)
+                    QString *error, const QByteArray &traceId)
 {
     if (entries.isEmpty())
         return true;
@@ -246,14 +251,15 @@ bool appendTimeline(QSqlDatabase &db, const QString &paymentNo, const QList<Time
     QStringList rows;
     QVariantList values;
     for (const TimelineEntry &e : entries) {
-        rows.append(QStringLiteral("(?, ?, ?, ?, ?, ?::jsonb)"));
+        rows.append(QStringLiteral("(?, ?, ?, ?, ?, ?::jsonb, ?)"));
         values << paymentNo << e.kind << sql::nullableText(e.step) << sql::nullableText(e.fromStatus)
-               << sql::nullableText(e.toStatus) << jsonbText(e.detail);
+               << sql::nullableText(e.toStatus) << jsonbText(e.detail)
+               << sql::nullableText(e.traceId.isEmpty() ? QString::fromLatin1(traceId) : e.traceId);
     }
     QSqlQuery q(db);
     return exec(q,
                 QStringLiteral("INSERT INTO payment_events (payment_no, kind, step, from_status, to_status, "
-                               "detail) VALUES ") +
+                               "detail, trace_id) VALUES ") +
                     rows.join(QStringLiteral(", ")),
                 values, error);
 }
@@ -261,16 +267,16 @@ bool appendTimeline(QSqlDatabase &db, const QString &paymentNo, const QList<Time
 bool loadTimeline(QSqlDatabase &db, const QString &paymentNo, QList<TimelineEntry> *entries, QString *error)
 {
     QSqlQuery q(db);
-    if (!exec(
-            q,
-            QStringLiteral("SELECT kind, step, from_status, to_status, detail::text, at FROM payment_events "
-                           "WHERE payment_no = ? ORDER BY id"),
-            {paymentNo}, error))
+    if (!exec(q,
+              QStringLiteral(
+                  "SELECT kind, step, from_status, to_status, detail::text, at, trace_id FROM payment_events "
+                  "WHERE payment_no = ? ORDER BY id"),
+              {paymentNo}, error))
         return false;
     while (q.next())
         entries->append({q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
                          q.value(3).toString(), QJsonDocument::fromJson(q.value(4).toByteArray()).object(),
-                         utc(q.value(5))});
+                         utc(q.value(5)), q.value(6).toString()});
     return true;
 }
 

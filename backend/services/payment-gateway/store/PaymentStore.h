@@ -43,8 +43,9 @@ struct PaymentFilter
 bool listPayments(QSqlDatabase &db, const PaymentFilter &filter, QList<Payment> *payments, qint64 *total,
                   QString *error);
 
+// `traceId` (the writing request's) goes to the entries that do not carry their own.
 bool appendTimeline(QSqlDatabase &db, const QString &paymentNo, const QList<TimelineEntry> &entries,
-                    QString *error);
+                    QString *error, const QByteArray &traceId = {});
 bool loadTimeline(QSqlDatabase &db, const QString &paymentNo, QList<TimelineEntry> *entries, QString *error);
 
 // ---- refunds ----
