@@ -175,7 +175,11 @@ void ServiceRuntime::dispatch(HttpRequest request, std::function<void(HttpRespon
         // So are the log explorer's searches and live tails (one long poll per service): at INFO
         // they would fill the very log they read.
         const bool logRead = req.routePattern == QStringLiteral("/admin/v1/logs");
-        const LogLevel level = response.status >= 500   ? LogLevel::Error
+        // A probe's 503 is its normal answer while the service starts or stops (the runtime logs
+        // the readiness change itself once), not a server error.
+        const bool notReadyAnswer = probe && response.status == 503;
+        const LogLevel level = notReadyAnswer           ? LogLevel::Debug
+                               : response.status >= 500 ? LogLevel::Error
                                : response.status >= 400 ? LogLevel::Warn
                                : probe || logRead       ? LogLevel::Debug
                                                         : LogLevel::Info;
