@@ -11,10 +11,13 @@ void fitColumns(QTableView *view, int maxWidth)
     view->setTextElideMode(Qt::ElideMiddle);
     view->setWordWrap(false); // one line per row: elided, not wrapped
     view->resizeColumnsToContents();
-    for (int c = 0; c < header->count(); ++c)
+    const int last = header->count() - 1;
+    for (int c = 0; c < last; ++c)
         if (header->sectionSize(c) > maxWidth)
             header->resizeSection(c, maxWidth);
-    header->setStretchLastSection(true);
+    // The last column takes exactly what is left (elided), so the table never scrolls sideways.
+    if (last >= 0)
+        header->setSectionResizeMode(last, QHeaderView::Stretch);
 }
 
 QString shortActor(const QString &actor)

@@ -377,7 +377,7 @@ void MerchantsView::loadKeys()
                     time(k.value(QStringLiteral("last_used_at"))),
                     time(k.value(QStringLiteral("grace_until")))});
         }
-        fitColumns(m_keys, 200);
+        fitColumns(m_keys, 150);
         emit apiKeysLoaded();
     });
 }
