@@ -1,6 +1,7 @@
 #include "EmbeddedBackend.h"
 
 #include "api/PlatformClient.h"
+#include "platform/async/WhenFinished.h"
 #include "platform/host/Server.h"
 #include "services/ServiceCatalog.h"
 
@@ -92,19 +93,20 @@ void EmbeddedBackend::pollReadiness()
         if (m_ready.contains(endpoint.name) || m_probing.contains(endpoint.name))
             continue;
         m_probing.insert(endpoint.name);
-        m_probe->send(endpoint.name, "GET", QStringLiteral("/health/ready"), {}, 2000)
-            .then(this, [this, name = endpoint.name, total](const api::ApiResult &result) {
-                m_probing.remove(name);
-                if (!result.ok() || m_ready.contains(name))
-                    return;
-                m_ready.insert(name);
-                emit serviceReady(name, int(m_ready.size()), total);
-                if (m_ready.size() == total) {
-                    m_poll->stop();
-                    emit allReady(m_clock.elapsed());
-                    lookForInitialPassword();
-                }
-            });
+        platform::whenFinished(this,
+                               m_probe->send(endpoint.name, "GET", QStringLiteral("/health/ready"), {}, 2000),
+                               [this, name = endpoint.name, total](const api::ApiResult &result) {
+                                   m_probing.remove(name);
+                                   if (!result.ok() || m_ready.contains(name))
+                                       return;
+                                   m_ready.insert(name);
+                                   emit serviceReady(name, int(m_ready.size()), total);
+                                   if (m_ready.size() == total) {
+                                       m_poll->stop();
+                                       emit allReady(m_clock.elapsed());
+                                       lookForInitialPassword();
+                                   }
+                               });
     }
 }
 

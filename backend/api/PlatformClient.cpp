@@ -1,5 +1,7 @@
 #include "api/PlatformClient.h"
 
+#include "platform/async/WhenFinished.h"
+
 #include <QEventLoop>
 #include <QFile>
 #include <QNetworkAccessManager>
@@ -133,13 +135,7 @@ ApiResult PlatformClient::sendSync(const QString &service, const QByteArray &met
                                    const QString &pathAndQuery, const QJsonObject &body, int timeoutMs)
 {
     QFuture<ApiResult> future = send(service, method, pathAndQuery, body, timeoutMs);
-    if (!future.isFinished()) {
-        QEventLoop loop;
-        auto watch = future.then(&loop, [&loop](const ApiResult &) { loop.quit(); });
-        QTimer::singleShot(timeoutMs + 1000, &loop, &QEventLoop::quit); // transfer timeout fires first
-        loop.exec();
-    }
-    if (!future.isFinished()) {
+    if (!platform::waitInEventLoop(future, timeoutMs + 1000)) { // the transfer timeout fires first
         ApiResult timedOut;
         timedOut.errorCode = QStringLiteral("NETWORK_ERROR");
         timedOut.errorMessage = QStringLiteral("%1 did not answer within %2 ms").arg(service).arg(timeoutMs);
@@ -160,14 +156,9 @@ QList<QPair<QString, ApiResult>> PlatformClient::healthOfAll(int timeoutMs)
         pending.append({endpoint.name, send(endpoint.name, "GET", QStringLiteral("/health"), {}, timeoutMs)});
     QList<QPair<QString, ApiResult>> results;
     for (auto &[name, future] : pending) {
-        if (!future.isFinished()) {
-            QEventLoop loop;
-            auto watch = future.then(&loop, [&loop](const ApiResult &) { loop.quit(); });
-            QTimer::singleShot(timeoutMs + 1000, &loop, &QEventLoop::quit);
-            loop.exec();
-        }
-        results.append({name, future.isFinished() ? future.result()
-                                                  : ApiResult{0, {}, "NETWORK_ERROR", "no answer", {}}});
+        results.append({name, platform::waitInEventLoop(future, timeoutMs + 1000)
+                                  ? future.result()
+                                  : ApiResult{0, {}, "NETWORK_ERROR", "no answer", {}}});
     }
     return results;
 }

@@ -4,6 +4,7 @@
 #include "common/Dialogs.h"
 #include "common/Tables.h"
 #include "merchants/KycQueueModel.h"
+#include "platform/async/WhenFinished.h"
 
 #include <QComboBox>
 #include <QDateTime>
@@ -145,20 +146,21 @@ void KycView::reload()
     query.addQueryItem(QStringLiteral("status"), m_status->currentText());
     query.addQueryItem(QStringLiteral("page_size"), QStringLiteral("100"));
     const QString selected = currentCaseId();
-    m_client->send(api::requests::kycQueue(query)).then(this, [this, selected](const api::ApiResult &r) {
-        if (!r.ok()) {
-            m_error->setText(tr("Cannot load the queue — %1").arg(errorText(r)));
-            m_error->show();
-            emit queueLoaded();
-            return;
-        }
-        m_error->hide();
-        m_model->setPage(r.object());
-        fitColumns(m_queue);
-        if (!selected.isEmpty())
-            selectCase(selected);
-        emit queueLoaded();
-    });
+    platform::whenFinished(this, m_client->send(api::requests::kycQueue(query)),
+                           [this, selected](const api::ApiResult &r) {
+                               if (!r.ok()) {
+                                   m_error->setText(tr("Cannot load the queue — %1").arg(errorText(r)));
+                                   m_error->show();
+                                   emit queueLoaded();
+                                   return;
+                               }
+                               m_error->hide();
+                               m_model->setPage(r.object());
+                               fitColumns(m_queue);
+                               if (!selected.isEmpty())
+                                   selectCase(selected);
+                               emit queueLoaded();
+                           });
 }
 
 void KycView::selectCase(const QString &caseId)
@@ -172,57 +174,58 @@ void KycView::selectCase(const QString &caseId)
 
 void KycView::loadCase(const QString &caseId)
 {
-    m_client->send(api::requests::kycCase(caseId)).then(this, [this, caseId](const api::ApiResult &r) {
-        if (!r.ok()) {
-            m_error->setText(tr("Cannot load case %1 — %2").arg(caseId, errorText(r)));
-            m_error->show();
-            return;
-        }
-        m_case = r.object();
-        m_caseDocuments = m_case.value(QStringLiteral("documents")).toArray();
-        const QString status = m_case.value(QStringLiteral("status")).toString();
-        m_caseTitle->setText(tr("Case %1 — %2").arg(caseId.left(8), status));
-        QString info = tr("Merchant: %1\nTarget level: %2\nOpened: %3")
-                           .arg(m_case.value(QStringLiteral("merchant_id")).toString(),
-                                m_case.value(QStringLiteral("target_level")).toString(),
-                                time(m_case.value(QStringLiteral("created_at"))));
-        if (!m_case.value(QStringLiteral("reason")).isNull())
-            info += tr("\nDecision: %1 by %2 at %3 — %4")
-                        .arg(status, shortActor(m_case.value(QStringLiteral("decided_by")).toString()),
-                             time(m_case.value(QStringLiteral("decided_at"))),
-                             m_case.value(QStringLiteral("reason")).toString());
-        m_caseInfo->setText(info);
-        m_documents->setRowCount(int(m_caseDocuments.size()));
-        for (int i = 0; i < m_caseDocuments.size(); ++i) {
-            const QJsonObject d = m_caseDocuments.at(i).toObject();
-            m_documents->setItem(i, 0, new QTableWidgetItem(d.value(QStringLiteral("type")).toString()));
-            auto *file = new QTableWidgetItem(d.value(QStringLiteral("file_name")).toString());
-            file->setToolTip(d.value(QStringLiteral("content_type")).toString());
-            m_documents->setItem(i, 1, file);
-            m_documents->setItem(i, 2,
-                                 new QTableWidgetItem(QLocale().formattedDataSize(
-                                     d.value(QStringLiteral("size_bytes")).toInteger())));
-            m_documents->setItem(
-                i, 3, new QTableWidgetItem(d.value(QStringLiteral("sha256")).toString().left(12) + u'…'));
-            m_documents->item(i, 3)->setToolTip(d.value(QStringLiteral("sha256")).toString());
-            m_documents->setItem(i, 4,
-                                 new QTableWidgetItem(time(d.value(QStringLiteral("created_at"))).left(16)));
-            m_documents->item(i, 4)->setToolTip(time(d.value(QStringLiteral("created_at"))));
-        }
-        const bool pending = status == QStringLiteral("pending");
-        m_approve->setEnabled(pending);
-        m_reject->setEnabled(pending);
-        m_preview->setPixmap({});
-        m_previewPixmap = {};
-        m_preview->setText(m_caseDocuments.isEmpty() ? tr("No documents")
-                                                     : tr("Select a document to preview it"));
-        if (!m_caseDocuments.isEmpty()) {
-            const QSignalBlocker quiet(m_documents); // one preview, also when (0, 0) was current already
-            m_documents->setCurrentCell(0, 0);
-            showDocument(0);
-        }
-        emit caseLoaded();
-    });
+    platform::whenFinished(
+        this, m_client->send(api::requests::kycCase(caseId)), [this, caseId](const api::ApiResult &r) {
+            if (!r.ok()) {
+                m_error->setText(tr("Cannot load case %1 — %2").arg(caseId, errorText(r)));
+                m_error->show();
+                return;
+            }
+            m_case = r.object();
+            m_caseDocuments = m_case.value(QStringLiteral("documents")).toArray();
+            const QString status = m_case.value(QStringLiteral("status")).toString();
+            m_caseTitle->setText(tr("Case %1 — %2").arg(caseId.left(8), status));
+            QString info = tr("Merchant: %1\nTarget level: %2\nOpened: %3")
+                               .arg(m_case.value(QStringLiteral("merchant_id")).toString(),
+                                    m_case.value(QStringLiteral("target_level")).toString(),
+                                    time(m_case.value(QStringLiteral("created_at"))));
+            if (!m_case.value(QStringLiteral("reason")).isNull())
+                info += tr("\nDecision: %1 by %2 at %3 — %4")
+                            .arg(status, shortActor(m_case.value(QStringLiteral("decided_by")).toString()),
+                                 time(m_case.value(QStringLiteral("decided_at"))),
+                                 m_case.value(QStringLiteral("reason")).toString());
+            m_caseInfo->setText(info);
+            m_documents->setRowCount(int(m_caseDocuments.size()));
+            for (int i = 0; i < m_caseDocuments.size(); ++i) {
+                const QJsonObject d = m_caseDocuments.at(i).toObject();
+                m_documents->setItem(i, 0, new QTableWidgetItem(d.value(QStringLiteral("type")).toString()));
+                auto *file = new QTableWidgetItem(d.value(QStringLiteral("file_name")).toString());
+                file->setToolTip(d.value(QStringLiteral("content_type")).toString());
+                m_documents->setItem(i, 1, file);
+                m_documents->setItem(i, 2,
+                                     new QTableWidgetItem(QLocale().formattedDataSize(
+                                         d.value(QStringLiteral("size_bytes")).toInteger())));
+                m_documents->setItem(
+                    i, 3, new QTableWidgetItem(d.value(QStringLiteral("sha256")).toString().left(12) + u'…'));
+                m_documents->item(i, 3)->setToolTip(d.value(QStringLiteral("sha256")).toString());
+                m_documents->setItem(
+                    i, 4, new QTableWidgetItem(time(d.value(QStringLiteral("created_at"))).left(16)));
+                m_documents->item(i, 4)->setToolTip(time(d.value(QStringLiteral("created_at"))));
+            }
+            const bool pending = status == QStringLiteral("pending");
+            m_approve->setEnabled(pending);
+            m_reject->setEnabled(pending);
+            m_preview->setPixmap({});
+            m_previewPixmap = {};
+            m_preview->setText(m_caseDocuments.isEmpty() ? tr("No documents")
+                                                         : tr("Select a document to preview it"));
+            if (!m_caseDocuments.isEmpty()) {
+                const QSignalBlocker quiet(m_documents); // one preview, also when (0, 0) was current already
+                m_documents->setCurrentCell(0, 0);
+                showDocument(0);
+            }
+            emit caseLoaded();
+        });
 }
 
 void KycView::showDocument(int row)
@@ -246,26 +249,27 @@ void KycView::showDocument(int row)
     }
     m_preview->setText(tr("Loading %1…").arg(d.value(QStringLiteral("file_name")).toString()));
     const QString documentId = d.value(QStringLiteral("id")).toString();
-    m_client->send(api::requests::kycDocumentContent(documentId))
-        .then(this, [this, documentId, metadata](const api::ApiResult &r) {
-            if (!r.ok()) {
-                m_preview->setText(tr("Cannot load the document — %1").arg(errorText(r)));
-                emit previewLoaded();
-                return;
-            }
-            QPixmap pixmap;
-            if (!pixmap.loadFromData(r.raw)) {
-                m_preview->setText(tr("The image cannot be decoded\n\n") + metadata);
-                emit previewLoaded();
-                return;
-            }
-            m_previewPixmap = pixmap;
-            const QSize box = m_preview->size() - QSize(12, 12);
-            m_preview->setPixmap(
-                pixmap.scaled(box.expandedTo(QSize(64, 64)), Qt::KeepAspectRatio, Qt::SmoothTransformation));
-            m_preview->setToolTip(metadata);
-            emit previewLoaded();
-        });
+    platform::whenFinished(this, m_client->send(api::requests::kycDocumentContent(documentId)),
+                           [this, documentId, metadata](const api::ApiResult &r) {
+                               if (!r.ok()) {
+                                   m_preview->setText(tr("Cannot load the document — %1").arg(errorText(r)));
+                                   emit previewLoaded();
+                                   return;
+                               }
+                               QPixmap pixmap;
+                               if (!pixmap.loadFromData(r.raw)) {
+                                   m_preview->setText(tr("The image cannot be decoded\n\n") + metadata);
+                                   emit previewLoaded();
+                                   return;
+                               }
+                               m_previewPixmap = pixmap;
+                               const QSize box = m_preview->size() - QSize(12, 12);
+                               m_preview->setPixmap(pixmap.scaled(box.expandedTo(QSize(64, 64)),
+                                                                  Qt::KeepAspectRatio,
+                                                                  Qt::SmoothTransformation));
+                               m_preview->setToolTip(metadata);
+                               emit previewLoaded();
+                           });
 }
 
 bool KycView::previewShowsImage() const
@@ -285,18 +289,18 @@ void KycView::decide(bool approve)
                     : tr("Reject case %1? The merchant sees the reason.").arg(caseId),
             &reason))
         return;
-    m_client->send(api::requests::decideKyc(caseId, approve, reason))
-        .then(this, [this, caseId, approve](const api::ApiResult &r) {
-            if (!r.ok()) {
-                m_error->setText(tr("Decision refused — %1").arg(errorText(r)));
-                m_error->show();
-                return;
-            }
-            m_error->hide();
-            emit decided(caseId, approve);
-            reload();
-            loadCase(caseId);
-        });
+    platform::whenFinished(this, m_client->send(api::requests::decideKyc(caseId, approve, reason)),
+                           [this, caseId, approve](const api::ApiResult &r) {
+                               if (!r.ok()) {
+                                   m_error->setText(tr("Decision refused — %1").arg(errorText(r)));
+                                   m_error->show();
+                                   return;
+                               }
+                               m_error->hide();
+                               emit decided(caseId, approve);
+                               reload();
+                               loadCase(caseId);
+                           });
 }
 
 } // namespace paydesk::console

@@ -3,6 +3,7 @@
 #include "api/PlatformClient.h"
 #include "common/Dialogs.h"
 #include "common/Tables.h"
+#include "platform/async/WhenFinished.h"
 
 #include <QComboBox>
 #include <QDateTime>
@@ -214,31 +215,33 @@ void MerchantsView::search()
     if (m_statusFilter->currentIndex() > 0)
         query.addQueryItem(QStringLiteral("status"), m_statusFilter->currentText());
     query.addQueryItem(QStringLiteral("page_size"), QStringLiteral("100"));
-    m_client->send(api::requests::merchants(query)).then(this, [this](const api::ApiResult &r) {
-        if (!r.ok()) {
-            showError(tr("Search failed — %1").arg(errorText(r)));
-            emit searched();
-            return;
-        }
-        showError({});
-        const QString selected = currentMerchantId();
-        m_resultModel->removeRows(0, m_resultModel->rowCount());
-        for (const QJsonValue &v : r.items()) {
-            const QJsonObject m = v.toObject();
-            QList<QStandardItem *> row{new QStandardItem(m.value(QStringLiteral("name")).toString()),
+    platform::whenFinished(this, m_client->send(api::requests::merchants(query)),
+                           [this](const api::ApiResult &r) {
+                               if (!r.ok()) {
+                                   showError(tr("Search failed — %1").arg(errorText(r)));
+                                   emit searched();
+                                   return;
+                               }
+                               showError({});
+                               const QString selected = currentMerchantId();
+                               m_resultModel->removeRows(0, m_resultModel->rowCount());
+                               for (const QJsonValue &v : r.items()) {
+                                   const QJsonObject m = v.toObject();
+                                   QList<QStandardItem *> row{
+                                       new QStandardItem(m.value(QStringLiteral("name")).toString()),
                                        new QStandardItem(m.value(QStringLiteral("status")).toString()),
                                        new QStandardItem(m.value(QStringLiteral("kyc_status")).toString()),
                                        new QStandardItem(m.value(QStringLiteral("tier")).toString()),
                                        new QStandardItem(m.value(QStringLiteral("email")).toString())};
-            row[0]->setData(m.value(QStringLiteral("id")).toString(), Qt::UserRole);
-            m_resultModel->appendRow(row);
-        }
-        for (int column = 1; column < m_resultModel->columnCount(); ++column)
-            m_results->resizeColumnToContents(column);
-        if (!selected.isEmpty())
-            selectMerchant(selected);
-        emit searched();
-    });
+                                   row[0]->setData(m.value(QStringLiteral("id")).toString(), Qt::UserRole);
+                                   m_resultModel->appendRow(row);
+                               }
+                               for (int column = 1; column < m_resultModel->columnCount(); ++column)
+                                   m_results->resizeColumnToContents(column);
+                               if (!selected.isEmpty())
+                                   selectMerchant(selected);
+                               emit searched();
+                           });
 }
 
 void MerchantsView::selectMerchant(const QString &id)
@@ -257,129 +260,138 @@ void MerchantsView::selectMerchant(const QString &id)
 
 void MerchantsView::loadMerchant(const QString &id)
 {
-    m_client->send(api::requests::merchant(id)).then(this, [this, id](const api::ApiResult &r) {
-        if (!r.ok()) {
-            showError(tr("Cannot load merchant %1 — %2").arg(id, errorText(r)));
-            return;
-        }
-        showError({});
-        m_merchant = r.object();
-        const QJsonObject &m = m_merchant;
-        m_overview->setText(
-            tr("<h3>%1</h3><table cellspacing=4>"
-               "<tr><td><b>Status</b></td><td>%2</td><td width=24></td><td><b>Tier</b></td><td>%3</td></tr>"
-               "<tr><td><b>KYC</b></td><td>%4 (level %5)</td><td></td><td><b>Country</b></td><td>%6</td></tr>"
-               "<tr><td><b>E-mail</b></td><td>%7</td><td></td><td><b>Company</b></td><td>%8</td></tr>"
-               "<tr><td><b>Id</b></td><td colspan=4>%9</td></tr>"
-               "<tr><td><b>Created</b></td><td>%10</td><td></td><td><b>Test "
-               "mode</b></td><td>%11</td></tr></table>")
-                .arg(m.value(QStringLiteral("name")).toString().toHtmlEscaped(),
-                     m.value(QStringLiteral("status")).toString(), m.value(QStringLiteral("tier")).toString(),
-                     m.value(QStringLiteral("kyc_status")).toString(),
-                     m.value(QStringLiteral("kyc_level")).toString(QStringLiteral("–")),
-                     m.value(QStringLiteral("country")).toString(),
-                     m.value(QStringLiteral("email")).toString().toHtmlEscaped(),
-                     m.value(QStringLiteral("company_name")).toString().toHtmlEscaped(),
-                     m.value(QStringLiteral("id")).toString())
-                .arg(time(m.value(QStringLiteral("created_at"))),
-                     m.value(QStringLiteral("is_test_mode")).toBool() ? tr("yes") : tr("no")));
-        const QString status = m.value(QStringLiteral("status")).toString();
-        m_activate->setEnabled(status != QStringLiteral("active") && status != QStringLiteral("rejected"));
-        m_suspend->setEnabled(status == QStringLiteral("active"));
-        const QJsonArray history = m.value(QStringLiteral("status_history")).toArray();
-        m_history->setRowCount(int(history.size()));
-        for (int i = 0; i < history.size(); ++i) {
-            const QJsonObject h = history.at(i).toObject();
-            setRow(m_history, i,
-                   {time(h.value(QStringLiteral("at"))),
-                    h.value(QStringLiteral("from")).toString(QStringLiteral("–")),
-                    h.value(QStringLiteral("to")).toString(),
-                    shortActor(h.value(QStringLiteral("actor")).toString()),
-                    h.value(QStringLiteral("reason")).toString()});
-            m_history->item(i, 3)->setToolTip(h.value(QStringLiteral("actor")).toString());
-            m_history->item(i, 4)->setToolTip(h.value(QStringLiteral("reason")).toString());
-        }
-        fitColumns(m_history);
-        emit merchantLoaded();
-        loadLimits();
-        loadKeys();
-    });
+    platform::whenFinished(
+        this, m_client->send(api::requests::merchant(id)), [this, id](const api::ApiResult &r) {
+            if (!r.ok()) {
+                showError(tr("Cannot load merchant %1 — %2").arg(id, errorText(r)));
+                return;
+            }
+            showError({});
+            m_merchant = r.object();
+            const QJsonObject &m = m_merchant;
+            m_overview->setText(
+                tr("<h3>%1</h3><table cellspacing=4>"
+                   "<tr><td><b>Status</b></td><td>%2</td><td "
+                   "width=24></td><td><b>Tier</b></td><td>%3</td></tr>"
+                   "<tr><td><b>KYC</b></td><td>%4 (level "
+                   "%5)</td><td></td><td><b>Country</b></td><td>%6</td></tr>"
+                   "<tr><td><b>E-mail</b></td><td>%7</td><td></td><td><b>Company</b></td><td>%8</td></tr>"
+                   "<tr><td><b>Id</b></td><td colspan=4>%9</td></tr>"
+                   "<tr><td><b>Created</b></td><td>%10</td><td></td><td><b>Test "
+                   "mode</b></td><td>%11</td></tr></table>")
+                    .arg(m.value(QStringLiteral("name")).toString().toHtmlEscaped(),
+                         m.value(QStringLiteral("status")).toString(),
+                         m.value(QStringLiteral("tier")).toString(),
+                         m.value(QStringLiteral("kyc_status")).toString(),
+                         m.value(QStringLiteral("kyc_level")).toString(QStringLiteral("–")),
+                         m.value(QStringLiteral("country")).toString(),
+                         m.value(QStringLiteral("email")).toString().toHtmlEscaped(),
+                         m.value(QStringLiteral("company_name")).toString().toHtmlEscaped(),
+                         m.value(QStringLiteral("id")).toString())
+                    .arg(time(m.value(QStringLiteral("created_at"))),
+                         m.value(QStringLiteral("is_test_mode")).toBool() ? tr("yes") : tr("no")));
+            const QString status = m.value(QStringLiteral("status")).toString();
+            m_activate->setEnabled(status != QStringLiteral("active") &&
+                                   status != QStringLiteral("rejected"));
+            m_suspend->setEnabled(status == QStringLiteral("active"));
+            const QJsonArray history = m.value(QStringLiteral("status_history")).toArray();
+            m_history->setRowCount(int(history.size()));
+            for (int i = 0; i < history.size(); ++i) {
+                const QJsonObject h = history.at(i).toObject();
+                setRow(m_history, i,
+                       {time(h.value(QStringLiteral("at"))),
+                        h.value(QStringLiteral("from")).toString(QStringLiteral("–")),
+                        h.value(QStringLiteral("to")).toString(),
+                        shortActor(h.value(QStringLiteral("actor")).toString()),
+                        h.value(QStringLiteral("reason")).toString()});
+                m_history->item(i, 3)->setToolTip(h.value(QStringLiteral("actor")).toString());
+                m_history->item(i, 4)->setToolTip(h.value(QStringLiteral("reason")).toString());
+            }
+            fitColumns(m_history);
+            emit merchantLoaded();
+            loadLimits();
+            loadKeys();
+        });
 }
 
 void MerchantsView::loadLimits()
 {
     const QString id = currentMerchantId();
-    m_client->send(api::requests::limits(id)).then(this, [this, id](const api::ApiResult &r) {
-        if (id != currentMerchantId())
-            return;
-        m_limits->setRowCount(0);
-        if (!r.ok()) {
-            m_limitProfile->setText(tr("Limits unavailable — %1").arg(errorText(r)));
-            emit limitsLoaded();
-            return;
-        }
-        const QJsonObject body = r.object();
-        const QJsonObject &profile = body; // effective_tier, effective_kyc_level at the top level
-        m_limitProfile->setText(
-            tr("Effective tier: %1 · KYC level: %2. Limits are the lower of the tier's and the KYC level's, "
-               "unless an override is set.")
-                .arg(profile.value(QStringLiteral("effective_tier")).toString(QStringLiteral("–")),
-                     profile.value(QStringLiteral("effective_kyc_level")).toString(QStringLiteral("–"))));
-        int row = 0;
-        for (const QJsonValue &v : body.value(QStringLiteral("limits")).toArray()) {
-            const QJsonObject l = v.toObject();
-            const QString currency = l.value(QStringLiteral("currency")).toString();
-            const QJsonObject usage = l.value(QStringLiteral("usage")).toObject();
-            for (const QString &window : usage.keys()) {
-                const QJsonObject w = usage.value(window).toObject();
-                m_limits->insertRow(row);
-                setRow(m_limits, row,
-                       {currency, window, minor(w.value(QStringLiteral("used_minor")), currency),
-                        minor(w.value(QStringLiteral("limit_minor")), currency),
-                        minor(w.value(QStringLiteral("remaining_minor")), currency),
-                        QStringLiteral("%1 / %2")
-                            .arg(w.value(QStringLiteral("used_count")).toInteger())
-                            .arg(w.value(QStringLiteral("count_max")).toInteger()),
-                        w.value(QStringLiteral("warning_95")).toBool()   ? tr("≥ 95 %")
-                        : w.value(QStringLiteral("warning_80")).toBool() ? tr("≥ 80 %")
-                                                                         : QString()});
-                ++row;
+    platform::whenFinished(
+        this, m_client->send(api::requests::limits(id)), [this, id](const api::ApiResult &r) {
+            if (id != currentMerchantId())
+                return;
+            m_limits->setRowCount(0);
+            if (!r.ok()) {
+                m_limitProfile->setText(tr("Limits unavailable — %1").arg(errorText(r)));
+                emit limitsLoaded();
+                return;
             }
-        }
-        if (row == 0)
-            m_limitProfile->setText(m_limitProfile->text() + tr("\nNo usage yet in any currency."));
-        m_limits->resizeColumnsToContents();
-        emit limitsLoaded();
-    });
+            const QJsonObject body = r.object();
+            const QJsonObject &profile = body; // effective_tier, effective_kyc_level at the top level
+            m_limitProfile->setText(
+                tr("Effective tier: %1 · KYC level: %2. Limits are the lower of the tier's and the KYC "
+                   "level's, "
+                   "unless an override is set.")
+                    .arg(profile.value(QStringLiteral("effective_tier")).toString(QStringLiteral("–")),
+                         profile.value(QStringLiteral("effective_kyc_level")).toString(QStringLiteral("–"))));
+            int row = 0;
+            for (const QJsonValue &v : body.value(QStringLiteral("limits")).toArray()) {
+                const QJsonObject l = v.toObject();
+                const QString currency = l.value(QStringLiteral("currency")).toString();
+                const QJsonObject usage = l.value(QStringLiteral("usage")).toObject();
+                for (const QString &window : usage.keys()) {
+                    const QJsonObject w = usage.value(window).toObject();
+                    m_limits->insertRow(row);
+                    setRow(m_limits, row,
+                           {currency, window, minor(w.value(QStringLiteral("used_minor")), currency),
+                            minor(w.value(QStringLiteral("limit_minor")), currency),
+                            minor(w.value(QStringLiteral("remaining_minor")), currency),
+                            QStringLiteral("%1 / %2")
+                                .arg(w.value(QStringLiteral("used_count")).toInteger())
+                                .arg(w.value(QStringLiteral("count_max")).toInteger()),
+                            w.value(QStringLiteral("warning_95")).toBool()   ? tr("≥ 95 %")
+                            : w.value(QStringLiteral("warning_80")).toBool() ? tr("≥ 80 %")
+                                                                             : QString()});
+                    ++row;
+                }
+            }
+            if (row == 0)
+                m_limitProfile->setText(m_limitProfile->text() + tr("\nNo usage yet in any currency."));
+            m_limits->resizeColumnsToContents();
+            emit limitsLoaded();
+        });
 }
 
 void MerchantsView::loadKeys()
 {
     const QString id = currentMerchantId();
-    m_client->send(api::requests::apiKeys(id)).then(this, [this, id](const api::ApiResult &r) {
-        if (id != currentMerchantId())
-            return;
-        m_keys->setRowCount(0);
-        if (!r.ok()) {
-            showError(tr("API keys unavailable — %1").arg(errorText(r)));
-            emit apiKeysLoaded();
-            return;
-        }
-        const QJsonArray items = r.items();
-        m_keys->setRowCount(int(items.size()));
-        for (int i = 0; i < items.size(); ++i) {
-            const QJsonObject k = items.at(i).toObject();
-            setRow(m_keys, i,
-                   {k.value(QStringLiteral("key_id")).toString(),
-                    k.value(QStringLiteral("environment")).toString(),
-                    k.value(QStringLiteral("status")).toString(), k.value(QStringLiteral("label")).toString(),
-                    time(k.value(QStringLiteral("created_at"))),
-                    time(k.value(QStringLiteral("last_used_at"))),
-                    time(k.value(QStringLiteral("grace_until")))});
-        }
-        fitColumns(m_keys, 150);
-        emit apiKeysLoaded();
-    });
+    platform::whenFinished(this, m_client->send(api::requests::apiKeys(id)),
+                           [this, id](const api::ApiResult &r) {
+                               if (id != currentMerchantId())
+                                   return;
+                               m_keys->setRowCount(0);
+                               if (!r.ok()) {
+                                   showError(tr("API keys unavailable — %1").arg(errorText(r)));
+                                   emit apiKeysLoaded();
+                                   return;
+                               }
+                               const QJsonArray items = r.items();
+                               m_keys->setRowCount(int(items.size()));
+                               for (int i = 0; i < items.size(); ++i) {
+                                   const QJsonObject k = items.at(i).toObject();
+                                   setRow(m_keys, i,
+                                          {k.value(QStringLiteral("key_id")).toString(),
+                                           k.value(QStringLiteral("environment")).toString(),
+                                           k.value(QStringLiteral("status")).toString(),
+                                           k.value(QStringLiteral("label")).toString(),
+                                           time(k.value(QStringLiteral("created_at"))),
+                                           time(k.value(QStringLiteral("last_used_at"))),
+                                           time(k.value(QStringLiteral("grace_until")))});
+                               }
+                               fitColumns(m_keys, 150);
+                               emit apiKeysLoaded();
+                           });
 }
 
 void MerchantsView::changeStatus(const QString &action)
@@ -394,15 +406,15 @@ void MerchantsView::changeStatus(const QString &action)
                 : tr("Suspend %1? Its API keys stop working at once (they are not revoked).").arg(name),
             &reason))
         return;
-    m_client->send(api::requests::changeMerchantStatus(id, action, reason))
-        .then(this, [this, id](const api::ApiResult &r) {
-            if (!r.ok()) {
-                showError(tr("Refused — %1").arg(errorText(r)));
-                return;
-            }
-            loadMerchant(id);
-            search();
-        });
+    platform::whenFinished(this, m_client->send(api::requests::changeMerchantStatus(id, action, reason)),
+                           [this, id](const api::ApiResult &r) {
+                               if (!r.ok()) {
+                                   showError(tr("Refused — %1").arg(errorText(r)));
+                                   return;
+                               }
+                               loadMerchant(id);
+                               search();
+                           });
 }
 
 QString MerchantsView::selectedKeyId() const
@@ -426,8 +438,9 @@ void MerchantsView::createKey()
         QInputDialog::getText(this, tr("New API key"), tr("Label (optional):"), QLineEdit::Normal, {}, &ok);
     if (!ok)
         return;
-    m_client->send(api::requests::createApiKey(id, environment, label))
-        .then(this, [this](const api::ApiResult &r) {
+    platform::whenFinished(
+        this, m_client->send(api::requests::createApiKey(id, environment, label)),
+        [this](const api::ApiResult &r) {
             if (!r.ok()) {
                 showError(tr("Cannot create the key — %1").arg(errorText(r)));
                 return;
@@ -455,8 +468,9 @@ void MerchantsView::rotateKey()
         this, tr("Rotate %1").arg(keyId), tr("Hours the old key keeps working (0–168):"), 24, 0, 168, 1, &ok);
     if (!ok)
         return;
-    m_client->send(api::requests::rotateApiKey(keyId, hours * 3600))
-        .then(this, [this, keyId](const api::ApiResult &r) {
+    platform::whenFinished(
+        this, m_client->send(api::requests::rotateApiKey(keyId, hours * 3600)),
+        [this, keyId](const api::ApiResult &r) {
             if (!r.ok()) {
                 showError(tr("Cannot rotate %1 — %2").arg(keyId, errorText(r)));
                 return;
@@ -481,14 +495,14 @@ void MerchantsView::revokeKey()
     if (!ReasonDialog::ask(this, tr("Revoke API key"),
                            tr("Revoke %1? Requests signed with it fail at once.").arg(keyId), &reason))
         return;
-    m_client->send(api::requests::revokeApiKey(keyId, reason))
-        .then(this, [this, keyId](const api::ApiResult &r) {
-            if (!r.ok()) {
-                showError(tr("Cannot revoke %1 — %2").arg(keyId, errorText(r)));
-                return;
-            }
-            loadKeys();
-        });
+    platform::whenFinished(this, m_client->send(api::requests::revokeApiKey(keyId, reason)),
+                           [this, keyId](const api::ApiResult &r) {
+                               if (!r.ok()) {
+                                   showError(tr("Cannot revoke %1 — %2").arg(keyId, errorText(r)));
+                                   return;
+                               }
+                               loadKeys();
+                           });
 }
 
 } // namespace paydesk::console

@@ -2,6 +2,7 @@
 
 #include "api/PlatformClient.h"
 #include "common/Dialogs.h"
+#include "platform/async/WhenFinished.h"
 #include "profiles/SecretStore.h"
 
 #include <QTimer>
@@ -30,55 +31,61 @@ void Session::accept(const QJsonObject &tokens)
 
 void Session::login(const QString &password, bool remember)
 {
-    m_client->send(api::requests::login(m_profile.username, password))
-        .then(this, [this, password, remember](const api::ApiResult &r) {
-            if (!r.ok()) {
-                emit loginFailed(errorText(r));
-                return;
-            }
-            if (remember)
-                m_secrets->write(passwordKey(m_profile.name), password);
-            accept(r.object());
-            emit loggedIn(m_profile.username);
-        });
+    platform::whenFinished(this, m_client->send(api::requests::login(m_profile.username, password)),
+                           [this, password, remember](const api::ApiResult &r) {
+                               if (!r.ok()) {
+                                   emit loginFailed(errorText(r));
+                                   return;
+                               }
+                               if (remember)
+                                   m_secrets->write(passwordKey(m_profile.name), password);
+                               accept(r.object());
+                               emit loggedIn(m_profile.username);
+                           });
 }
 
 void Session::resume()
 {
-    m_secrets->read(refreshTokenKey(m_profile.name)).then(this, [this](const SecretResult &token) {
-        if (token.ok && token.value && !token.value->isEmpty()) {
-            m_client->send(api::requests::refresh(*token.value)).then(this, [this](const api::ApiResult &r) {
-                if (r.ok()) {
-                    accept(r.object());
-                    emit loggedIn(m_profile.username);
-                    return;
-                }
-                m_secrets->remove(refreshTokenKey(m_profile.name));
-                resume(); // the stored token is spent: fall back to the password
-            });
-            return;
-        }
-        m_secrets->read(passwordKey(m_profile.name)).then(this, [this, token](const SecretResult &password) {
-            if (password.ok && password.value && !password.value->isEmpty()) {
-                login(*password.value, false);
+    platform::whenFinished(
+        this, m_secrets->read(refreshTokenKey(m_profile.name)), [this](const SecretResult &token) {
+            if (token.ok && token.value && !token.value->isEmpty()) {
+                platform::whenFinished(this, m_client->send(api::requests::refresh(*token.value)),
+                                       [this](const api::ApiResult &r) {
+                                           if (r.ok()) {
+                                               accept(r.object());
+                                               emit loggedIn(m_profile.username);
+                                               return;
+                                           }
+                                           m_secrets->remove(refreshTokenKey(m_profile.name));
+                                           resume(); // the stored token is spent: fall back to the password
+                                       });
                 return;
             }
-            emit needsPassword(token.ok ? tr("Sign in to %1").arg(m_profile.name)
-                                        : tr("The keyring is unavailable (%1): sign in").arg(token.error));
+            platform::whenFinished(
+                this, m_secrets->read(passwordKey(m_profile.name)),
+                [this, token](const SecretResult &password) {
+                    if (password.ok && password.value && !password.value->isEmpty()) {
+                        login(*password.value, false);
+                        return;
+                    }
+                    emit needsPassword(token.ok
+                                           ? tr("Sign in to %1").arg(m_profile.name)
+                                           : tr("The keyring is unavailable (%1): sign in").arg(token.error));
+                });
         });
-    });
 }
 
 void Session::refreshNow()
 {
     if (m_refreshToken.isEmpty())
         return;
-    m_client->send(api::requests::refresh(m_refreshToken)).then(this, [this](const api::ApiResult &r) {
-        if (r.ok())
-            accept(r.object());
-        else
-            emit needsPassword(tr("Session expired — %1").arg(errorText(r)));
-    });
+    platform::whenFinished(this, m_client->send(api::requests::refresh(m_refreshToken)),
+                           [this](const api::ApiResult &r) {
+                               if (r.ok())
+                                   accept(r.object());
+                               else
+                                   emit needsPassword(tr("Session expired — %1").arg(errorText(r)));
+                           });
 }
 
 void Session::logout()

@@ -1,5 +1,6 @@
 #include "platform/rpc/ServiceClient.h"
 
+#include "platform/async/WhenFinished.h"
 #include "platform/host/ServiceRuntime.h"
 #include "platform/http/Problem.h"
 #include "platform/observe/SpanStore.h"
@@ -210,12 +211,7 @@ HttpResponse ServiceClient::callSync(const QString &service, const QByteArray &m
         return future.result();
     }
     // Remote: the reply is delivered by this thread's network manager, so spin a local loop.
-    QEventLoop loop;
-    auto watch = future.then(&loop, [&loop](const HttpResponse &) { loop.quit(); });
-    QTimer::singleShot(options.timeoutMs + 50, &loop, &QEventLoop::quit);
-    if (!future.isFinished())
-        loop.exec();
-    if (!future.isFinished())
+    if (!waitInEventLoop(future, options.timeoutMs + 50))
         return deadlineProblem(service, options.timeoutMs, options.parent.traceId);
     return future.result();
 }
