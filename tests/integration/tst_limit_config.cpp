@@ -61,7 +61,7 @@ public:
     }
     void onReady(ServiceRuntime &runtime) override
     {
-        m_config->follow(*runtime.environment().bus, "probe-config", &runtime);
+        m_config->follow(runtime, "probe-config");
     }
 
 private:

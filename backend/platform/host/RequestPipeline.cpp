@@ -45,13 +45,24 @@ HttpResponse invoke(const Route &route, const HttpRequest &request)
 }
 
 // Returns a problem response when the request cannot reach its handler.
+// Why the service refuses requests: not at all, the host shutting down, or an administrator.
+enum class Stop { None, ShuttingDown, Controlled };
+
 std::optional<HttpResponse> preflight(const Router &router, HttpRequest &request, qint64 bodyLimit,
-                                      bool stopping, const Route **matched)
+                                      Stop stop, const QString &service, const Route **matched)
 {
     const QByteArray &traceId = request.trace.traceId;
-    if (stopping)
+    // The health report still answers (503, state "stopping"/"stopped") so that a monitor sees why.
+    const bool probe = request.path == QStringLiteral("/health");
+    if (stop == Stop::ShuttingDown && !probe)
         return Problem::unavailable(QStringLiteral("SHUTTING_DOWN"),
                                     QStringLiteral("the service is shutting down"))
+            .toResponse(traceId);
+    if (stop == Stop::Controlled && !probe)
+        return Problem::unavailable(QStringLiteral("SERVICE_STOPPED"),
+                                    QStringLiteral("%1 is stopped by an administrator; it answers again "
+                                                   "after POST /api/v1/system/services/%1/start")
+                                        .arg(service))
             .toResponse(traceId);
     const RouteMatch match = router.match(request.method, request.path);
     if (match.kind == RouteMatch::Kind::NotFound)
@@ -206,9 +217,11 @@ void ServiceRuntime::dispatch(HttpRequest request, std::function<void(HttpRespon
         done(std::move(response));
     };
 
-    const bool stopping = m_stopping.load();
+    const Stop stop = !m_stopping.load()      ? Stop::None
+                      : m_controlledStop.load() ? Stop::Controlled
+                                                : Stop::ShuttingDown;
     const Route *route = nullptr;
-    if (auto rejected = preflight(m_router, request, m_bodyLimitBytes, stopping, &route)) {
+    if (auto rejected = preflight(m_router, request, m_bodyLimitBytes, stop, m_name, &route)) {
         finish(request, std::move(*rejected));
         return;
     }

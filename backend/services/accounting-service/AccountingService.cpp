@@ -19,13 +19,9 @@ QList<QPair<QString, QString>> AccountingService::consumedTopics() const
 
 void AccountingService::onReady(ServiceRuntime &runtime)
 {
-    EventBus *bus = runtime.environment().bus;
-    if (!bus)
-        return;
     for (const auto &[topic, group] : consumedTopics())
-        bus->subscribe(topic, group, &runtime, [this, &runtime](const Event &event) {
-            return applyEvent(runtime, m_metrics, event);
-        });
+        runtime.subscribe(topic, group,
+                          [this, &runtime](const Event &event) { return applyEvent(runtime, m_metrics, event); });
 }
 
 std::unique_ptr<Service> createAccountingService(const ServiceDescriptor &descriptor)

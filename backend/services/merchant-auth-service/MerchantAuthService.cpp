@@ -40,8 +40,8 @@ void MerchantAuthService::onReady(platform::ServiceRuntime &runtime)
 {
     // Every merchant event carries the merchant's current status; applying it is idempotent and
     // events arrive in the producer's order, so redelivery cannot move a merchant backwards.
-    runtime.environment().bus->subscribe(
-        kMerchantEvents, kStandingGroup, &runtime, [&runtime](const platform::Event &event) {
+    runtime.subscribe(
+        kMerchantEvents, kStandingGroup, [&runtime](const platform::Event &event) {
             const QString merchantId = event.payload.value(QStringLiteral("merchant_id")).toString();
             const QString status = event.payload.value(QStringLiteral("status")).toString();
             if (merchantId.isEmpty() || status.isEmpty())

@@ -45,11 +45,11 @@ SystemHealthMonitor::SystemHealthMonitor(platform::ServiceRuntime &runtime) : m_
 
 void SystemHealthMonitor::start()
 {
-    if (m_timer)
-        return;
-    m_timer = new QTimer(this);
-    m_timer->setInterval(kIntervalMs);
-    connect(m_timer, &QTimer::timeout, this, &SystemHealthMonitor::sampleRound);
+    if (!m_timer) {
+        m_timer = new QTimer(this);
+        m_timer->setInterval(kIntervalMs);
+        connect(m_timer, &QTimer::timeout, this, &SystemHealthMonitor::sampleRound);
+    }
     m_timer->start();
     sampleRound();
 }
@@ -131,7 +131,7 @@ void SystemHealthMonitor::finishRound()
     m_roundInFlight = false;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     QJsonArray services;
-    int healthy = 0, degraded = 0, unhealthy = 0;
+    int healthy = 0, degraded = 0, unhealthy = 0, stopped = 0;
     QHash<QString, HealthSample> samples;
     QStringList names = m_round.keys();
     names.sort();
@@ -160,6 +160,8 @@ void SystemHealthMonitor::finishRound()
             ++healthy;
         else if (sample.state == QStringLiteral("degraded"))
             ++degraded;
+        else if (sample.state == QStringLiteral("stopped"))
+            ++stopped; // by an administrator: on purpose, not a failure
         else
             ++unhealthy;
         QJsonObject entry = sample.toJson();
@@ -227,6 +229,7 @@ void SystemHealthMonitor::finishRound()
         {QStringLiteral("summary"), QJsonObject{{QStringLiteral("healthy"), healthy},
                                                 {QStringLiteral("degraded"), degraded},
                                                 {QStringLiteral("unhealthy"), unhealthy},
+                                                {QStringLiteral("stopped"), stopped},
                                                 {QStringLiteral("total"), int(names.size())}}}};
     QMutexLocker lock(&m_mutex);
     m_latest = latest;

@@ -34,7 +34,7 @@ namespace paydesk::services::admin {
 struct HealthSample
 {
     qint64 atMs = 0; // epoch milliseconds
-    QString state;   // the service's /health status: healthy | degraded | unhealthy | unreachable
+    QString state;   // the service's /health status: healthy | degraded | unhealthy | stopped | unreachable
     bool ready = false;
     double latencyMs = 0; // of the /health call
     double requestsPerSecond = 0;
