@@ -472,7 +472,7 @@ int services(Context &c)
                  health.value(QStringLiteral("status")).toString(),
                  health.value(QStringLiteral("state")).toString(),
                  health.value(QStringLiteral("ready")).toBool() ? QStringLiteral("ready")
-                                                                 : QStringLiteral("not ready"))
+                                                                : QStringLiteral("not ready"))
             .arg(health.value(QStringLiteral("port")).toInt());
     });
 }

@@ -70,9 +70,9 @@ ApiRequest systemHealthHistory(const QString &service, int seconds)
 ApiRequest controlService(const QString &service, const QString &action)
 {
     // The server bounds a stop by shutdown_timeout_ms (+10 s) and a start by 60 s; a restart is both.
-    return {kAdmin, "POST",
-            QStringLiteral("/api/v1/system/services/%1/%2")
-                .arg(segment(service), action),
+    return {kAdmin,
+            "POST",
+            QStringLiteral("/api/v1/system/services/%1/%2").arg(segment(service), action),
             {},
             120000};
 }

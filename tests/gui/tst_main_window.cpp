@@ -258,11 +258,13 @@ private Q_SLOTS:
         QTest::keyClick(page->stopButton(), Qt::Key_Space);
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
         QVERIFY2(finished.last().at(0).toBool(), qPrintable(finished.last().at(1).toString()));
-        QVERIFY(page->controlResult().contains(QStringLiteral("now stopped")));
+        QVERIFY2(page->controlResult().contains(QStringLiteral("stopped at")),
+                 qPrintable(page->controlResult()));
         QVERIFY(!page->stopButton()->isEnabled());
         QVERIFY(!page->restartButton()->isEnabled());
         QVERIFY(page->startButton()->isEnabled());
-        QTRY_COMPARE_WITH_TIMEOUT(m_views.health->model()->row(name)->state, QStringLiteral("stopped"), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_views.health->model()->row(name)->state, QStringLiteral("stopped"),
+                                  10000);
         QVERIFY(page->startButton()->isEnabled());
         shot(m_window, QStringLiteral("02b-service-stopped"));
         m_views.health->showTiles();
@@ -281,7 +283,8 @@ private Q_SLOTS:
         QVERIFY2(finished.last().at(0).toBool(), qPrintable(finished.last().at(1).toString()));
         QVERIFY(page->stopButton()->isEnabled());
         QVERIFY(!page->startButton()->isEnabled());
-        QTRY_COMPARE_WITH_TIMEOUT(m_views.health->model()->row(name)->state, QStringLiteral("healthy"), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_views.health->model()->row(name)->state, QStringLiteral("healthy"),
+                                  10000);
 
         // admin-service serves these calls: its buttons stay disabled.
         m_views.health->openService(QStringLiteral("admin-service"));
@@ -289,6 +292,8 @@ private Q_SLOTS:
         QVERIFY(!page->restartButton()->isEnabled());
         QTest::keyClick(page, Qt::Key_Escape);
         QVERIFY(!page->isVisible());
+        m_window->activateWindow(); // back from the confirmations
+        QVERIFY(QTest::qWaitForWindowActive(m_window));
     }
 
     void merchantsViewSearchesAndShowsDetail()

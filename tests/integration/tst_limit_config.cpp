@@ -59,10 +59,7 @@ public:
     {
         return {{config::kConfigTopic, "probe-config"}};
     }
-    void onReady(ServiceRuntime &runtime) override
-    {
-        m_config->follow(runtime, "probe-config");
-    }
+    void onReady(ServiceRuntime &runtime) override { m_config->follow(runtime, "probe-config"); }
 
 private:
     std::unique_ptr<config::ConfigClient> m_config;

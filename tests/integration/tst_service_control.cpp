@@ -42,8 +42,8 @@ const QString kProbeTopic = QStringLiteral("probe.events");
 struct Seen
 {
     QMutex mutex;
-    QStringList order;            // event ids in handling order (a redelivery shows twice)
-    QSemaphore slowGate;          // GET /api/v1/probe/slow waits on it
+    QStringList order;   // event ids in handling order (a redelivery shows twice)
+    QSemaphore slowGate; // GET /api/v1/probe/slow waits on it
     std::atomic<int> slowEntered{0};
 };
 
@@ -79,22 +79,23 @@ public:
                     .handler =
                         [&runtime](const HttpRequest &request) {
                             const int n = request.query.queryItemValue("n").toInt();
-                            return transact(runtime, request,
-                                            [&](QSqlDatabase &db, QString *why) -> std::optional<HttpResponse> {
-                                                QJsonArray ids;
-                                                for (int i = 0; i < n; ++i) {
-                                                    Event event;
-                                                    event.eventId = QUuid::createUuid();
-                                                    event.topic = kProbeTopic;
-                                                    event.type = "probe.happened";
-                                                    event.aggregateType = "probe";
-                                                    event.aggregateId = QString::number(i);
-                                                    if (outbox::append(db, event, why) < 0)
-                                                        return std::nullopt;
-                                                    ids.append(event.eventId.toString(QUuid::WithoutBraces));
-                                                }
-                                                return HttpResponse::json(QJsonObject{{"ids", ids}});
-                                            });
+                            return transact(
+                                runtime, request,
+                                [&](QSqlDatabase &db, QString *why) -> std::optional<HttpResponse> {
+                                    QJsonArray ids;
+                                    for (int i = 0; i < n; ++i) {
+                                        Event event;
+                                        event.eventId = QUuid::createUuid();
+                                        event.topic = kProbeTopic;
+                                        event.type = "probe.happened";
+                                        event.aggregateType = "probe";
+                                        event.aggregateId = QString::number(i);
+                                        if (outbox::append(db, event, why) < 0)
+                                            return std::nullopt;
+                                        ids.append(event.eventId.toString(QUuid::WithoutBraces));
+                                    }
+                                    return HttpResponse::json(QJsonObject{{"ids", ids}});
+                                });
                         },
                     .access = Access::Public});
     }
@@ -146,10 +147,7 @@ class ServiceControlTest : public QObject
         return httpRequest("POST", url(kAdminSeed, "/api/v1/system/services/" + service + "/" + action), {},
                            admin(permissions), 120000);
     }
-    QString state(const QString &service) const
-    {
-        return toString(m_host->runtime(service)->health().state);
-    }
+    QString state(const QString &service) const { return toString(m_host->runtime(service)->health().state); }
     QVariant adminSql(const QString &statement, const QVariantList &values = {})
     {
         QSqlQuery q(serviceDatabase(m_infra, "test-admin", "payment_admin"));
@@ -169,17 +167,20 @@ class ServiceControlTest : public QObject
     }
     QString pay()
     {
-        const QJsonObject body{
-            {"order_no", "ORD-" + QUuid::createUuid().toString(QUuid::Id128).left(16)},
-            {"amount_minor", 1000},
-            {"currency", "USD"},
-            {"pay_method", "card"},
-            {"card", QJsonObject{{"number", "4242424242424242"}, {"exp_month", 12}, {"exp_year", 2031}, {"cvc", "123"}}}};
+        const QJsonObject body{{"order_no", "ORD-" + QUuid::createUuid().toString(QUuid::Id128).left(16)},
+                               {"amount_minor", 1000},
+                               {"currency", "USD"},
+                               {"pay_method", "card"},
+                               {"card", QJsonObject{{"number", "4242424242424242"},
+                                                    {"exp_month", 12},
+                                                    {"exp_year", 2031},
+                                                    {"cvc", "123"}}}};
         const QByteArray payload = QJsonDocument(body).toJson(QJsonDocument::Compact);
         QHash<QByteArray, QByteArray> headers =
             signedHeaders(m_shop.apiKey, m_shop.secret, "POST", "/api/v1/payments", payload);
         headers.insert("Content-Type", "application/json");
-        const HttpResult r = httpRequest("POST", url(kGatewaySeed, "/api/v1/payments"), payload, headers, 30000);
+        const HttpResult r =
+            httpRequest("POST", url(kGatewaySeed, "/api/v1/payments"), payload, headers, 30000);
         if (r.status != 201)
             qWarning() << "payment failed" << r.status << r.body;
         return r.json().value("payment_no").toString();
@@ -188,7 +189,8 @@ class ServiceControlTest : public QObject
     int refusedEvents(const QString &database)
     {
         QSqlQuery q(serviceDatabase(m_infra, "test-" + database, database));
-        return q.exec("SELECT count(*) FROM outbox_events WHERE published_at IS NULL AND attempts > 0") && q.next()
+        return q.exec("SELECT count(*) FROM outbox_events WHERE published_at IS NULL AND attempts > 0") &&
+                       q.next()
                    ? q.value(0).toInt()
                    : -1;
     }
@@ -227,8 +229,9 @@ private Q_SLOTS:
         m_internal = std::make_unique<ServiceClient>(m_host->directory(), "cashier-service");
         MerchantSetup setup;
         setup.name = QStringLiteral("Control Shop");
-        const auto onboarded = onboardMerchant([this](quint16 seed, const QString &path) { return url(seed, path); },
-                                               adminToken(m_dir.path(), {"*"}), setup, &error);
+        const auto onboarded =
+            onboardMerchant([this](quint16 seed, const QString &path) { return url(seed, path); },
+                            adminToken(m_dir.path(), {"*"}), setup, &error);
         QVERIFY2(onboarded, qPrintable(error));
         m_shop = *onboarded;
     }
@@ -268,8 +271,8 @@ private Q_SLOTS:
         QCOMPARE(health.jsonObject().value("status").toString(), QStringLiteral("stopped"));
         QTRY_VERIFY_WITH_TIMEOUT(
             [&] {
-                const HttpResult system = httpRequest("GET", url(kAdminSeed, "/api/v1/system/health"), {},
-                                                      admin({"system.view"}));
+                const HttpResult system =
+                    httpRequest("GET", url(kAdminSeed, "/api/v1/system/health"), {}, admin({"system.view"}));
                 for (const QJsonValue &s : system.json().value("services").toArray())
                     if (s.toObject().value("service").toString() == "accounting-service")
                         return s.toObject().value("state").toString() == "stopped";

@@ -15,6 +15,7 @@
 #include <QPushButton>
 #include <QSplitter>
 #include <QTableWidget>
+#include <QTime>
 #include <QTimer>
 #include <QVBoxLayout>
 #include <QValueAxis>
@@ -65,9 +66,9 @@ ServicePage::ServicePage(api::PlatformClient *client, HealthModel *model, QWidge
     : QWidget(parent), m_client(client), m_model(model), m_title(new QLabel), m_status(new QLabel),
       m_error(new QLabel),
       m_checks(makeTable({tr("Check"), tr("Status"), tr("Critical"), tr("Latency"), tr("Message")})),
-      m_logs(makeTable({tr("Time"), tr("Level"), tr("Message")})),
-      m_stopButton(new QPushButton(tr("&Stop"))), m_startButton(new QPushButton(tr("S&tart"))),
-      m_restartButton(new QPushButton(tr("Rest&art"))), m_controlResult(new QLabel)
+      m_logs(makeTable({tr("Time"), tr("Level"), tr("Message")})), m_stopButton(new QPushButton(tr("&Stop"))),
+      m_startButton(new QPushButton(tr("S&tart"))), m_restartButton(new QPushButton(tr("Rest&art"))),
+      m_controlResult(new QLabel)
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(16, 12, 16, 8);
@@ -90,10 +91,9 @@ ServicePage::ServicePage(api::PlatformClient *client, HealthModel *model, QWidge
 
     // Alt+S / Alt+T / Alt+A, or Tab to them; each asks for confirmation (Cancel is the default).
     auto *controls = new QHBoxLayout;
-    const QList<std::pair<QPushButton *, QString>> buttons{
-        {m_stopButton, QStringLiteral("stop")},
-        {m_startButton, QStringLiteral("start")},
-        {m_restartButton, QStringLiteral("restart")}};
+    const QList<std::pair<QPushButton *, QString>> buttons{{m_stopButton, QStringLiteral("stop")},
+                                                           {m_startButton, QStringLiteral("start")},
+                                                           {m_restartButton, QStringLiteral("restart")}};
     for (const auto &[button, action] : buttons) {
         button->setObjectName(action + QStringLiteral("Service"));
         button->setAccessibleName(tr("%1 this service").arg(action));
@@ -176,6 +176,13 @@ void ServicePage::showChecks()
     const HealthRow *row = m_model->row(m_service);
     if (!row)
         return;
+    if (row->state == QStringLiteral("stopped")) {
+        m_status->setText(QStringLiteral("<span style='color:%1; font-weight:600'>%2</span> · %3")
+                              .arg(stateColor(row->state).name(), row->state,
+                                   tr("stopped by an administrator; Start brings it back")));
+        m_checks->setRowCount(0); // nothing is checked while it is stopped
+        return;
+    }
     m_status->setText(
         QStringLiteral("<span style='color:%1; font-weight:600'>%2</span> · %3 · %4 req/s · p95 %5")
             .arg(stateColor(row->state).name(), row->state, row->ready ? tr("ready") : tr("not ready"))
@@ -338,22 +345,27 @@ void ServicePage::control(const QString &action)
                 const QJsonObject health = r.object();
                 if (service == m_service)
                     m_answeredState = health.value(QStringLiteral("status")).toString();
-                text = tr("%1 %2: now %3 (%4)")
-                           .arg(service,
-                                action == QStringLiteral("stop")    ? tr("stopped")
-                                : action == QStringLiteral("start") ? tr("started")
-                                                                    : tr("restarted"),
-                                health.value(QStringLiteral("status")).toString(),
-                                health.value(QStringLiteral("ready")).toBool() ? tr("ready") : tr("not ready"));
+                const QString at = QTime::currentTime().toString(QStringLiteral("HH:mm:ss"));
+                const QString status = health.value(QStringLiteral("status")).toString();
+                text = action == QStringLiteral("stop")
+                           ? tr("%1 stopped at %2: it refuses calls until it is started.").arg(service, at)
+                           : tr("%1 %2 at %3: now %4.")
+                                 .arg(service,
+                                      action == QStringLiteral("start") ? tr("started") : tr("restarted"), at,
+                                      status);
             } else {
                 text = tr("Could not %1 %2 — %3").arg(action, service, errorText(r));
             }
             if (service == m_service) {
                 m_controlResult->setStyleSheet(
-                    r.ok() ? QString() : QStringLiteral("color: %1; font-weight: 600;").arg(stateColor(QStringLiteral("unhealthy")).name()));
+                    r.ok() ? QString()
+                           : QStringLiteral("color: %1; font-weight: 600;")
+                                 .arg(stateColor(QStringLiteral("unhealthy")).name()));
                 m_controlResult->setText(text);
                 updateControls();
             }
+            if (r.ok() && action != QStringLiteral("stop") && service == m_service)
+                reload(); // fresh history and log lines (a stopped service serves neither)
             emit controlFinished(r.ok(), text);
         });
 }

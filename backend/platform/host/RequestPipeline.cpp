@@ -48,8 +48,8 @@ HttpResponse invoke(const Route &route, const HttpRequest &request)
 // Why the service refuses requests: not at all, the host shutting down, or an administrator.
 enum class Stop { None, ShuttingDown, Controlled };
 
-std::optional<HttpResponse> preflight(const Router &router, HttpRequest &request, qint64 bodyLimit,
-                                      Stop stop, const QString &service, const Route **matched)
+std::optional<HttpResponse> preflight(const Router &router, HttpRequest &request, qint64 bodyLimit, Stop stop,
+                                      const QString &service, const Route **matched)
 {
     const QByteArray &traceId = request.trace.traceId;
     // The health report still answers (503, state "stopping"/"stopped") so that a monitor sees why.
@@ -217,7 +217,7 @@ void ServiceRuntime::dispatch(HttpRequest request, std::function<void(HttpRespon
         done(std::move(response));
     };
 
-    const Stop stop = !m_stopping.load()      ? Stop::None
+    const Stop stop = !m_stopping.load()        ? Stop::None
                       : m_controlledStop.load() ? Stop::Controlled
                                                 : Stop::ShuttingDown;
     const Route *route = nullptr;

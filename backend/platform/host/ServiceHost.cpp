@@ -148,7 +148,8 @@ bool ServiceHost::stopService(const QString &name, QString *error)
     }
     auto done = std::make_shared<QSemaphore>(0);
     QMetaObject::invokeMethod(
-        target, [target, done] { target->stopControlled([done] { done->release(); }); }, Qt::QueuedConnection);
+        target, [target, done] { target->stopControlled([done] { done->release(); }); },
+        Qt::QueuedConnection);
     // The runtime bounds its own drain by shutdown_timeout_ms; the margin covers the workers joining.
     const qint64 limitMs = m_environment.config.int64Value(QStringLiteral("shutdown_timeout_ms")) + 10000;
     if (!done->tryAcquire(1, int(limitMs))) {
@@ -186,10 +187,11 @@ bool ServiceHost::startService(const QString &name, QString *error)
         Qt::QueuedConnection);
     if (!answer->done.tryAcquire(1, int(kStartTimeoutMs))) {
         const HealthSnapshot now = target->health();
-        *error = QStringLiteral("%1 did not become ready within %2 ms (state %3%4)")
-                     .arg(name)
-                     .arg(kStartTimeoutMs)
-                     .arg(toString(now.state), now.error.isEmpty() ? QString() : QStringLiteral(": ") + now.error);
+        *error =
+            QStringLiteral("%1 did not become ready within %2 ms (state %3%4)")
+                .arg(name)
+                .arg(kStartTimeoutMs)
+                .arg(toString(now.state), now.error.isEmpty() ? QString() : QStringLiteral(": ") + now.error);
         return false;
     }
     // Released after the semaphore: reading the snapshot is ordered after its write.

@@ -8,8 +8,8 @@
 
 #include "platform/host/HealthSnapshot.h"
 #include "platform/host/HostEnvironment.h"
-#include "platform/host/ServiceControl.h"
 #include "platform/host/Service.h"
+#include "platform/host/ServiceControl.h"
 #include "platform/rpc/ServiceDirectory.h"
 
 #include <QObject>

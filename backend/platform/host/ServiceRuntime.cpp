@@ -440,6 +440,7 @@ void ServiceRuntime::finishStop()
     updateHealth([](HealthSnapshot &h) {
         h.state = ServiceState::Stopped;
         h.ready = false;
+        h.checks.clear(); // no longer checked: the last results would read as current
     });
     m_log->write(LogLevel::Info, m_controlledStop ? QStringLiteral("stopped by an administrator")
                                                   : QStringLiteral("stopped"));

@@ -131,12 +131,12 @@ private:
     bool m_checkInFlight = false;
     bool m_relayInFlight = false;
     bool m_relayAgain = false;
-    bool m_migrated = false; // worker-side flag, written by the (single) readiness task
+    bool m_migrated = false;  // worker-side flag, written by the (single) readiness task
     bool m_everReady = false; // onReady ran since the last start
     bool m_routesRegistered = false;
-    std::atomic<bool> m_eventsOpen{false};      // subscribe()'s handlers accept events
-    std::atomic<bool> m_controlledStop{false};  // stopped by ServiceControl, not shutting down
-    std::vector<std::function<void()>> m_stopWaiters;                       // service thread
+    std::atomic<bool> m_eventsOpen{false};            // subscribe()'s handlers accept events
+    std::atomic<bool> m_controlledStop{false};        // stopped by ServiceControl, not shutting down
+    std::vector<std::function<void()>> m_stopWaiters; // service thread
     std::vector<std::function<void(const HealthSnapshot &)>> m_startWaiters; // service thread
     std::atomic<int> m_inFlight{0}; // written on the service thread, read by health()
 

@@ -20,8 +20,9 @@ QList<QPair<QString, QString>> AccountingService::consumedTopics() const
 void AccountingService::onReady(ServiceRuntime &runtime)
 {
     for (const auto &[topic, group] : consumedTopics())
-        runtime.subscribe(topic, group,
-                          [this, &runtime](const Event &event) { return applyEvent(runtime, m_metrics, event); });
+        runtime.subscribe(topic, group, [this, &runtime](const Event &event) {
+            return applyEvent(runtime, m_metrics, event);
+        });
 }
 
 std::unique_ptr<Service> createAccountingService(const ServiceDescriptor &descriptor)

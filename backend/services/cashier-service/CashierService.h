@@ -26,7 +26,7 @@ public:
     void onReady(platform::ServiceRuntime &runtime) override;
 
 private:
-    CashierContext m_context; // fixed after registerRoutes; read by handlers on workers
+    CashierContext m_context;       // fixed after registerRoutes; read by handlers on workers
     QTimer *m_sweepTimer = nullptr; // owned by the runtime, on its service thread
 };
 

@@ -20,7 +20,8 @@ QList<QPair<QString, QString>> MerchantLimitService::consumedTopics() const
 void MerchantLimitService::onReady(ServiceRuntime &runtime)
 {
     for (const auto &[topic, group] : consumedTopics())
-        runtime.subscribe(topic, group, [&runtime](const Event &event) { return applyProfileEvent(runtime, event); });
+        runtime.subscribe(topic, group,
+                          [&runtime](const Event &event) { return applyProfileEvent(runtime, event); });
 }
 
 std::unique_ptr<Service> createMerchantLimitService(const ServiceDescriptor &descriptor)

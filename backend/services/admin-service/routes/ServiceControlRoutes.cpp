@@ -44,8 +44,11 @@ QJsonObject stateOf(const std::optional<HealthSnapshot> &health)
 
 Problem notControllable(const QString &detail)
 {
-    return {409, QStringLiteral("SERVICE_NOT_CONTROLLABLE"), QStringLiteral("Service not controllable"),
-            detail, {}};
+    return {409,
+            QStringLiteral("SERVICE_NOT_CONTROLLABLE"),
+            QStringLiteral("Service not controllable"),
+            detail,
+            {}};
 }
 
 HttpResponse control(const RouteContext &context, const HttpRequest &request, Action action)
@@ -53,8 +56,11 @@ HttpResponse control(const RouteContext &context, const HttpRequest &request, Ac
     const QString name = request.pathParam(QStringLiteral("name"));
     const platform::HostEnvironment &environment = context.runtime.environment();
     if (!environment.directory || !environment.directory->find(name).isValid())
-        return Problem{404, QStringLiteral("SERVICE_NOT_FOUND"), QStringLiteral("Unknown service"),
-                       QStringLiteral("no service named %1 in this installation").arg(name), {}}
+        return Problem{404,
+                       QStringLiteral("SERVICE_NOT_FOUND"),
+                       QStringLiteral("Unknown service"),
+                       QStringLiteral("no service named %1 in this installation").arg(name),
+                       {}}
             .toResponse(request.trace.traceId);
     if (name == context.serviceName())
         return notControllable(QStringLiteral("%1 serves this request and cannot %2 itself; restart the "
@@ -93,14 +99,17 @@ HttpResponse control(const RouteContext &context, const HttpRequest &request, Ac
         if (ok) {
             *response = HttpResponse::json(after->toJson(QStringLiteral(PAYDESK_VERSION)));
         } else {
-            Problem problem{503, QStringLiteral("SERVICE_CONTROL_FAILED"),
-                            QStringLiteral("Service control failed"), error, {}};
+            Problem problem{503,
+                            QStringLiteral("SERVICE_CONTROL_FAILED"),
+                            QStringLiteral("Service control failed"),
+                            error,
+                            {}};
             problem.extra.insert(QStringLiteral("health"), after->toJson(QStringLiteral(PAYDESK_VERSION)));
             *response = problem.toResponse(request.trace.traceId);
         }
         return context.audit(db, request,
-                             {QStringLiteral("service.") + actionName(action), QStringLiteral("service"), name,
-                              stateOf(before), outcome},
+                             {QStringLiteral("service.") + actionName(action), QStringLiteral("service"),
+                              name, stateOf(before), outcome},
                              response, why);
     });
 }
@@ -108,13 +117,13 @@ HttpResponse control(const RouteContext &context, const HttpRequest &request, Ac
 
 void registerServiceControlRoutes(Router &router, const RouteContext &context)
 {
-    const QJsonObject healthSchema =
-        objectSchema({{QStringLiteral("service"), stringSchema()},
-                      {QStringLiteral("status"), stringSchema()},
-                      {QStringLiteral("state"), stringSchema()},
-                      {QStringLiteral("ready"), QJsonObject{{QStringLiteral("type"), QStringLiteral("boolean")}}},
-                      {QStringLiteral("port"), QJsonObject{{QStringLiteral("type"), QStringLiteral("integer")}}},
-                      {QStringLiteral("checks"), arraySchema(QJsonObject{})}});
+    const QJsonObject healthSchema = objectSchema(
+        {{QStringLiteral("service"), stringSchema()},
+         {QStringLiteral("status"), stringSchema()},
+         {QStringLiteral("state"), stringSchema()},
+         {QStringLiteral("ready"), QJsonObject{{QStringLiteral("type"), QStringLiteral("boolean")}}},
+         {QStringLiteral("port"), QJsonObject{{QStringLiteral("type"), QStringLiteral("integer")}}},
+         {QStringLiteral("checks"), arraySchema(QJsonObject{})}});
     const QList<std::pair<Action, QString>> actions{
         {Action::Stop, QStringLiteral("Stop one service of this process: it drains its in-flight requests "
                                       "(shutdown_timeout_ms), closes its port and answers in-process calls "
@@ -126,7 +135,8 @@ void registerServiceControlRoutes(Router &router, const RouteContext &context)
     for (const auto &[action, summary] : actions) {
         router.add({.method = "POST",
                     .pattern = QStringLiteral("/api/v1/system/services/{name}/") + actionName(action),
-                    .handler = [context, action = action](const HttpRequest &r) { return control(context, r, action); },
+                    .handler = [context, action = action](
+                                   const HttpRequest &r) { return control(context, r, action); },
                     .access = Access::Admin,
                     .permission = QStringLiteral("system.control"),
                     .summary = summary,
