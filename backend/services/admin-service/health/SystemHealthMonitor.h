@@ -10,8 +10,11 @@
 
 #include "PrometheusText.h"
 
+#include "platform/http/HttpTypes.h"
+
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QFuture>
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -66,6 +69,8 @@ public Q_SLOTS:
 private:
     void sampleRound();
     void finishRound();
+    void onThisThread(QFuture<platform::HttpResponse> future,
+                      std::function<void(const platform::HttpResponse &)> done);
 
     struct Pending
     {
