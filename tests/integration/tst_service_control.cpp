@@ -260,13 +260,19 @@ private Q_SLOTS:
         QCOMPARE(stopped.json().value("ready").toBool(), false);
         QCOMPARE(state("accounting-service"), QStringLiteral("stopped"));
 
-        // Its port is closed; an in-process call fails fast with a clear problem.
-        QCOMPARE(httpRequest("GET", url(kAccountingSeed, "/health")).status, 0);
+        // Over HTTP (its port stays open) and in process, calls fail fast with a clear problem.
+        const HttpResult overHttp = httpRequest("GET", url(kAccountingSeed, "/api/v1/ledger/balances"), {},
+                                                admin({"accounting.view"}));
+        QCOMPARE(overHttp.status, 503);
+        QCOMPARE(overHttp.json().value("code").toString(), QStringLiteral("SERVICE_STOPPED"));
+        const HttpResult healthOverHttp = httpRequest("GET", url(kAccountingSeed, "/health"));
+        QCOMPARE(healthOverHttp.status, 503);
+        QCOMPARE(healthOverHttp.json().value("status").toString(), QStringLiteral("stopped"));
         const HttpResponse inProcess =
             m_internal->callSync("accounting-service", "GET", "/api/v1/ledger/balances");
         QCOMPARE(inProcess.status, 503);
         QCOMPARE(inProcess.jsonObject().value("code").toString(), QStringLiteral("SERVICE_STOPPED"));
-        // /health still answers in process, so the health monitor can say "stopped".
+        // /health still answers, so the health monitor can say "stopped".
         const HttpResponse health = m_internal->callSync("accounting-service", "GET", "/health");
         QCOMPARE(health.status, 503);
         QCOMPARE(health.jsonObject().value("status").toString(), QStringLiteral("stopped"));
@@ -432,6 +438,8 @@ private Q_SLOTS:
         QTest::failOnWarning(QRegularExpression("did not stop in time"));
         m_host->stop();
         QVERIFY(m_host->health().isEmpty());
+        // Its port, kept while it was stopped, is closed with the shutdown.
+        QCOMPARE(httpRequest("GET", url(kConsumerSeed, "/health")).status, 0);
     }
 };
 

@@ -314,7 +314,7 @@ void ServicePage::requestControl(const QString &action)
                  "until it is started again. Events for it wait and are delivered after the start.")
                   .arg(m_service)
         : action == QStringLiteral("start")
-            ? tr("Start %1 again on its port?").arg(m_service)
+            ? tr("Start %1 again?").arg(m_service)
             : tr("Restart %1? It stops (finishing its in-flight requests) and starts again; calls to it "
                  "fail with 503 meanwhile.")
                   .arg(m_service);

@@ -3,11 +3,13 @@
 // (admin-service's POST /api/v1/system/services/{name}/stop|start|restart). The ServiceHost
 // implements it and publishes itself in HostEnvironment::control.
 //
-// A controlled stop drains the service like a shutdown (stop accepting, readiness false, timers
-// stop, in-flight requests drained within shutdown_timeout_ms) but keeps its runtime object and
-// thread: in-process callers get 503 SERVICE_STOPPED, its HTTP port is closed, and events for it
-// are refused (the bus redelivers them after the start, in order). A start listens on the same
-// port again and runs the service's onReady once it is ready.
+// A controlled stop drains the service like a shutdown (readiness false, timers stop, in-flight
+// requests drained within shutdown_timeout_ms) but keeps its runtime object, thread and port:
+// callers, in process and over HTTP, get 503 SERVICE_STOPPED at once (GET /health: 503, status
+// "stopped"), and events for it are refused (the bus redelivers them after the start, in order).
+// Keeping the port means a refused connection never looks like a crash and nothing else takes the
+// port before the start. A start resumes readiness checks and runs the service's onReady again
+// once it is ready. A host shutdown closes the port of a stopped service like any other.
 //
 // Threads: any thread except the controlled service's own; every call blocks until the service
 // reached the state asked for, failed, or the bound passed.

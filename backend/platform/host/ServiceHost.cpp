@@ -68,15 +68,11 @@ void ServiceHost::stop()
     if (!m_started)
         return;
     m_started = false;
-    // The flag first, then the state: a controlled stop finishing meanwhile either sees the flag
-    // (its `stopped` quits the thread) or is seen here as Stopped.
+    // From now on every `stopped` ends its thread. A service an administrator stopped gets
+    // beginStop too: it closes the port it kept and emits `stopped` again.
     m_shuttingDown->store(true);
     for (Hosted &hosted : m_hosted) {
-        if (!hosted.thread->isRunning())
-            continue;
-        if (hosted.runtime->health().state == ServiceState::Stopped)
-            hosted.thread->quit(); // stopped by an administrator: already drained
-        else
+        if (hosted.thread->isRunning())
             QMetaObject::invokeMethod(hosted.runtime.get(), &ServiceRuntime::beginStop, Qt::QueuedConnection);
     }
     // Every runtime bounds its own drain; the extra margin covers the worker pool joining.

@@ -139,9 +139,16 @@ void ServiceRuntime::start()
         m_routesRegistered = true;
     }
 
-    m_listener = new HttpListener(*this);
+    // After a controlled stop the listener kept the port (answering 503 SERVICE_STOPPED): it goes
+    // on serving. One that never got the port (a start that failed) tries again.
     QString error;
-    if (!m_listener->listenOn(m_environment.config, m_port, &error)) {
+    if (m_listener && !m_listener->isListening()) {
+        delete m_listener;
+        m_listener = nullptr;
+    }
+    if (!m_listener)
+        m_listener = new HttpListener(*this);
+    if (!m_listener->isListening() && !m_listener->listenOn(m_environment.config, m_port, &error)) {
         m_log->write(LogLevel::Error, QStringLiteral("service failed to start: %1").arg(error));
         qWarning("%s: %s", qPrintable(m_name), qPrintable(error));
         updateHealth([&](HealthSnapshot &h) {
@@ -405,6 +412,14 @@ void ServiceRuntime::scheduleOutboxRelay()
 void ServiceRuntime::beginStop()
 {
     const ServiceState state = health().state;
+    if (m_controlledStop && (state == ServiceState::Stopping || state == ServiceState::Stopped)) {
+        // The host shuts down a service an administrator stopped: from now on it is a shutdown,
+        // so the port is closed (by the drain under way, or now: it drained already).
+        m_controlledStop = false;
+        if (state == ServiceState::Stopped)
+            finishStop();
+        return;
+    }
     if (state == ServiceState::Stopping || state == ServiceState::Stopped)
         return;
     updateHealth([](HealthSnapshot &h) {
@@ -414,7 +429,10 @@ void ServiceRuntime::beginStop()
     m_eventsOpen = false;
     m_everReady = false; // a start after a controlled stop runs onReady again
     m_metrics->ready().Set(0);
-    if (m_listener)
+    // A shutdown closes the port. A controlled stop keeps it: callers get a clear 503
+    // SERVICE_STOPPED rather than a refused connection, and nothing else can take the port
+    // before the start.
+    if (m_listener && !m_controlledStop)
         m_listener->stopAccepting();
     m_readinessTimer.stop();
     m_outboxTimer.stop();
@@ -435,8 +453,10 @@ void ServiceRuntime::finishStop()
                      QStringLiteral("shutdown timeout: %1 requests abandoned").arg(m_inFlight.load()));
     m_workers.waitForDone();
     m_internalWorkers.waitForDone();
-    delete m_listener;
-    m_listener = nullptr;
+    if (!m_controlledStop) {
+        delete m_listener;
+        m_listener = nullptr;
+    }
     updateHealth([](HealthSnapshot &h) {
         h.state = ServiceState::Stopped;
         h.ready = false;

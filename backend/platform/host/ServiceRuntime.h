@@ -73,8 +73,9 @@ public:
                    QObject *context = nullptr);
 
     // Service thread (ServiceControl, via queued calls). A controlled stop drains like beginStop()
-    // but keeps the thread; `done` runs once Stopped. A start after it listens again; `done`
-    // runs with the snapshot once ready, failed or stopped again.
+    // but keeps the thread and the port (answering 503 SERVICE_STOPPED); `done` runs once Stopped.
+    // A start after it resumes readiness and onReady; `done` runs with the snapshot once ready,
+    // failed or stopped again.
     void stopControlled(std::function<void()> done);
     void startControlled(std::function<void(const HealthSnapshot &)> done);
 

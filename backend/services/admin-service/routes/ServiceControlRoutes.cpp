@@ -126,10 +126,10 @@ void registerServiceControlRoutes(Router &router, const RouteContext &context)
          {QStringLiteral("checks"), arraySchema(QJsonObject{})}});
     const QList<std::pair<Action, QString>> actions{
         {Action::Stop, QStringLiteral("Stop one service of this process: it drains its in-flight requests "
-                                      "(shutdown_timeout_ms), closes its port and answers in-process calls "
-                                      "503 SERVICE_STOPPED; events for it wait until it starts")},
-        {Action::Start, QStringLiteral("Start a stopped service again on its port; answers once it is ready "
-                                       "(events held while it was stopped are then delivered)")},
+                                      "(shutdown_timeout_ms), then answers every call 503 SERVICE_STOPPED "
+                                      "(its port stays open); events for it wait until it starts")},
+        {Action::Start, QStringLiteral("Start a stopped service again; answers once it is ready (events held "
+                                       "while it was stopped are then delivered)")},
         {Action::Restart, QStringLiteral("Stop, then start one service of this process")},
     };
     for (const auto &[action, summary] : actions) {
