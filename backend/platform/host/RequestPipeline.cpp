@@ -52,8 +52,10 @@ std::optional<HttpResponse> preflight(const Router &router, HttpRequest &request
                                       const QString &service, const Route **matched)
 {
     const QByteArray &traceId = request.trace.traceId;
-    // The health report still answers (503, state "stopping"/"stopped") so that a monitor sees why.
-    const bool probe = request.path == QStringLiteral("/health");
+    // The health report still answers (503, state "stopping"/"stopped") so that a monitor sees
+    // why, and so do the metrics (ready 0).
+    const bool probe =
+        request.path == QStringLiteral("/health") || request.path == QStringLiteral("/metrics");
     if (stop == Stop::ShuttingDown && !probe)
         return Problem::unavailable(QStringLiteral("SHUTTING_DOWN"),
                                     QStringLiteral("the service is shutting down"))
@@ -183,10 +185,14 @@ void ServiceRuntime::dispatch(HttpRequest request, std::function<void(HttpRespon
         // Probes and scrapes arrive every second from every console: keep them out of INFO.
         const bool probe =
             req.path.startsWith(QStringLiteral("/health")) || req.path == QStringLiteral("/metrics");
-        const LogLevel level = response.status >= 500   ? LogLevel::Error
-                               : response.status >= 400 ? LogLevel::Warn
-                               : probe                  ? LogLevel::Debug
-                                                        : LogLevel::Info;
+        // A service an administrator stopped answers 503 on purpose: not an error of its own.
+        const bool stoppedOnPurpose = m_controlledStop.load() && response.status == 503;
+        const LogLevel level = stoppedOnPurpose && probe ? LogLevel::Debug
+                               : stoppedOnPurpose        ? LogLevel::Warn
+                               : response.status >= 500  ? LogLevel::Error
+                               : response.status >= 400  ? LogLevel::Warn
+                               : probe                   ? LogLevel::Debug
+                                                         : LogLevel::Info;
         if (!probe)
             recordServerSpan(*m_spans, m_name, req, response, startUnixUs, elapsedNs / 1000);
         if (m_log->enabled(level)) {
