@@ -449,6 +449,34 @@ int flags(Context &c)
     return usageError(QStringLiteral("flags: list | set NAME [--enabled true|false] [--rollout N]"));
 }
 
+// Stops, starts or restarts one service of the server (admin-service, permission system.control)
+// and prints where it ended up; the server answers once the service got there.
+int services(Context &c)
+{
+    const QString action = c.operand(1);
+    if (action != QStringLiteral("stop") && action != QStringLiteral("start") &&
+        action != QStringLiteral("restart"))
+        return usageError(QStringLiteral("services: stop | start | restart NAME"));
+    if (int e = needs(c, 3, QStringLiteral("service name")); e >= 0)
+        return e;
+    const QString name = c.operand(2);
+    if (!c.json)
+        std::fprintf(stderr, "payctl: %s %s…\n",
+                     qPrintable(action == QStringLiteral("stop")    ? QStringLiteral("stopping")
+                                : action == QStringLiteral("start") ? QStringLiteral("starting")
+                                                                    : QStringLiteral("restarting")),
+                     qPrintable(name));
+    return report(c.client.controlService(name, action), c.json, [&](const QJsonObject &health) {
+        return QStringLiteral("%1: %2 (state %3, %4, port %5)\n")
+            .arg(health.value(QStringLiteral("service")).toString(name),
+                 health.value(QStringLiteral("status")).toString(),
+                 health.value(QStringLiteral("state")).toString(),
+                 health.value(QStringLiteral("ready")).toBool() ? QStringLiteral("ready")
+                                                                : QStringLiteral("not ready"))
+            .arg(health.value(QStringLiteral("port")).toInt());
+    });
+}
+
 int webhooks(Context &c)
 {
     const QString action = c.operand(1);
@@ -531,7 +559,8 @@ QString usage()
         "  flags list    flags set NAME [--enabled true|false] [--rollout PERCENT]\n"
         "  webhooks list [--merchant-id M] [--payment-no P] [--status pending|retrying|delivered|dead] "
         "[--event E] [--page N]\n"
-        "  webhooks redeliver DELIVERY\n\n"
+        "  webhooks redeliver DELIVERY\n"
+        "  services stop|start|restart NAME           one service of the server (needs system.control)\n\n"
         "Amounts are integer minor units. Exit codes: 0 ok, 1 refused by the server, 2 usage, 3 "
         "unreachable,\n"
         "4 not logged in or not permitted. The session is kept in ~/.config/paydesk/payctl.json (mode "
@@ -557,6 +586,7 @@ int run(const Arguments &args)
         {QStringLiteral("limits"), limits},     {QStringLiteral("config"), config},
         {QStringLiteral("flags"), flags},       {QStringLiteral("ledger"), ledger},
         {QStringLiteral("webhooks"), webhooks}, {QStringLiteral("payments"), payments},
+        {QStringLiteral("services"), services},
     };
     const auto handler = kCommands.find(args.positional.value(0));
     if (handler == kCommands.end())

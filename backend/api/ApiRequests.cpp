@@ -67,6 +67,16 @@ ApiRequest systemHealthHistory(const QString &service, int seconds)
     return {kAdmin, "GET", withQuery(QStringLiteral("/api/v1/system/health/history"), query), {}, 3000};
 }
 
+ApiRequest controlService(const QString &service, const QString &action)
+{
+    // The server bounds a stop by shutdown_timeout_ms (+10 s) and a start by 60 s; a restart is both.
+    return {kAdmin,
+            "POST",
+            QStringLiteral("/api/v1/system/services/%1/%2").arg(segment(service), action),
+            {},
+            120000};
+}
+
 ApiRequest serviceLogs(const QString &service, int limit, const QString &minLevel)
 {
     QUrlQuery query;

@@ -30,6 +30,9 @@ ApiRequest logout(const QString &refreshToken);
 // admin-service: the installation's aggregated health and its 1 s history
 ApiRequest systemHealth();
 ApiRequest systemHealthHistory(const QString &service, int seconds);
+// admin-service: stop, start or restart one service of the server ("stop" | "start" | "restart");
+// answers the service's health after the action. Blocks until the service got there: long timeout.
+ApiRequest controlService(const QString &service, const QString &action);
 // any service: its recent log lines (newest first)
 ApiRequest serviceLogs(const QString &service, int limit, const QString &minLevel = {});
 

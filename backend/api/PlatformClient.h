@@ -69,6 +69,8 @@ public:
     QList<QPair<QString, ApiResult>> healthOfAll(int timeoutMs = 2000);
 
     // admin-service
+    // Stop, start or restart one service ("stop" | "start" | "restart"); its health afterwards.
+    ApiResult controlService(const QString &service, const QString &action);
     ApiResult login(const QString &username, const QString &password, const QString &totpCode = {});
     ApiResult refresh(const QString &refreshToken);
 

@@ -25,6 +25,11 @@ ApiResult PlatformClient::refresh(const QString &refreshToken)
     return result;
 }
 
+ApiResult PlatformClient::controlService(const QString &service, const QString &action)
+{
+    return sendSync(requests::controlService(service, action));
+}
+
 ApiResult PlatformClient::merchants(const QUrlQuery &filter)
 {
     return sendSync(requests::merchants(filter));

@@ -31,6 +31,7 @@
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
@@ -73,6 +74,21 @@ void answerReasonDialog(const QString &reason)
             return;
         dialog->findChild<QPlainTextEdit *>()->setPlainText(reason);
         dialog->accept();
+    });
+}
+// Answers the next confirmation (common/Dialogs confirmAction): its action button, or Cancel.
+void answerConfirmation(bool confirm)
+{
+    QTimer::singleShot(100, [confirm] {
+        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        if (!box)
+            return;
+        for (QAbstractButton *button : box->buttons()) {
+            if (box->buttonRole(button) == (confirm ? QMessageBox::AcceptRole : QMessageBox::RejectRole)) {
+                button->click();
+                return;
+            }
+        }
     });
 }
 } // namespace
@@ -216,6 +232,68 @@ private Q_SLOTS:
         shot(m_window, QStringLiteral("02-service-page"));
         QTest::keyClick(m_views.health->servicePage(), Qt::Key_Escape);
         QVERIFY(!m_views.health->servicePage()->isVisible());
+    }
+
+    // Stop / Start on the service page drive the embedded backend: the tile and the page say
+    // "stopped", the buttons follow the state, and the service is healthy again after the start.
+    void servicePageStopsAndStartsAService()
+    {
+        const QString name = QStringLiteral("analytics-service");
+        ServicePage *page = m_views.health->servicePage();
+        m_views.health->openService(name);
+        QTRY_VERIFY(page->isVisible());
+        QTRY_VERIFY_WITH_TIMEOUT(page->stopButton()->isEnabled(), 10000);
+        QVERIFY(page->restartButton()->isEnabled());
+        QVERIFY(!page->startButton()->isEnabled());
+        QSignalSpy finished(page, &ServicePage::controlFinished);
+
+        answerConfirmation(false); // Cancel: nothing is sent
+        page->stopButton()->click();
+        QCOMPARE(finished.count(), 0);
+        QVERIFY(page->stopButton()->isEnabled());
+
+        // By keyboard: focus the button, Space, confirm.
+        answerConfirmation(true);
+        page->stopButton()->setFocus();
+        QTest::keyClick(page->stopButton(), Qt::Key_Space);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
+        QVERIFY2(finished.last().at(0).toBool(), qPrintable(finished.last().at(1).toString()));
+        QVERIFY2(page->controlResult().contains(QStringLiteral("stopped at")),
+                 qPrintable(page->controlResult()));
+        QVERIFY(!page->stopButton()->isEnabled());
+        QVERIFY(!page->restartButton()->isEnabled());
+        QVERIFY(page->startButton()->isEnabled());
+        QTRY_COMPARE_WITH_TIMEOUT(m_views.health->model()->row(name)->state, QStringLiteral("stopped"),
+                                  10000);
+        QVERIFY(page->startButton()->isEnabled());
+        shot(m_window, QStringLiteral("02b-service-stopped"));
+        m_views.health->showTiles();
+        HealthTile *tile = nullptr;
+        for (HealthTile *t : m_views.health->tiles())
+            if (t->name() == name)
+                tile = t;
+        QVERIFY(tile);
+        QCOMPARE(tile->accessibleName(), name + QStringLiteral(" stopped"));
+        shot(m_window, QStringLiteral("02c-health-one-stopped"));
+
+        m_views.health->openService(name);
+        answerConfirmation(true);
+        page->startButton()->click();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 60000);
+        QVERIFY2(finished.last().at(0).toBool(), qPrintable(finished.last().at(1).toString()));
+        QVERIFY(page->stopButton()->isEnabled());
+        QVERIFY(!page->startButton()->isEnabled());
+        QTRY_COMPARE_WITH_TIMEOUT(m_views.health->model()->row(name)->state, QStringLiteral("healthy"),
+                                  10000);
+
+        // admin-service serves these calls: its buttons stay disabled.
+        m_views.health->openService(QStringLiteral("admin-service"));
+        QVERIFY(!page->stopButton()->isEnabled());
+        QVERIFY(!page->restartButton()->isEnabled());
+        QTest::keyClick(page, Qt::Key_Escape);
+        QVERIFY(!page->isVisible());
+        m_window->activateWindow(); // back from the confirmations
+        QVERIFY(QTest::qWaitForWindowActive(m_window));
     }
 
     void merchantsViewSearchesAndShowsDetail()

@@ -518,9 +518,10 @@ private Q_SLOTS:
                  200);
         QCOMPARE(call("DELETE", "/api/v1/roles/" + id, {}, m_rootToken).status, 204);
         QCOMPARE(call("GET", "/api/v1/roles/" + id, {}, m_rootToken).status, 404);
-        // 22 seeded by migration 0001, compliance.override by 0002, 12 of the payment flow by 0003.
+        // 22 seeded by migration 0001, compliance.override by 0002, 12 of the payment flow by 0003,
+        // system.control by 0004.
         QCOMPARE(call("GET", "/api/v1/permissions", {}, m_rootToken).json().value("items").toArray().size(),
-                 35);
+                 36);
     }
 
     void anAdminCannotRemoveTheirOwnLastSuperRoleOrDisableThemselves()
@@ -572,7 +573,7 @@ private Q_SLOTS:
                 codes << q.value(0).toString();
             return codes;
         }();
-        QCOMPARE(allPermissions.size(), 35);
+        QCOMPARE(allPermissions.size(), 36);
         QVERIFY(allPermissions.contains("compliance.override"));
         m_matrixId = createAdmin("matrix", {}, &m_matrixName);
         // The intended permission of each route, so that a route guarded by the wrong one fails too.
@@ -600,6 +601,9 @@ private Q_SLOTS:
             {"GET /api/v1/audit-logs/{id}", "audit.view"},
             {"GET /api/v1/system/health", "system.view"},
             {"GET /api/v1/system/health/history", "system.view"},
+            {"POST /api/v1/system/services/{name}/stop", "system.control"},
+            {"POST /api/v1/system/services/{name}/start", "system.control"},
+            {"POST /api/v1/system/services/{name}/restart", "system.control"},
         };
         int checked = 0;
         for (const Route &route : m_host->runtime("admin-service")->router().routes()) {
@@ -863,6 +867,11 @@ std::function<Sample()> AdminServiceTest::sampleFor(const QByteArray &method, co
         return [=] { return asMatrix(pattern); }; // platform reads need no fixture
     if (method == "GET" && pattern.startsWith(QStringLiteral("/api/v1/system/health")))
         return [=] { return asMatrix(pattern); }; // served from memory, no fixture
+    // Stop, start, restart (in route order) the probe service: it is running again afterwards.
+    if (method == "POST" && pattern.startsWith(QStringLiteral("/api/v1/system/services/{name}/")))
+        return [=] {
+            return asMatrix(QString(pattern).replace(QStringLiteral("{name}"), QStringLiteral("probe")));
+        };
     const QHash<QString, std::function<Sample()>> samples{
         {"GET /api/v1/auth/me",
          [=] {

@@ -60,10 +60,7 @@ public:
     {
         return {{config::kConfigTopic, "probe-config"}};
     }
-    void onReady(ServiceRuntime &runtime) override
-    {
-        m_config->follow(*runtime.environment().bus, "probe-config", &runtime);
-    }
+    void onReady(ServiceRuntime &runtime) override { m_config->follow(runtime, "probe-config"); }
 
 private:
     std::unique_ptr<config::ConfigClient> m_config;

@@ -396,6 +396,21 @@ private Q_SLOTS:
                                   QStringLiteral("failed"), 10000);
         QVERIFY(m_host->runtime("alpha")->health().error.contains("cannot listen"));
         QVERIFY(!m_host->allReady());
+
+        // ServiceControl: a failed service is not started in place; a restart once the port is
+        // free listens again and becomes ready, the others untouched. Remote names are refused.
+        QString error;
+        QVERIFY(!m_host->startService("alpha", &error));
+        QVERIFY2(error.contains("failed") && error.contains("restart"), qPrintable(error));
+        squatter.close();
+        QVERIFY2(m_host->restartService("alpha", &error), qPrintable(error));
+        QVERIFY(m_host->runtime("alpha")->health().ready);
+        QCOMPARE(httpRequest("GET", url(40101, "/health/ready")).status, 200);
+        QVERIFY(m_host->allReady());
+        QVERIFY(m_host->controls("beta"));
+        QVERIFY(!m_host->controls("elsewhere"));
+        QVERIFY(!m_host->stopService("elsewhere", &error));
+        QVERIFY2(error.contains("does not run in this process"), qPrintable(error));
         m_host->stop();
     }
 

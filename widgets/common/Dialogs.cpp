@@ -5,6 +5,7 @@
 #include <QDialogButtonBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QVBoxLayout>
@@ -20,6 +21,17 @@ QString errorText(const api::ApiResult &result)
     if (!result.traceId.isEmpty())
         text += QStringLiteral(" (trace %1)").arg(result.traceId);
     return text;
+}
+
+bool confirmAction(QWidget *parent, const QString &title, const QString &question, const QString &action)
+{
+    QMessageBox box(QMessageBox::Warning, title, question, QMessageBox::Cancel, parent);
+    box.setObjectName(QStringLiteral("confirmAction"));
+    QPushButton *confirm = box.addButton(action, QMessageBox::AcceptRole);
+    box.setDefaultButton(QMessageBox::Cancel);
+    box.setEscapeButton(QMessageBox::Cancel);
+    box.exec();
+    return box.clickedButton() == confirm;
 }
 
 ReasonDialog::ReasonDialog(const QString &title, const QString &question, QWidget *parent)

@@ -15,6 +15,10 @@ namespace paydesk::console {
 // "CODE: detail" (plus the trace id when there is one) for an error label or message box.
 QString errorText(const api::ApiResult &result);
 
+// Asks to confirm a consequential action; Cancel is the default button (Enter does not confirm by
+// accident), `action` labels the confirming button ("Stop payment-gateway").
+bool confirmAction(QWidget *parent, const QString &title, const QString &question, const QString &action);
+
 // Asks for a reason (required, trimmed); OK stays disabled while it is empty.
 class ReasonDialog : public QDialog
 {

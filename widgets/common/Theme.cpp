@@ -115,7 +115,7 @@ QColor stateColor(const QString &state)
         return c.degraded;
     if (state == QStringLiteral("unhealthy") || state == QStringLiteral("unreachable"))
         return c.unhealthy;
-    return c.unknown;
+    return c.unknown; // unknown, and "stopped" (on purpose, by an administrator: grey, not red)
 }
 
 } // namespace paydesk::console

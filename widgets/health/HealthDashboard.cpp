@@ -102,11 +102,13 @@ void HealthDashboard::refreshNow()
 void HealthDashboard::applyResult(const QJsonObject &health)
 {
     m_model->apply(health);
-    const QString summary = tr("%1 healthy · %2 degraded · %3 unhealthy  —  sampled %4")
+    const int stopped = m_model->countInState(QStringLiteral("stopped"));
+    const QString summary = tr("%1 healthy · %2 degraded · %3 unhealthy%4  —  sampled %5")
                                 .arg(m_model->countInState(QStringLiteral("healthy")))
                                 .arg(m_model->countInState(QStringLiteral("degraded")))
                                 .arg(m_model->countInState(QStringLiteral("unhealthy")) +
                                      m_model->countInState(QStringLiteral("unreachable")))
+                                .arg(stopped > 0 ? tr(" · %1 stopped").arg(stopped) : QString())
                                 .arg(m_model->sampledAt().toLocalTime().toString(QStringLiteral("HH:mm:ss")));
     if (m_summary->text() != summary)
         m_summary->setText(summary);

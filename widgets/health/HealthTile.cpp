@@ -73,7 +73,9 @@ void HealthTile::paintEvent(QPaintEvent *)
     const QRectF titleRect(left, box.top() + 6, box.width() - 24, 20);
     QFont small = font();
     small.setPointSizeF(font().pointSizeF() * 0.9);
+    const bool stopped = m_row.state == QStringLiteral("stopped");
     const QString badge = m_row.infrastructure ? (m_row.ready ? tr("up") : tr("down"))
+                          : stopped            ? tr("stopped")
                                                : (m_row.ready ? m_row.state : tr("not ready"));
     const int badgeWidth = QFontMetrics(small).horizontalAdvance(badge);
     p.drawText(
@@ -90,6 +92,13 @@ void HealthTile::paintEvent(QPaintEvent *)
                    p.fontMetrics().elidedText(m_row.detail, Qt::ElideRight, int(figures.width())));
         p.drawText(figures.translated(0, 18), Qt::AlignLeft | Qt::AlignVCenter,
                    tr("worst check %1 ms").arg(m_row.latencyMs, 0, 'f', 1));
+        return;
+    }
+    if (stopped) {
+        // No figures: a stopped service serves nothing; its page has the Start button.
+        p.drawText(figures, Qt::AlignLeft | Qt::AlignVCenter,
+                   p.fontMetrics().elidedText(tr("stopped by an administrator"), Qt::ElideRight,
+                                              int(figures.width())));
         return;
     }
     const QString p95 =

@@ -15,6 +15,7 @@
 #include <QPushButton>
 #include <QSplitter>
 #include <QTableWidget>
+#include <QTime>
 #include <QTimer>
 #include <QVBoxLayout>
 #include <QValueAxis>
@@ -65,7 +66,9 @@ ServicePage::ServicePage(api::PlatformClient *client, HealthModel *model, QWidge
     : QWidget(parent), m_client(client), m_model(model), m_title(new QLabel), m_status(new QLabel),
       m_error(new QLabel),
       m_checks(makeTable({tr("Check"), tr("Status"), tr("Critical"), tr("Latency"), tr("Message")})),
-      m_logs(makeTable({tr("Time"), tr("Level"), tr("Message")}))
+      m_logs(makeTable({tr("Time"), tr("Level"), tr("Message")})), m_stopButton(new QPushButton(tr("&Stop"))),
+      m_startButton(new QPushButton(tr("S&tart"))), m_restartButton(new QPushButton(tr("Rest&art"))),
+      m_controlResult(new QLabel)
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(16, 12, 16, 8);
@@ -93,6 +96,24 @@ ServicePage::ServicePage(api::PlatformClient *client, HealthModel *model, QWidge
     m_error->setObjectName(QStringLiteral("error"));
     m_error->hide();
     layout->addWidget(m_error);
+
+    // Alt+S / Alt+T / Alt+A, or Tab to them; each asks for confirmation (Cancel is the default).
+    auto *controls = new QHBoxLayout;
+    const QList<std::pair<QPushButton *, QString>> buttons{{m_stopButton, QStringLiteral("stop")},
+                                                           {m_startButton, QStringLiteral("start")},
+                                                           {m_restartButton, QStringLiteral("restart")}};
+    for (const auto &[button, action] : buttons) {
+        button->setObjectName(action + QStringLiteral("Service"));
+        button->setAccessibleName(tr("%1 this service").arg(action));
+        connect(button, &QPushButton::clicked, this, [this, action = action] { requestControl(action); });
+        controls->addWidget(button);
+    }
+    m_controlResult->setObjectName(QStringLiteral("controlResult"));
+    m_controlResult->setWordWrap(true);
+    m_controlResult->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    controls->addSpacing(8);
+    controls->addWidget(m_controlResult, 1);
+    layout->addLayout(controls);
 
     auto *charts = new QHBoxLayout;
     charts->addWidget(makeChart(tr("Requests per second (last 5 min)"), &m_rps, &m_rpsX, &m_rpsY));
@@ -143,6 +164,10 @@ void ServicePage::refreshHistory()
 
 void ServicePage::open(const QString &service)
 {
+    if (service != m_service) {
+        m_answeredState.clear();
+        m_controlResult->clear();
+    }
     m_service = service;
     m_title->setText(service);
     m_rps->clear();
@@ -155,9 +180,17 @@ void ServicePage::open(const QString &service)
 
 void ServicePage::showChecks()
 {
+    updateControls();
     const HealthRow *row = m_model->row(m_service);
     if (!row)
         return;
+    if (row->state == QStringLiteral("stopped")) {
+        m_status->setText(QStringLiteral("<span style='color:%1; font-weight:600'>%2</span> · %3")
+                              .arg(stateColor(row->state).name(), row->state,
+                                   tr("stopped by an administrator; Start brings it back")));
+        m_checks->setRowCount(0); // nothing is checked while it is stopped
+        return;
+    }
     m_status->setText(
         QStringLiteral("<span style='color:%1; font-weight:600'>%2</span> · %3 · %4 req/s · p95 %5")
             .arg(stateColor(row->state).name(), row->state, row->ready ? tr("ready") : tr("not ready"))
@@ -256,6 +289,98 @@ void ServicePage::showHistory(const QJsonObject &history)
     m_p95->replace(p95);
     m_rpsY->setRange(0, maxRps * 1.15);
     m_p95Y->setRange(0, maxP95 * 1.15);
+}
+
+void ServicePage::updateControls()
+{
+    const HealthRow *row = m_model->row(m_service);
+    const QString modelState = row ? row->state : QString();
+    if (!m_answeredState.isEmpty() && modelState == m_answeredState)
+        m_answeredState.clear(); // the dashboard caught up
+    const QString state = m_answeredState.isEmpty() ? modelState : m_answeredState;
+    // admin-service serves the control calls themselves: it cannot stop or restart itself.
+    const bool controllable = !m_service.isEmpty() && m_service != QStringLiteral("admin-service") &&
+                              state != QStringLiteral("unreachable") && !m_controlInFlight;
+    const bool stopped = state == QStringLiteral("stopped");
+    m_stopButton->setEnabled(controllable && !stopped);
+    m_startButton->setEnabled(controllable && stopped);
+    m_restartButton->setEnabled(controllable && !stopped);
+    const QString why = m_service == QStringLiteral("admin-service")
+                            ? tr("admin-service serves these requests; restart the server process instead")
+                            : QString();
+    for (QPushButton *button : {m_stopButton, m_startButton, m_restartButton})
+        button->setToolTip(why);
+}
+
+void ServicePage::requestControl(const QString &action)
+{
+    if (m_service.isEmpty() || m_controlInFlight)
+        return;
+    const QString question =
+        action == QStringLiteral("stop")
+            ? tr("Stop %1? It finishes its in-flight requests, then refuses every call (503 SERVICE_STOPPED) "
+                 "until it is started again. Events for it wait and are delivered after the start.")
+                  .arg(m_service)
+        : action == QStringLiteral("start")
+            ? tr("Start %1 again?").arg(m_service)
+            : tr("Restart %1? It stops (finishing its in-flight requests) and starts again; calls to it "
+                 "fail with 503 meanwhile.")
+                  .arg(m_service);
+    const QString verb = action == QStringLiteral("stop")    ? tr("Stop")
+                         : action == QStringLiteral("start") ? tr("Start")
+                                                             : tr("Restart");
+    if (confirmAction(this, tr("%1 %2").arg(verb, m_service), question, tr("%1 %2").arg(verb, m_service)))
+        control(action);
+}
+
+void ServicePage::control(const QString &action)
+{
+    if (m_service.isEmpty() || m_controlInFlight)
+        return;
+    m_controlInFlight = true;
+    updateControls();
+    const QString service = m_service;
+    m_controlResult->setStyleSheet({});
+    m_controlResult->setText(action == QStringLiteral("stop")    ? tr("Stopping %1…").arg(service)
+                             : action == QStringLiteral("start") ? tr("Starting %1…").arg(service)
+                                                                 : tr("Restarting %1…").arg(service));
+    // Asynchronous like the page's other calls: the GUI thread never waits for the drain.
+    m_client->send(api::requests::controlService(service, action))
+        .then(this, [this, service, action](const api::ApiResult &r) {
+            m_controlInFlight = false;
+            QString text;
+            if (r.ok()) {
+                const QJsonObject health = r.object();
+                if (service == m_service)
+                    m_answeredState = health.value(QStringLiteral("status")).toString();
+                const QString at = QTime::currentTime().toString(QStringLiteral("HH:mm:ss"));
+                const QString status = health.value(QStringLiteral("status")).toString();
+                text = action == QStringLiteral("stop")
+                           ? tr("%1 stopped at %2: it refuses calls until it is started.").arg(service, at)
+                           : tr("%1 %2 at %3: now %4.")
+                                 .arg(service,
+                                      action == QStringLiteral("start") ? tr("started") : tr("restarted"), at,
+                                      status);
+            } else {
+                text = tr("Could not %1 %2 — %3").arg(action, service, errorText(r));
+            }
+            if (service == m_service) {
+                m_controlResult->setStyleSheet(
+                    r.ok() ? QString()
+                           : QStringLiteral("color: %1; font-weight: 600;")
+                                 .arg(stateColor(QStringLiteral("unhealthy")).name()));
+                m_controlResult->setText(text);
+                updateControls();
+            }
+            if (r.ok() && action != QStringLiteral("stop") && service == m_service)
+                reload(); // fresh history and log lines (a stopped service serves neither)
+            emit controlFinished(r.ok(), text);
+        });
+}
+
+QString ServicePage::controlResult() const
+{
+    return m_controlResult->text();
 }
 
 int ServicePage::logRowCount() const

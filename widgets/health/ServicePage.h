@@ -1,6 +1,7 @@
 #pragma once
 // One service in depth: its checks (live from the health model), req/s and p95 over the last five
-// minutes (QtCharts, from /api/v1/system/health/history) and its 50 most recent log lines.
+// minutes (QtCharts, from /api/v1/system/health/history), its 50 most recent log lines, and Stop /
+// Start / Restart (admin-service, permission system.control) after a confirmation.
 
 #include <QWidget>
 
@@ -8,6 +9,7 @@ class QChart;
 class QChartView;
 class QLabel;
 class QLineSeries;
+class QPushButton;
 class QTableWidget;
 class QValueAxis;
 
@@ -30,11 +32,21 @@ public:
     int logRowCount() const;
     int historyPoints() const;
 
+    // "stop" | "start" | "restart". requestControl asks for confirmation first (the buttons);
+    // control sends at once. The answer arrives asynchronously: controlFinished.
+    void requestControl(const QString &action);
+    void control(const QString &action);
+    QPushButton *stopButton() const { return m_stopButton; }
+    QPushButton *startButton() const { return m_startButton; }
+    QPushButton *restartButton() const { return m_restartButton; }
+    QString controlResult() const;
+
 Q_SIGNALS:
     void backRequested();
     void loaded();
     // The log explorer, filtered to this service.
     void logsRequested(const QString &service);
+    void controlFinished(bool ok, const QString &text);
 
 protected:
     void keyPressEvent(QKeyEvent *event) override;
@@ -43,6 +55,7 @@ private:
     void showChecks();
     void refreshHistory();
     void showHistory(const QJsonObject &history);
+    void updateControls();
 
     api::PlatformClient *m_client;
     HealthModel *m_model;
@@ -58,6 +71,14 @@ private:
     QValueAxis *m_p95Y;
     QValueAxis *m_rpsX;
     QValueAxis *m_p95X;
+    QPushButton *m_stopButton;
+    QPushButton *m_startButton;
+    QPushButton *m_restartButton;
+    QLabel *m_controlResult;
+    bool m_controlInFlight = false;
+    // The state a control call answered, preferred to the model's until its next sample agrees
+    // (the dashboard samples once a second and would briefly show the old state).
+    QString m_answeredState;
     int m_pending = 0;
     bool m_historyInFlight = false;
 };

@@ -23,6 +23,8 @@ QString toString(ServiceState state)
 
 QString HealthSnapshot::status() const
 {
+    if (state == ServiceState::Stopped)
+        return QStringLiteral("stopped"); // on purpose (a controlled stop) or shutting down: not an error
     if (state != ServiceState::Running || !ready)
         return QStringLiteral("unhealthy");
     for (const HealthCheck &check : checks) {

@@ -33,7 +33,7 @@ struct HealthSnapshot
     int inFlight = 0;
 
     // healthy: running and every check passes; degraded: ready but a non-critical check fails;
-    // unhealthy: not ready or failed.
+    // stopped: stopped by an administrator (or the host shutting down); unhealthy: not ready or failed.
     QString status() const;
     QJsonObject toJson(const QString &version) const;
 };

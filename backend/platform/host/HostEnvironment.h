@@ -13,6 +13,7 @@ namespace paydesk::platform {
 
 class EventBus;
 class ServiceDirectory;
+class ServiceControl;
 
 struct HostEnvironment
 {
@@ -21,6 +22,8 @@ struct HostEnvironment
     RedisUrl redis;
     EventBus *bus = nullptr;
     ServiceDirectory *directory = nullptr;
+    // Stop/start/restart of the services of this process (the ServiceHost; null without one).
+    ServiceControl *control = nullptr;
     QString logDirectory;
     ServerSecrets secrets;
     QDateTime processStartedAt;

@@ -45,13 +45,26 @@ HttpResponse invoke(const Route &route, const HttpRequest &request)
 }
 
 // Returns a problem response when the request cannot reach its handler.
-std::optional<HttpResponse> preflight(const Router &router, HttpRequest &request, qint64 bodyLimit,
-                                      bool stopping, const Route **matched)
+// Why the service refuses requests: not at all, the host shutting down, or an administrator.
+enum class Stop { None, ShuttingDown, Controlled };
+
+std::optional<HttpResponse> preflight(const Router &router, HttpRequest &request, qint64 bodyLimit, Stop stop,
+                                      const QString &service, const Route **matched)
 {
     const QByteArray &traceId = request.trace.traceId;
-    if (stopping)
+    // The health report still answers (503, state "stopping"/"stopped") so that a monitor sees
+    // why, and so do the metrics (ready 0).
+    const bool probe =
+        request.path == QStringLiteral("/health") || request.path == QStringLiteral("/metrics");
+    if (stop == Stop::ShuttingDown && !probe)
         return Problem::unavailable(QStringLiteral("SHUTTING_DOWN"),
                                     QStringLiteral("the service is shutting down"))
+            .toResponse(traceId);
+    if (stop == Stop::Controlled && !probe)
+        return Problem::unavailable(QStringLiteral("SERVICE_STOPPED"),
+                                    QStringLiteral("%1 is stopped by an administrator; it answers again "
+                                                   "after POST /api/v1/system/services/%1/start")
+                                        .arg(service))
             .toResponse(traceId);
     const RouteMatch match = router.match(request.method, request.path);
     if (match.kind == RouteMatch::Kind::NotFound)
@@ -176,9 +189,12 @@ void ServiceRuntime::dispatch(HttpRequest request, std::function<void(HttpRespon
         // they would fill the very log they read.
         const bool logRead = req.routePattern == QStringLiteral("/admin/v1/logs");
         // A probe's 503 is its normal answer while the service starts or stops (the runtime logs
-        // the readiness change itself once), not a server error.
+        // the readiness change itself once), not a server error; a service an administrator
+        // stopped answers 503 on purpose, not because of an error of its own.
         const bool notReadyAnswer = probe && response.status == 503;
+        const bool stoppedOnPurpose = m_controlledStop.load() && response.status == 503;
         const LogLevel level = notReadyAnswer           ? LogLevel::Debug
+                               : stoppedOnPurpose       ? LogLevel::Warn
                                : response.status >= 500 ? LogLevel::Error
                                : response.status >= 400 ? LogLevel::Warn
                                : probe || logRead       ? LogLevel::Debug
@@ -213,9 +229,11 @@ void ServiceRuntime::dispatch(HttpRequest request, std::function<void(HttpRespon
         done(std::move(response));
     };
 
-    const bool stopping = m_stopping.load();
+    const Stop stop = !m_stopping.load()        ? Stop::None
+                      : m_controlledStop.load() ? Stop::Controlled
+                                                : Stop::ShuttingDown;
     const Route *route = nullptr;
-    if (auto rejected = preflight(m_router, request, m_bodyLimitBytes, stopping, &route)) {
+    if (auto rejected = preflight(m_router, request, m_bodyLimitBytes, stop, m_name, &route)) {
         finish(request, std::move(*rejected));
         return;
     }

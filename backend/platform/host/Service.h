@@ -47,8 +47,11 @@ public:
     // before any service starts so that no event is acknowledged before its consumer listens.
     virtual QList<QPair<QString, QString>> consumedTopics() const { return {}; }
 
-    // Called on the service thread the first time the service becomes ready (database migrated):
-    // subscribe to events, start timers.
+    // Called on the service thread when the service becomes ready (database migrated): subscribe
+    // to events (ServiceRuntime::subscribe), start timers. Runs again each time the service is
+    // started after a controlled stop (ServiceControl), so it must be safe to repeat: subscriptions
+    // replace the previous one of the same (topic, group); create timers and workers once and only
+    // (re)start them here — they stop on ServiceRuntime::stopped.
     virtual void onReady(ServiceRuntime &runtime) { Q_UNUSED(runtime); }
 
     // The service's own checks (plugins loaded, a worker keeping up…), appended to /health after

@@ -19,6 +19,8 @@
 #include <QSqlQuery>
 #include <QThread>
 
+#include <utility>
+
 namespace paydesk::platform {
 
 namespace {
@@ -103,7 +105,9 @@ HttpResponse ServiceRuntime::healthResponse()
         const HealthSnapshot snapshot = health();
         m_healthBody.json =
             QJsonDocument(snapshot.toJson(QStringLiteral(PAYDESK_VERSION))).toJson(QJsonDocument::Compact);
-        m_healthBody.status = snapshot.status() == QStringLiteral("unhealthy") ? 503 : 200;
+        const QString status = snapshot.status();
+        m_healthBody.status =
+            status == QStringLiteral("healthy") || status == QStringLiteral("degraded") ? 200 : 503;
         m_healthBody.generation = generation;
         m_healthBody.age.start();
     }
@@ -123,20 +127,35 @@ void ServiceRuntime::start()
     Q_ASSERT(QThread::currentThread() == thread());
     updateHealth([](HealthSnapshot &h) {
         h.state = ServiceState::Starting;
+        h.ready = false;
+        h.error.clear();
         h.startedAt = QDateTime::currentDateTimeUtc();
     });
-    registerPlatformRoutes();
-    m_service->registerRoutes(m_router, *this);
+    m_controlledStop = false;
+    if (!m_routesRegistered) {
+        // The router is frozen afterwards: a start after a controlled stop keeps these routes.
+        registerPlatformRoutes();
+        m_service->registerRoutes(m_router, *this);
+        m_routesRegistered = true;
+    }
 
-    m_listener = new HttpListener(*this);
+    // After a controlled stop the listener kept the port (answering 503 SERVICE_STOPPED): it goes
+    // on serving. One that never got the port (a start that failed) tries again.
     QString error;
-    if (!m_listener->listenOn(m_environment.config, m_port, &error)) {
+    if (m_listener && !m_listener->isListening()) {
+        delete m_listener;
+        m_listener = nullptr;
+    }
+    if (!m_listener)
+        m_listener = new HttpListener(*this);
+    if (!m_listener->isListening() && !m_listener->listenOn(m_environment.config, m_port, &error)) {
         m_log->write(LogLevel::Error, QStringLiteral("service failed to start: %1").arg(error));
         qWarning("%s: %s", qPrintable(m_name), qPrintable(error));
         updateHealth([&](HealthSnapshot &h) {
             h.state = ServiceState::Failed;
             h.error = error;
         });
+        notifyStarted();
         return;
     }
     updateHealth([](HealthSnapshot &h) { h.state = ServiceState::Running; });
@@ -145,6 +164,65 @@ void ServiceRuntime::start()
     m_readinessTimer.start();
     m_outboxTimer.start();
     scheduleReadinessCheck();
+}
+
+void ServiceRuntime::subscribe(const QString &topic, const QString &group, EventHandler handler,
+                               QObject *context)
+{
+    if (!m_environment.bus)
+        return;
+    m_environment.bus->subscribe(topic, group, context ? context : this,
+                                 [this, handler = std::move(handler)](const Event &event) {
+                                     // Refused, not dropped: the bus delivers it again later.
+                                     return m_eventsOpen.load() && handler(event);
+                                 });
+}
+
+void ServiceRuntime::stopControlled(std::function<void()> done)
+{
+    const ServiceState state = health().state;
+    if (state == ServiceState::Stopped) {
+        done();
+        return;
+    }
+    m_stopWaiters.push_back(std::move(done));
+    if (state == ServiceState::Stopping)
+        return; // already draining: finishStop() answers every waiter
+    m_controlledStop = true;
+    beginStop();
+}
+
+void ServiceRuntime::startControlled(std::function<void(const HealthSnapshot &)> done)
+{
+    const HealthSnapshot now = health();
+    switch (now.state) {
+    case ServiceState::Stopped:
+        m_startWaiters.push_back(std::move(done));
+        start();
+        return;
+    case ServiceState::Running:
+        if (now.ready && m_everReady) {
+            done(now);
+            return;
+        }
+        m_startWaiters.push_back(std::move(done)); // answered once ready
+        return;
+    case ServiceState::Starting:
+        m_startWaiters.push_back(std::move(done));
+        return;
+    case ServiceState::Stopping:
+    case ServiceState::Failed:
+        done(now); // the caller reports the state: stop it first (a restart does)
+        return;
+    }
+}
+
+void ServiceRuntime::notifyStarted()
+{
+    const HealthSnapshot now = health();
+    auto waiters = std::exchange(m_startWaiters, {});
+    for (auto &waiter : waiters)
+        waiter(now);
 }
 
 // Runs on a worker: bootstrap (database, migrations) until it succeeds once, then cheap probes.
@@ -258,12 +336,16 @@ void ServiceRuntime::applyReadiness(QList<HealthCheck> checks, bool ready, QStri
                      ready ? QStringLiteral("ready") : QStringLiteral("not ready: %1").arg(error));
         Q_EMIT readinessChanged(ready);
     }
+    if (fatal)
+        notifyStarted();
     if (ready && !m_everReady) {
         m_everReady = true;
+        m_eventsOpen = true;
         m_service->onReady(*this);
         scheduleOutboxRelay();
         announceToRegistry();
         m_registryTimer.start();
+        notifyStarted();
     }
 }
 
@@ -330,14 +412,27 @@ void ServiceRuntime::scheduleOutboxRelay()
 void ServiceRuntime::beginStop()
 {
     const ServiceState state = health().state;
+    if (m_controlledStop && (state == ServiceState::Stopping || state == ServiceState::Stopped)) {
+        // The host shuts down a service an administrator stopped: from now on it is a shutdown,
+        // so the port is closed (by the drain under way, or now: it drained already).
+        m_controlledStop = false;
+        if (state == ServiceState::Stopped)
+            finishStop();
+        return;
+    }
     if (state == ServiceState::Stopping || state == ServiceState::Stopped)
         return;
     updateHealth([](HealthSnapshot &h) {
         h.state = ServiceState::Stopping;
         h.ready = false;
     });
+    m_eventsOpen = false;
+    m_everReady = false; // a start after a controlled stop runs onReady again
     m_metrics->ready().Set(0);
-    if (m_listener)
+    // A shutdown closes the port. A controlled stop keeps it: callers get a clear 503
+    // SERVICE_STOPPED rather than a refused connection, and nothing else can take the port
+    // before the start.
+    if (m_listener && !m_controlledStop)
         m_listener->stopAccepting();
     m_readinessTimer.stop();
     m_outboxTimer.stop();
@@ -358,11 +453,22 @@ void ServiceRuntime::finishStop()
                      QStringLiteral("shutdown timeout: %1 requests abandoned").arg(m_inFlight.load()));
     m_workers.waitForDone();
     m_internalWorkers.waitForDone();
-    delete m_listener;
-    m_listener = nullptr;
-    updateHealth([](HealthSnapshot &h) { h.state = ServiceState::Stopped; });
-    m_log->write(LogLevel::Info, QStringLiteral("stopped"));
+    if (!m_controlledStop) {
+        delete m_listener;
+        m_listener = nullptr;
+    }
+    updateHealth([](HealthSnapshot &h) {
+        h.state = ServiceState::Stopped;
+        h.ready = false;
+        h.checks.clear(); // no longer checked: the last results would read as current
+    });
+    m_log->write(LogLevel::Info, m_controlledStop ? QStringLiteral("stopped by an administrator")
+                                                  : QStringLiteral("stopped"));
     Q_EMIT stopped();
+    notifyStarted(); // a start that had not become ready yet ends here
+    auto waiters = std::exchange(m_stopWaiters, {});
+    for (auto &waiter : waiters)
+        waiter();
 }
 
 } // namespace paydesk::platform

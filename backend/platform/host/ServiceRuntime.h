@@ -5,6 +5,7 @@
 // Threads: the object lives on its service thread. health(), name() and port() may be called from
 // any thread; everything else only from the service thread unless a comment says otherwise.
 
+#include "platform/bus/EventBus.h"
 #include "platform/host/HealthSnapshot.h"
 #include "platform/host/HostEnvironment.h"
 #include "platform/host/Service.h"
@@ -20,6 +21,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <vector>
 
 namespace paydesk::platform {
 
@@ -62,11 +64,28 @@ public:
     // Asks the outbox relay for a pass now (after a commit that appended events). Any thread.
     void kickOutbox();
 
+    // Subscribes `handler` on the bus for this service (call it from onReady): while the service
+    // is not running (a controlled stop, a restart not yet ready) the event is refused, so the
+    // bus redelivers it later in order instead of handling it on a stopped service. `context`
+    // decides the handler's thread (default: this service's thread). A later subscription of the
+    // same (topic, group) replaces this one. Without a bus, nothing happens.
+    void subscribe(const QString &topic, const QString &group, EventHandler handler,
+                   QObject *context = nullptr);
+
+    // Service thread (ServiceControl, via queued calls). A controlled stop drains like beginStop()
+    // but keeps the thread and the port (answering 503 SERVICE_STOPPED); `done` runs once Stopped.
+    // A start after it resumes readiness and onReady; `done` runs with the snapshot once ready,
+    // failed or stopped again.
+    void stopControlled(std::function<void()> done);
+    void startControlled(std::function<void(const HealthSnapshot &)> done);
+
 public Q_SLOTS:
-    void start();     // on the service thread, once (connected to QThread::started)
+    void start();     // on the service thread (QThread::started; again after a controlled stop)
     void beginStop(); // stop accepting, drain in-flight requests, then emit stopped()
 
 Q_SIGNALS:
+    // After every drain: a host shutdown and a controlled stop (services stop their timers here;
+    // onReady runs again after a controlled start).
     void stopped();
     void readinessChanged(bool ready);
 
@@ -81,6 +100,7 @@ private:
     void scheduleOutboxRelay();
     void announceToRegistry();
     void finishStop();
+    void notifyStarted();
     void updateHealth(const std::function<void(HealthSnapshot &)> &change);
 
     std::unique_ptr<Service> m_service;
@@ -112,8 +132,13 @@ private:
     bool m_checkInFlight = false;
     bool m_relayInFlight = false;
     bool m_relayAgain = false;
-    bool m_migrated = false; // worker-side flag, written by the (single) readiness task
-    bool m_everReady = false;
+    bool m_migrated = false;  // worker-side flag, written by the (single) readiness task
+    bool m_everReady = false; // onReady ran since the last start
+    bool m_routesRegistered = false;
+    std::atomic<bool> m_eventsOpen{false};            // subscribe()'s handlers accept events
+    std::atomic<bool> m_controlledStop{false};        // stopped by ServiceControl, not shutting down
+    std::vector<std::function<void()>> m_stopWaiters; // service thread
+    std::vector<std::function<void(const HealthSnapshot &)>> m_startWaiters; // service thread
     std::atomic<int> m_inFlight{0}; // written on the service thread, read by health()
 
     mutable QReadWriteLock m_healthLock; // guards m_health for readers on other threads

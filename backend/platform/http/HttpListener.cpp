@@ -14,6 +14,7 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 
+#include <algorithm>
 #include <memory>
 
 namespace paydesk::platform {
@@ -133,6 +134,13 @@ bool HttpListener::listenOn(const Config &config, quint16 port, QString *error)
     }
     bind(server);
     return true;
+}
+
+bool HttpListener::isListening() const
+{
+    const QList<QTcpServer *> all = servers();
+    return std::any_of(all.begin(), all.end(),
+                       [](const QTcpServer *server) { return server->isListening(); });
 }
 
 void HttpListener::stopAccepting()

@@ -20,6 +20,7 @@ public:
     // client certificates signed by tls_ca_file when enable_mtls is on.
     bool listenOn(const Config &config, quint16 port, QString *error);
     void stopAccepting();
+    bool isListening() const; // some server of it accepts connections
 
 protected:
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;

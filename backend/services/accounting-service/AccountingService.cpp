@@ -19,11 +19,8 @@ QList<QPair<QString, QString>> AccountingService::consumedTopics() const
 
 void AccountingService::onReady(ServiceRuntime &runtime)
 {
-    EventBus *bus = runtime.environment().bus;
-    if (!bus)
-        return;
     for (const auto &[topic, group] : consumedTopics())
-        bus->subscribe(topic, group, &runtime, [this, &runtime](const Event &event) {
+        runtime.subscribe(topic, group, [this, &runtime](const Event &event) {
             return applyEvent(runtime, m_metrics, event);
         });
 }

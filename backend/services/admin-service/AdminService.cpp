@@ -36,6 +36,7 @@ void AdminService::registerRoutes(platform::Router &router, platform::ServiceRun
     registerRoleRoutes(router, context);
     registerAuditRoutes(router, context);
     registerInternalRoutes(router, context);
+    registerServiceControlRoutes(router, context);
     m_healthMonitor = std::make_shared<SystemHealthMonitor>(runtime);
     m_healthMonitor->moveToThread(&m_healthThread);
     registerSystemRoutes(router, m_healthMonitor);
@@ -59,15 +60,20 @@ QList<QPair<QString, QString>> AdminService::consumedTopics() const
 
 void AdminService::onReady(platform::ServiceRuntime &runtime)
 {
+    // admin-service refuses to control itself (it serves the control request), so this runs once
+    // per process; the guard keeps a second run from starting a second consumer and monitor.
+    if (m_readyOnce)
+        return;
+    m_readyOnce = true;
     if (runtime.environment().bus) {
         m_auditConsumer = new AuditConsumer(runtime.name(), runtime.environment().database,
                                             runtime.database().name(), runtime.log());
         m_auditConsumer->moveToThread(&m_auditThread);
         m_auditThread.start();
         AuditConsumer *consumer = m_auditConsumer;
-        runtime.environment().bus->subscribe(
-            platform::audit::kTopic, kAuditGroup, consumer,
-            [consumer](const platform::Event &event) { return consumer->handle(event); });
+        runtime.subscribe(
+            platform::audit::kTopic, kAuditGroup,
+            [consumer](const platform::Event &event) { return consumer->handle(event); }, consumer);
         // The consumer writes to the runtime's log: it stops with the runtime, before the log goes.
         QObject::connect(&runtime, &platform::ServiceRuntime::stopped, &runtime, [this] {
             m_auditThread.quit();

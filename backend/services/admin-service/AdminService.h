@@ -46,6 +46,7 @@ private:
     // Samples every service's health once a second on a thread of its own (GET /api/v1/system/health).
     QThread m_healthThread;
     std::shared_ptr<SystemHealthMonitor> m_healthMonitor;
+    bool m_readyOnce = false; // service thread
     void stopHealthMonitor();
 };
 

@@ -18,11 +18,8 @@ QList<QPair<QString, QString>> AnalyticsService::consumedTopics() const
 
 void AnalyticsService::onReady(ServiceRuntime &runtime)
 {
-    EventBus *bus = runtime.environment().bus;
-    if (!bus)
-        return;
-    bus->subscribe(kPaymentTopic, kServiceName, &runtime,
-                   [&runtime](const Event &event) { return applyPaymentEvent(runtime, event); });
+    runtime.subscribe(kPaymentTopic, kServiceName,
+                      [&runtime](const Event &event) { return applyPaymentEvent(runtime, event); });
 }
 
 std::unique_ptr<Service> createAnalyticsService(const ServiceDescriptor &descriptor)

@@ -57,13 +57,16 @@ void CashierService::registerRoutes(Router &router, ServiceRuntime &runtime)
 
 void CashierService::onReady(ServiceRuntime &runtime)
 {
-    auto *timer = new QTimer(&runtime);
-    timer->setInterval(m_context.settings.sweepIntervalMs);
-    QObject::connect(timer, &QTimer::timeout, &runtime,
-                     [&runtime] { runtime.runOnWorker([&runtime] { sweep(runtime); }); });
-    // The runtime is deleted from the host's thread: stop the timer while still on ours.
-    QObject::connect(&runtime, &ServiceRuntime::stopped, timer, &QTimer::stop);
-    timer->start();
+    // Created once: onReady runs again after a controlled stop.
+    if (!m_sweepTimer) {
+        m_sweepTimer = new QTimer(&runtime);
+        m_sweepTimer->setInterval(m_context.settings.sweepIntervalMs);
+        QObject::connect(m_sweepTimer, &QTimer::timeout, &runtime,
+                         [&runtime] { runtime.runOnWorker([&runtime] { sweep(runtime); }); });
+        // The runtime is deleted from the host's thread: stop the timer while still on ours.
+        QObject::connect(&runtime, &ServiceRuntime::stopped, m_sweepTimer, &QTimer::stop);
+    }
+    m_sweepTimer->start();
 }
 
 std::unique_ptr<Service> createCashierService(const ServiceDescriptor &descriptor)

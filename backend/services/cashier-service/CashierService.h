@@ -26,7 +26,8 @@ public:
     void onReady(platform::ServiceRuntime &runtime) override;
 
 private:
-    CashierContext m_context; // fixed after registerRoutes; read by handlers on workers
+    CashierContext m_context;       // fixed after registerRoutes; read by handlers on workers
+    QTimer *m_sweepTimer = nullptr; // owned by the runtime, on its service thread
 };
 
 std::unique_ptr<platform::Service> createCashierService(const platform::ServiceDescriptor &descriptor);

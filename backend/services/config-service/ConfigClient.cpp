@@ -2,6 +2,7 @@
 
 #include "services/config-service/routes/ConfigRoutes.h"
 
+#include "platform/host/ServiceRuntime.h"
 #include "platform/rpc/ServiceClient.h"
 
 #include <QHash>
@@ -48,9 +49,9 @@ struct ConfigClient::Cache
 
 ConfigClient::ConfigClient(const ServiceClient &client) : m_cache(std::make_shared<Cache>(client)) {}
 
-void ConfigClient::follow(EventBus &bus, const QString &group, QObject *context)
+void ConfigClient::follow(ServiceRuntime &runtime, const QString &group)
 {
-    bus.subscribe(kConfigTopic, group, context, [cache = m_cache](const Event &event) {
+    runtime.subscribe(kConfigTopic, group, [cache = m_cache](const Event &event) {
         if (event.type != QStringLiteral("config.changed"))
             return true;
         const QString key = event.payload.value(QStringLiteral("key")).toString();

@@ -4,7 +4,7 @@
 //
 //   // registerRoutes:  m_config = std::make_unique<ConfigClient>(runtime.client());
 //   // consumedTopics:  {config::kConfigTopic, "<service>-config"}
-//   // onReady:         m_config->follow(*runtime.environment().bus, "<service>-config", &runtime);
+//   // onReady:         m_config->follow(runtime, "<service>-config");
 //   // a worker:        if (auto v = m_config->value("payments.retry.max")) use(v->value.toInt());
 //
 // Threads: value() blocks on a miss and is for worker threads only; cached(), follow() and the
@@ -22,7 +22,8 @@
 
 namespace paydesk::platform {
 class ServiceClient;
-}
+class ServiceRuntime;
+} // namespace paydesk::platform
 
 namespace paydesk::services::config {
 
@@ -43,9 +44,10 @@ public:
 
     explicit ConfigClient(const platform::ServiceClient &client);
 
-    // Subscribes to config.events as consumer `group`, handled on `context`'s thread. Declare
-    // (config.events, group) in the service's consumedTopics().
-    void follow(platform::EventBus &bus, const QString &group, QObject *context);
+    // Subscribes to config.events as consumer `group`, handled on the service's thread (refused
+    // while the service is stopped: ServiceRuntime::subscribe). Declare (config.events, group) in
+    // the service's consumedTopics().
+    void follow(platform::ServiceRuntime &runtime, const QString &group);
 
     // Worker threads. The cached value, else fetched from config-service (up to timeoutMs); empty
     // when the key does not exist or config-service cannot be reached.

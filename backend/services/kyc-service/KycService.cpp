@@ -24,11 +24,14 @@ void KycService::registerRoutes(Router &router, ServiceRuntime &runtime)
 
 void KycService::onReady(ServiceRuntime &runtime)
 {
-    m_sweepTimer = std::make_unique<QTimer>();
-    m_sweepTimer->setInterval(m_options.expirySweepIntervalMs);
-    QObject::connect(m_sweepTimer.get(), &QTimer::timeout, m_sweepTimer.get(), [this] { sweep(); });
-    // Stopped on the service thread: the timer itself is destroyed later, with the service.
-    QObject::connect(&runtime, &ServiceRuntime::stopped, m_sweepTimer.get(), &QTimer::stop);
+    // Created once: onReady runs again after a controlled stop.
+    if (!m_sweepTimer) {
+        m_sweepTimer = std::make_unique<QTimer>();
+        m_sweepTimer->setInterval(m_options.expirySweepIntervalMs);
+        QObject::connect(m_sweepTimer.get(), &QTimer::timeout, m_sweepTimer.get(), [this] { sweep(); });
+        // Stopped on the service thread: the timer itself is destroyed later, with the service.
+        QObject::connect(&runtime, &ServiceRuntime::stopped, m_sweepTimer.get(), &QTimer::stop);
+    }
     m_sweepTimer->start();
     sweep();
 }

@@ -40,22 +40,21 @@ void MerchantAuthService::onReady(platform::ServiceRuntime &runtime)
 {
     // Every merchant event carries the merchant's current status; applying it is idempotent and
     // events arrive in the producer's order, so redelivery cannot move a merchant backwards.
-    runtime.environment().bus->subscribe(
-        kMerchantEvents, kStandingGroup, &runtime, [&runtime](const platform::Event &event) {
-            const QString merchantId = event.payload.value(QStringLiteral("merchant_id")).toString();
-            const QString status = event.payload.value(QStringLiteral("status")).toString();
-            if (merchantId.isEmpty() || status.isEmpty())
-                return true; // nothing to learn from this event
-            QString error;
-            QSqlDatabase db = runtime.database().connection(&error);
-            platform::Database::Use use(runtime.database());
-            if (!db.isOpen() || !store::setMerchantStanding(db, merchantId, status, &error)) {
-                runtime.log().write(platform::LogLevel::Warn,
-                                    QStringLiteral("cannot record merchant standing: %1").arg(error));
-                return false; // redelivered later
-            }
-            return true;
-        });
+    runtime.subscribe(kMerchantEvents, kStandingGroup, [&runtime](const platform::Event &event) {
+        const QString merchantId = event.payload.value(QStringLiteral("merchant_id")).toString();
+        const QString status = event.payload.value(QStringLiteral("status")).toString();
+        if (merchantId.isEmpty() || status.isEmpty())
+            return true; // nothing to learn from this event
+        QString error;
+        QSqlDatabase db = runtime.database().connection(&error);
+        platform::Database::Use use(runtime.database());
+        if (!db.isOpen() || !store::setMerchantStanding(db, merchantId, status, &error)) {
+            runtime.log().write(platform::LogLevel::Warn,
+                                QStringLiteral("cannot record merchant standing: %1").arg(error));
+            return false; // redelivered later
+        }
+        return true;
+    });
 }
 
 std::unique_ptr<platform::Service> createMerchantAuthService(const platform::ServiceDescriptor &descriptor)

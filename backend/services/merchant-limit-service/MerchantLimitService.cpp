@@ -19,12 +19,9 @@ QList<QPair<QString, QString>> MerchantLimitService::consumedTopics() const
 
 void MerchantLimitService::onReady(ServiceRuntime &runtime)
 {
-    EventBus *bus = runtime.environment().bus;
-    if (!bus)
-        return;
     for (const auto &[topic, group] : consumedTopics())
-        bus->subscribe(topic, group, &runtime,
-                       [&runtime](const Event &event) { return applyProfileEvent(runtime, event); });
+        runtime.subscribe(topic, group,
+                          [&runtime](const Event &event) { return applyProfileEvent(runtime, event); });
 }
 
 std::unique_ptr<Service> createMerchantLimitService(const ServiceDescriptor &descriptor)

@@ -77,9 +77,9 @@ QList<QPair<QString, QString>> MerchantService::consumedTopics() const
 
 void MerchantService::onReady(ServiceRuntime &runtime)
 {
-    runtime.environment().bus->subscribe(
-        kKycEventsTopic, kKycConsumerGroup, &runtime,
-        [&runtime](const Event &event) { return merchant_service::applyKycEvent(runtime, event); });
+    runtime.subscribe(kKycEventsTopic, kKycConsumerGroup, [&runtime](const Event &event) {
+        return merchant_service::applyKycEvent(runtime, event);
+    });
 }
 
 std::unique_ptr<Service> createMerchantService(const ServiceDescriptor &descriptor)

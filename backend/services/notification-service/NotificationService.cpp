@@ -32,16 +32,15 @@ QList<QPair<QString, QString>> NotificationService::consumedTopics() const
 void NotificationService::onReady(ServiceRuntime &runtime)
 {
     // Parented to the runtime (service thread): it outlives every pass, which the runtime's worker
-    // pool finishes before its children are deleted.
-    auto *worker =
-        new DeliveryWorker(runtime, m_context.settings, DeliveryMetrics::registerIn(runtime), &runtime);
-    m_context.worker = worker;
-    if (EventBus *bus = runtime.environment().bus) {
-        bus->subscribe(kPaymentTopic, kServiceName, &runtime, [&runtime, this](const Event &event) {
-            return applyPaymentEvent(runtime, m_context, event);
-        });
-    }
-    worker->start();
+    // pool finishes before its children are deleted. Created once: onReady runs again after a
+    // controlled stop, and the worker stops its own timer on ServiceRuntime::stopped.
+    if (!m_context.worker)
+        m_context.worker =
+            new DeliveryWorker(runtime, m_context.settings, DeliveryMetrics::registerIn(runtime), &runtime);
+    runtime.subscribe(kPaymentTopic, kServiceName, [&runtime, this](const Event &event) {
+        return applyPaymentEvent(runtime, m_context, event);
+    });
+    m_context.worker->start();
 }
 
 QList<HealthCheck> NotificationService::healthChecks(ServiceRuntime &runtime)

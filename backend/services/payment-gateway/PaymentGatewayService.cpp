@@ -25,7 +25,11 @@ void PaymentGatewayService::registerRoutes(Router &router, ServiceRuntime &runti
 void PaymentGatewayService::onReady(ServiceRuntime &runtime)
 {
     // The timer only dispatches: the sweep blocks on SQL and other services, so it runs on a
-    // worker, one pass at a time.
+    // worker, one pass at a time. Created once: onReady runs again after a controlled stop.
+    if (m_sweepTimer) {
+        m_sweepTimer->start();
+        return;
+    }
     m_sweepTimer = new QTimer(&runtime);
     m_sweepTimer->setInterval(m_gateway->sweepIntervalMs);
     QObject::connect(m_sweepTimer, &QTimer::timeout, &runtime,

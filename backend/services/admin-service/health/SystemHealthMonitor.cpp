@@ -6,6 +6,7 @@
 
 #include <QFuture>
 #include <QJsonDocument>
+#include <QPointer>
 
 #include <cmath>
 
@@ -45,11 +46,11 @@ SystemHealthMonitor::SystemHealthMonitor(platform::ServiceRuntime &runtime) : m_
 
 void SystemHealthMonitor::start()
 {
-    if (m_timer)
-        return;
-    m_timer = new QTimer(this);
-    m_timer->setInterval(kIntervalMs);
-    connect(m_timer, &QTimer::timeout, this, &SystemHealthMonitor::sampleRound);
+    if (!m_timer) {
+        m_timer = new QTimer(this);
+        m_timer->setInterval(kIntervalMs);
+        connect(m_timer, &QTimer::timeout, this, &SystemHealthMonitor::sampleRound);
+    }
     m_timer->start();
     sampleRound();
 }
@@ -88,6 +89,20 @@ bool SystemHealthMonitor::history(const QString &service, int seconds, QJsonArra
     return true;
 }
 
+// `future.then(this, …)` would do, but Qt 6.4 asserts when the context object is gone by the time
+// the future completes — which a host shutdown causes, dropping the calls still queued to services
+// whose threads ended (their promises are cancelled after this monitor was deleted).
+void SystemHealthMonitor::onThisThread(QFuture<platform::HttpResponse> future,
+                                       std::function<void(const platform::HttpResponse &)> done)
+{
+    future.then(QtFuture::Launch::Sync, [monitor = QPointer<SystemHealthMonitor>(this),
+                                         done = std::move(done)](const platform::HttpResponse &response) {
+        if (monitor)
+            QMetaObject::invokeMethod(
+                monitor.data(), [done, response] { done(response); }, Qt::QueuedConnection);
+    });
+}
+
 void SystemHealthMonitor::sampleRound()
 {
     if (m_roundInFlight || !m_runtime.environment().directory)
@@ -104,25 +119,23 @@ void SystemHealthMonitor::sampleRound()
         m_round.insert(name, {});
         auto clock = std::make_shared<QElapsedTimer>();
         clock->start();
-        m_runtime.client()
-            .call(name, "GET", QStringLiteral("/health"), {}, options)
-            .then(this, [this, name, clock](const platform::HttpResponse &response) {
-                Pending &pending = m_round[name];
-                pending.latencyMs = clock->nsecsElapsed() / 1e6;
-                pending.healthStatus = response.status;
-                pending.health = response.jsonObject();
-                if (--m_pendingCalls == 0)
-                    finishRound();
-            });
-        m_runtime.client()
-            .call(name, "GET", QStringLiteral("/metrics"), {}, options)
-            .then(this, [this, name](const platform::HttpResponse &response) {
-                Pending &pending = m_round[name];
-                pending.metricsOk = response.isSuccess();
-                pending.metrics = response.body;
-                if (--m_pendingCalls == 0)
-                    finishRound();
-            });
+        onThisThread(m_runtime.client().call(name, "GET", QStringLiteral("/health"), {}, options),
+                     [this, name, clock](const platform::HttpResponse &response) {
+                         Pending &pending = m_round[name];
+                         pending.latencyMs = clock->nsecsElapsed() / 1e6;
+                         pending.healthStatus = response.status;
+                         pending.health = response.jsonObject();
+                         if (--m_pendingCalls == 0)
+                             finishRound();
+                     });
+        onThisThread(m_runtime.client().call(name, "GET", QStringLiteral("/metrics"), {}, options),
+                     [this, name](const platform::HttpResponse &response) {
+                         Pending &pending = m_round[name];
+                         pending.metricsOk = response.isSuccess();
+                         pending.metrics = response.body;
+                         if (--m_pendingCalls == 0)
+                             finishRound();
+                     });
     }
 }
 
@@ -131,7 +144,7 @@ void SystemHealthMonitor::finishRound()
     m_roundInFlight = false;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     QJsonArray services;
-    int healthy = 0, degraded = 0, unhealthy = 0;
+    int healthy = 0, degraded = 0, unhealthy = 0, stopped = 0;
     QHash<QString, HealthSample> samples;
     QStringList names = m_round.keys();
     names.sort();
@@ -160,6 +173,8 @@ void SystemHealthMonitor::finishRound()
             ++healthy;
         else if (sample.state == QStringLiteral("degraded"))
             ++degraded;
+        else if (sample.state == QStringLiteral("stopped"))
+            ++stopped; // by an administrator: on purpose, not a failure
         else
             ++unhealthy;
         QJsonObject entry = sample.toJson();
@@ -227,6 +242,7 @@ void SystemHealthMonitor::finishRound()
         {QStringLiteral("summary"), QJsonObject{{QStringLiteral("healthy"), healthy},
                                                 {QStringLiteral("degraded"), degraded},
                                                 {QStringLiteral("unhealthy"), unhealthy},
+                                                {QStringLiteral("stopped"), stopped},
                                                 {QStringLiteral("total"), int(names.size())}}}};
     QMutexLocker lock(&m_mutex);
     m_latest = latest;

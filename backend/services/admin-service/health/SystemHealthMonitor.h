@@ -10,8 +10,11 @@
 
 #include "PrometheusText.h"
 
+#include "platform/http/HttpTypes.h"
+
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QFuture>
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -34,7 +37,7 @@ namespace paydesk::services::admin {
 struct HealthSample
 {
     qint64 atMs = 0; // epoch milliseconds
-    QString state;   // the service's /health status: healthy | degraded | unhealthy | unreachable
+    QString state;   // the service's /health status: healthy | degraded | unhealthy | stopped | unreachable
     bool ready = false;
     double latencyMs = 0; // of the /health call
     double requestsPerSecond = 0;
@@ -66,6 +69,8 @@ public Q_SLOTS:
 private:
     void sampleRound();
     void finishRound();
+    void onThisThread(QFuture<platform::HttpResponse> future,
+                      std::function<void(const platform::HttpResponse &)> done);
 
     struct Pending
     {

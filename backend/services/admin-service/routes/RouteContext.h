@@ -84,5 +84,7 @@ void registerAdminRoutes(platform::Router &router, const RouteContext &context);
 void registerRoleRoutes(platform::Router &router, const RouteContext &context);
 void registerAuditRoutes(platform::Router &router, const RouteContext &context);
 void registerInternalRoutes(platform::Router &router, const RouteContext &context);
+// POST /api/v1/system/services/{name}/stop|start|restart (ServiceControlRoutes.cpp).
+void registerServiceControlRoutes(platform::Router &router, const RouteContext &context);
 
 } // namespace paydesk::services::admin
