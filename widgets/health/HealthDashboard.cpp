@@ -4,6 +4,7 @@
 #include "common/Dialogs.h"
 #include "health/HealthTile.h"
 #include "health/ServicePage.h"
+#include "platform/async/WhenFinished.h"
 
 #include <QGridLayout>
 #include <QLabel>
@@ -84,19 +85,20 @@ void HealthDashboard::refreshNow()
     if (m_inFlight)
         return; // a slow answer: skip this tick rather than queue requests
     m_inFlight = true;
-    m_client->send(api::requests::systemHealth()).then(this, [this](const api::ApiResult &result) {
-        m_inFlight = false;
-        ++m_refreshes;
-        if (!result.ok()) {
-            m_error->setText(tr("Health unavailable — %1").arg(errorText(result)));
-            m_error->show();
-            emit refreshed(false, errorText(result));
-            return;
-        }
-        m_error->hide();
-        applyResult(result.object());
-        emit refreshed(true, {});
-    });
+    platform::whenFinished(this, m_client->send(api::requests::systemHealth()),
+                           [this](const api::ApiResult &result) {
+                               m_inFlight = false;
+                               ++m_refreshes;
+                               if (!result.ok()) {
+                                   m_error->setText(tr("Health unavailable — %1").arg(errorText(result)));
+                                   m_error->show();
+                                   emit refreshed(false, errorText(result));
+                                   return;
+                               }
+                               m_error->hide();
+                               applyResult(result.object());
+                               emit refreshed(true, {});
+                           });
 }
 
 void HealthDashboard::applyResult(const QJsonObject &health)
@@ -114,8 +116,9 @@ void HealthDashboard::applyResult(const QJsonObject &health)
         m_summary->setText(summary);
     if (!m_historySeeded && m_model->rowCount() > 0) {
         m_historySeeded = true;
-        m_client->send(api::requests::systemHealthHistory({}, HealthModel::kHistoryLength))
-            .then(this, [this](const api::ApiResult &result) {
+        platform::whenFinished(
+            this, m_client->send(api::requests::systemHealthHistory({}, HealthModel::kHistoryLength)),
+            [this](const api::ApiResult &result) {
                 if (result.ok())
                     m_model->seedHistory(result.object());
             });

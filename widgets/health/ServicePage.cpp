@@ -4,6 +4,7 @@
 #include "common/Dialogs.h"
 #include "common/Theme.h"
 #include "health/HealthModel.h"
+#include "platform/async/WhenFinished.h"
 
 #include <QChart>
 #include <QChartView>
@@ -154,12 +155,12 @@ void ServicePage::refreshHistory()
         return;
     m_historyInFlight = true;
     const QString service = m_service;
-    m_client->send(api::requests::systemHealthHistory(service, 300))
-        .then(this, [this, service](const api::ApiResult &r) {
-            m_historyInFlight = false;
-            if (r.ok() && service == m_service)
-                showHistory(r.object());
-        });
+    platform::whenFinished(this, m_client->send(api::requests::systemHealthHistory(service, 300)),
+                           [this, service](const api::ApiResult &r) {
+                               m_historyInFlight = false;
+                               if (r.ok() && service == m_service)
+                                   showHistory(r.object());
+                           });
 }
 
 void ServicePage::open(const QString &service)
@@ -220,21 +221,22 @@ void ServicePage::reload()
     m_pending = 2;
     m_error->hide();
     const QString service = m_service;
-    m_client->send(api::requests::systemHealthHistory(service, 300))
-        .then(this, [this, service](const api::ApiResult &r) {
-            if (service != m_service)
-                return;
-            if (r.ok())
-                showHistory(r.object());
-            else {
-                m_error->setText(tr("History unavailable — %1").arg(errorText(r)));
-                m_error->show();
-            }
-            if (--m_pending == 0)
-                emit loaded();
-        });
-    m_client->send(api::requests::serviceLogs(service, 50))
-        .then(this, [this, service](const api::ApiResult &r) {
+    platform::whenFinished(this, m_client->send(api::requests::systemHealthHistory(service, 300)),
+                           [this, service](const api::ApiResult &r) {
+                               if (service != m_service)
+                                   return;
+                               if (r.ok())
+                                   showHistory(r.object());
+                               else {
+                                   m_error->setText(tr("History unavailable — %1").arg(errorText(r)));
+                                   m_error->show();
+                               }
+                               if (--m_pending == 0)
+                                   emit loaded();
+                           });
+    platform::whenFinished(
+        this, m_client->send(api::requests::serviceLogs(service, 50)),
+        [this, service](const api::ApiResult &r) {
             if (service != m_service)
                 return;
             if (r.ok()) {
@@ -345,8 +347,9 @@ void ServicePage::control(const QString &action)
                              : action == QStringLiteral("start") ? tr("Starting %1…").arg(service)
                                                                  : tr("Restarting %1…").arg(service));
     // Asynchronous like the page's other calls: the GUI thread never waits for the drain.
-    m_client->send(api::requests::controlService(service, action))
-        .then(this, [this, service, action](const api::ApiResult &r) {
+    platform::whenFinished(
+        this, m_client->send(api::requests::controlService(service, action)),
+        [this, service, action](const api::ApiResult &r) {
             m_controlInFlight = false;
             QString text;
             if (r.ok()) {

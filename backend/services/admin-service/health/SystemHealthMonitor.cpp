@@ -1,5 +1,6 @@
 #include "SystemHealthMonitor.h"
 
+#include "platform/async/WhenFinished.h"
 #include "platform/host/ServiceRuntime.h"
 #include "platform/rpc/ServiceClient.h"
 #include "platform/rpc/ServiceDirectory.h"
@@ -89,20 +90,6 @@ bool SystemHealthMonitor::history(const QString &service, int seconds, QJsonArra
     return true;
 }
 
-// `future.then(this, …)` would do, but Qt 6.4 asserts when the context object is gone by the time
-// the future completes — which a host shutdown causes, dropping the calls still queued to services
-// whose threads ended (their promises are cancelled after this monitor was deleted).
-void SystemHealthMonitor::onThisThread(QFuture<platform::HttpResponse> future,
-                                       std::function<void(const platform::HttpResponse &)> done)
-{
-    future.then(QtFuture::Launch::Sync, [monitor = QPointer<SystemHealthMonitor>(this),
-                                         done = std::move(done)](const platform::HttpResponse &response) {
-        if (monitor)
-            QMetaObject::invokeMethod(
-                monitor.data(), [done, response] { done(response); }, Qt::QueuedConnection);
-    });
-}
-
 void SystemHealthMonitor::sampleRound()
 {
     if (m_roundInFlight || !m_runtime.environment().directory)
@@ -119,23 +106,25 @@ void SystemHealthMonitor::sampleRound()
         m_round.insert(name, {});
         auto clock = std::make_shared<QElapsedTimer>();
         clock->start();
-        onThisThread(m_runtime.client().call(name, "GET", QStringLiteral("/health"), {}, options),
-                     [this, name, clock](const platform::HttpResponse &response) {
-                         Pending &pending = m_round[name];
-                         pending.latencyMs = clock->nsecsElapsed() / 1e6;
-                         pending.healthStatus = response.status;
-                         pending.health = response.jsonObject();
-                         if (--m_pendingCalls == 0)
-                             finishRound();
-                     });
-        onThisThread(m_runtime.client().call(name, "GET", QStringLiteral("/metrics"), {}, options),
-                     [this, name](const platform::HttpResponse &response) {
-                         Pending &pending = m_round[name];
-                         pending.metricsOk = response.isSuccess();
-                         pending.metrics = response.body;
-                         if (--m_pendingCalls == 0)
-                             finishRound();
-                     });
+        platform::whenFinished(this,
+                               m_runtime.client().call(name, "GET", QStringLiteral("/health"), {}, options),
+                               [this, name, clock](const platform::HttpResponse &response) {
+                                   Pending &pending = m_round[name];
+                                   pending.latencyMs = clock->nsecsElapsed() / 1e6;
+                                   pending.healthStatus = response.status;
+                                   pending.health = response.jsonObject();
+                                   if (--m_pendingCalls == 0)
+                                       finishRound();
+                               });
+        platform::whenFinished(this,
+                               m_runtime.client().call(name, "GET", QStringLiteral("/metrics"), {}, options),
+                               [this, name](const platform::HttpResponse &response) {
+                                   Pending &pending = m_round[name];
+                                   pending.metricsOk = response.isSuccess();
+                                   pending.metrics = response.body;
+                                   if (--m_pendingCalls == 0)
+                                       finishRound();
+                               });
     }
 }
 

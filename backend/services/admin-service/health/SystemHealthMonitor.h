@@ -69,8 +69,6 @@ public Q_SLOTS:
 private:
     void sampleRound();
     void finishRound();
-    void onThisThread(QFuture<platform::HttpResponse> future,
-                      std::function<void(const platform::HttpResponse &)> done);
 
     struct Pending
     {
