@@ -272,6 +272,14 @@ private Q_SLOTS:
             m_internal->callSync("accounting-service", "GET", "/api/v1/ledger/balances");
         QCOMPARE(inProcess.status, 503);
         QCOMPARE(inProcess.jsonObject().value("code").toString(), QStringLiteral("SERVICE_STOPPED"));
+        // Its logs and spans can still be read (why was it stopped?), and show the stop.
+        const HttpResult logs =
+            httpRequest("GET", url(kAccountingSeed, "/admin/v1/logs?q=stopped"), {}, admin({"system.view"}));
+        QCOMPARE(logs.status, 200);
+        QVERIFY2(!logs.json().value("items").toArray().isEmpty(), logs.body.constData());
+        QCOMPARE(
+            httpRequest("GET", url(kAccountingSeed, "/admin/v1/spans"), {}, admin({"system.view"})).status,
+            200);
         // /health still answers, so the health monitor can say "stopped".
         const HttpResponse health = m_internal->callSync("accounting-service", "GET", "/health");
         QCOMPARE(health.status, 503);

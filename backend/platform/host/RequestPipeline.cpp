@@ -60,7 +60,11 @@ std::optional<HttpResponse> preflight(const Router &router, HttpRequest &request
         return Problem::unavailable(QStringLiteral("SHUTTING_DOWN"),
                                     QStringLiteral("the service is shutting down"))
             .toResponse(traceId);
-    if (stop == Stop::Controlled && !probe)
+    // An operator looks at a service's logs and spans to see why it was stopped: those reads still
+    // answer while an administrator holds it stopped (not during a shutdown).
+    const bool observe = request.method == "GET" && (request.path == QStringLiteral("/admin/v1/logs") ||
+                                                     request.path == QStringLiteral("/admin/v1/spans"));
+    if (stop == Stop::Controlled && !probe && !observe)
         return Problem::unavailable(QStringLiteral("SERVICE_STOPPED"),
                                     QStringLiteral("%1 is stopped by an administrator; it answers again "
                                                    "after POST /api/v1/system/services/%1/start")
