@@ -469,8 +469,7 @@ private Q_SLOTS:
     void cleanupTestCase()
     {
         // The client first: its requests still in flight (the dashboard's once-a-second refresh)
-        // end while the views that wait for them are alive — in Qt 6.4 a then(context)
-        // continuation whose context died first asserts.
+        // end while the views that wait for them are alive.
         delete m_session;
         delete m_client;
         delete m_window;

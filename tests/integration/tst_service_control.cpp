@@ -16,6 +16,7 @@
 #include "support/MerchantFixture.h"
 #include "support/ServerProcess.h"
 #include "support/ServiceDatabase.h"
+#include "support/TestHost.h"
 #include "support/TestSupport.h"
 
 #include <QJsonArray>
@@ -209,16 +210,9 @@ private Q_SLOTS:
         m_base = freeBasePort();
         m_bus = std::make_unique<InProcessEventBus>();
         HostEnvironment env;
-        env.config = Config::load({{"data_dir", m_dir.path() + "/data"},
-                                   {"base_port", QString::number(m_base)},
-                                   {"readiness_interval_ms", "200"},
-                                   {"workers_per_service", "4"}},
-                                  {}, &error);
-        env.database = DatabaseUrl::parse(m_infra.databaseUrl(), &error);
-        env.redis = RedisUrl::parse(m_infra.redisUrl(), &error);
-        env.bus = m_bus.get();
-        env.logDirectory = m_dir.path() + "/logs";
-        QVERIFY(ServerSecrets::loadOrCreate(m_dir.path() + "/secrets", &env.secrets, &error));
+        QVERIFY2(makeHostEnvironment(m_infra, m_dir.path(), m_base, m_bus.get(), &env, &error,
+                                     {{"workers_per_service", "4"}}),
+                 qPrintable(error));
         m_host = std::make_unique<ServiceHost>(env);
         for (const ServiceCatalogEntry &entry : paydesk::services::catalog())
             m_host->add(entry.create(entry.descriptor.name));
