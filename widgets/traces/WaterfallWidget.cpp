@@ -1,5 +1,7 @@
 #include "traces/WaterfallWidget.h"
 
+#include "api/ServiceMap.h"
+
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
@@ -44,19 +46,27 @@ WaterfallWidget::WaterfallWidget(QWidget *parent) : QWidget(parent)
 
 QColor WaterfallWidget::serviceColor(const QString &service)
 {
-    // A fixed palette (readable on white, none of them red: red means error).
-    static const QColor kPalette[] = {QColor(0x1F, 0x77, 0xB4), QColor(0x2C, 0xA0, 0x2C),
-                                      QColor(0x94, 0x67, 0xBD), QColor(0xFF, 0x7F, 0x0E),
-                                      QColor(0x17, 0xBE, 0xCF), QColor(0x8C, 0x56, 0x4B),
-                                      QColor(0xE3, 0x77, 0xC2), QColor(0xBC, 0xBD, 0x22),
-                                      QColor(0x39, 0x3B, 0x79), QColor(0x63, 0x79, 0x39)};
-    // FNV-1a: the same colour for a service in every run and build (qHash may differ).
-    quint32 hash = 2166136261u;
-    for (const QChar c : service) {
-        hash ^= c.unicode();
-        hash *= 16777619u;
+    // The 18 known services get 18 distinct hues between orange and magenta (none red: red means
+    // error), alternating in brightness; in the order of api::knownServices(), so a
+    // service has the same colour in every run. Other names hash onto the same wheel.
+    const QList<api::ServiceEndpoint> &known = api::knownServices();
+    qsizetype index = -1;
+    for (qsizetype i = 0; i < known.size(); ++i)
+        if (known[i].name == service)
+            index = i;
+    if (index < 0) {
+        quint32 hash = 2166136261u; // FNV-1a: stable across runs and builds (qHash is seeded)
+        for (const QChar c : service) {
+            hash ^= c.unicode();
+            hash *= 16777619u;
+        }
+        index = qsizetype(hash % quint32(known.size()));
     }
-    return kPalette[hash % (sizeof(kPalette) / sizeof(kPalette[0]))];
+    // Services that work together sit next to each other in the list: step 7 of 18 round the
+    // wheel (coprime, so every slot is used once) puts neighbours far apart.
+    const qsizetype slot = (index * 7) % known.size();
+    const int hue = 30 + int(slot * 300 / known.size());
+    return QColor::fromHsv(hue, 190, index % 2 ? 150 : 205);
 }
 
 void WaterfallWidget::setTrace(Trace trace)
