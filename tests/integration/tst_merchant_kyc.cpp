@@ -271,6 +271,10 @@ private Q_SLOTS:
         QVERIFY(std::any_of(queue.begin(), queue.end(), [&](const QJsonValue &c) {
             return c.toObject().value("id").toString() == caseId;
         }));
+        // The reviewer sees whose case it is: the merchant's name from merchant-service.
+        for (const QJsonValue &c : queue)
+            if (c.toObject().value("id").toString() == caseId)
+                QCOMPARE(c.toObject().value("merchant_name").toString(), merchantField(id, "name"));
         const HttpResult detail = admin("GET", kKycSeed, "/api/v1/kyc/cases/" + caseId);
         QCOMPARE(detail.status, 200);
         QCOMPARE(detail.json().value("documents").toArray().size(), 1);

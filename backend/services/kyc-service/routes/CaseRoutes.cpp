@@ -4,6 +4,7 @@
 #include "platform/bus/Outbox.h"
 #include "platform/db/Database.h"
 #include "platform/http/RequestBody.h"
+#include "platform/rpc/ServiceClient.h"
 #include "platform/security/Audit.h"
 #include "services/kyc-service/domain/KycCase.h"
 #include "services/kyc-service/domain/KycLevel.h"
@@ -24,6 +25,29 @@ HttpResponse caseNotFound(const HttpRequest &request, const QString &id)
                     QStringLiteral("KYC case %1 does not exist").arg(id));
 }
 
+// The reviewer's queue names each merchant: one internal call per merchant on the page, after the
+// transaction. A merchant-service that does not answer leaves the names out (the console then
+// shows the id) rather than failing the queue.
+QHash<QString, QString> merchantNames(const KycContext &context, const HttpRequest &request,
+                                      const QList<CaseRecord> &cases)
+{
+    QHash<QString, QString> names;
+    CallOptions options;
+    options.parent = request.trace;
+    options.timeoutMs = 1000;
+    for (const CaseRecord &kycCase : cases) {
+        if (names.contains(kycCase.merchantId))
+            continue;
+        const HttpResponse answer = context.runtime->client().callSync(
+            QStringLiteral("merchant-service"), "GET",
+            QStringLiteral("/internal/v1/merchants/") + kycCase.merchantId, {}, options);
+        if (answer.status >= 500 || answer.status == 0)
+            break; // away: no names rather than a slow queue
+        names.insert(kycCase.merchantId, answer.jsonObject().value(QStringLiteral("name")).toString());
+    }
+    return names;
+}
+
 HttpResponse queue(const KycContext &context, const HttpRequest &request)
 {
     const QString status = request.query.queryItemValue(QStringLiteral("status")).isEmpty()
@@ -33,17 +57,25 @@ HttpResponse queue(const KycContext &context, const HttpRequest &request)
         return respond(request, Problem::validation(QStringLiteral("status must be one of ") +
                                                     caseStatusNames().join(QStringLiteral(", "))));
     const PageRequest page = PageRequest::fromQuery(request.query);
-    return transact(*context.runtime, request,
-                    [&](QSqlDatabase &db, QString *why) -> std::optional<HttpResponse> {
-                        QList<CaseRecord> cases;
-                        qint64 total = 0;
-                        if (!kyc_store::queue(db, status, page.pageSize, page.offset(), &cases, &total, why))
-                            return std::nullopt;
-                        QJsonArray items;
-                        for (const CaseRecord &kycCase : cases)
-                            items.append(kycCase.toJson());
-                        return HttpResponse::json(page.wrap(items, total));
-                    });
+    QList<CaseRecord> cases;
+    qint64 total = 0;
+    const HttpResponse loaded = transact(
+        *context.runtime, request, [&](QSqlDatabase &db, QString *why) -> std::optional<HttpResponse> {
+            if (!kyc_store::queue(db, status, page.pageSize, page.offset(), &cases, &total, why))
+                return std::nullopt;
+            return HttpResponse::json(QJsonObject{});
+        });
+    if (!loaded.isSuccess())
+        return loaded;
+    const QHash<QString, QString> names = merchantNames(context, request, cases);
+    QJsonArray items;
+    for (const CaseRecord &kycCase : cases) {
+        QJsonObject json = kycCase.toJson();
+        if (const QString name = names.value(kycCase.merchantId); !name.isEmpty())
+            json.insert(QStringLiteral("merchant_name"), name);
+        items.append(json);
+    }
+    return HttpResponse::json(page.wrap(items, total));
 }
 
 std::optional<QJsonObject> caseWithDocuments(QSqlDatabase &db, const CaseRecord &kycCase, QString *why)
@@ -272,7 +304,8 @@ void registerCaseRoutes(Router &router, const KycContext &context)
                 .handler = [context](const HttpRequest &r) { return queue(context, r); },
                 .access = Access::Admin,
                 .permission = "kyc.view",
-                .summary = "KYC cases by status (default pending), oldest first; page, page_size"});
+                .summary = "KYC cases by status (default pending), oldest first, with merchant_name from "
+                           "merchant-service; page, page_size"});
     router.add({.method = "GET",
                 .pattern = "/api/v1/kyc/cases/{id}",
                 .handler = [context](const HttpRequest &r) { return getCase(context, r); },
