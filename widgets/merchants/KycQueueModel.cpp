@@ -42,10 +42,14 @@ QVariant KycQueueModel::data(const QModelIndex &index, int role) const
         return c.value(QStringLiteral("status")).toString();
     case DocumentsColumn:
         return c.value(QStringLiteral("document_count")).toInt();
-    case OpenedColumn:
-        return QDateTime::fromString(c.value(QStringLiteral("created_at")).toString(), Qt::ISODateWithMs)
-            .toLocalTime()
-            .toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+    case OpenedColumn: {
+        const QDateTime opened =
+            QDateTime::fromString(c.value(QStringLiteral("created_at")).toString(), Qt::ISODateWithMs)
+                .toLocalTime();
+        // Short in the narrow column; the whole date in the tooltip (and in the case detail).
+        return opened.toString(role == Qt::ToolTipRole ? QStringLiteral("yyyy-MM-dd HH:mm:ss")
+                                                       : QStringLiteral("MM-dd HH:mm"));
+    }
     default:
         return {};
     }

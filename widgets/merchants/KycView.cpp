@@ -185,8 +185,13 @@ void KycView::loadCase(const QString &caseId)
             m_caseDocuments = m_case.value(QStringLiteral("documents")).toArray();
             const QString status = m_case.value(QStringLiteral("status")).toString();
             m_caseTitle->setText(tr("Case %1 — %2").arg(caseId.left(8), status));
+            // The queue row carries the merchant's name; the case itself only the id.
+            const int row = m_model->rowOfCase(caseId);
+            const QString name =
+                row < 0 ? QString() : m_model->caseAt(row).value(QStringLiteral("merchant_name")).toString();
+            const QString merchantId = m_case.value(QStringLiteral("merchant_id")).toString();
             QString info = tr("Merchant: %1\nTarget level: %2\nOpened: %3")
-                               .arg(m_case.value(QStringLiteral("merchant_id")).toString(),
+                               .arg(name.isEmpty() ? merchantId : tr("%1 (%2)").arg(name, merchantId),
                                     m_case.value(QStringLiteral("target_level")).toString(),
                                     time(m_case.value(QStringLiteral("created_at"))));
             if (!m_case.value(QStringLiteral("reason")).isNull())
