@@ -3,6 +3,7 @@
 #include "platform/bus/EventBus.h"
 #include "platform/bus/Outbox.h"
 #include "platform/db/Database.h"
+#include "platform/host/EventOnce.h"
 #include "platform/host/ServiceRuntime.h"
 #include "platform/observe/JsonLog.h"
 #include "services/merchant-service/domain/MerchantStatus.h"
@@ -21,24 +22,14 @@ namespace merchant_service {
 // an unknown merchant is recorded and dropped, since retrying cannot make the merchant appear.
 bool applyKycEvent(ServiceRuntime &runtime, const Event &event)
 {
-    QString error;
-    QSqlDatabase db = runtime.database().connection(&error);
-    if (!db.isOpen()) {
-        runtime.log().write(LogLevel::Warn, QStringLiteral("kyc event deferred: %1").arg(error));
-        return false;
-    }
-    Database::Use use(runtime.database());
     const QString merchantId = event.payload.value(QStringLiteral("merchant_id")).toString();
     const QString currentLevel = event.payload.value(QStringLiteral("current_level")).toString();
     const std::optional<KycStatus> next =
         kycStatusAfterEvent(event.type, !currentLevel.isEmpty() && currentLevel != QStringLiteral("basic"));
-    const bool ok = inTransaction(
-        db,
-        [&](QString *why) {
-            bool first = false;
-            if (!outbox::markProcessed(db, kKycConsumerGroup, event.eventId, &first, why))
-                return false;
-            if (!first || !next)
+    return applyEventOnce(
+        runtime, kKycConsumerGroup, event, QStringLiteral("kyc event"), LogLevel::Error,
+        [&](QSqlDatabase &db, QString *why) {
+            if (!next)
                 return true;
             std::optional<MerchantRecord> merchant = merchant_store::find(db, merchantId, true, why);
             if (!why->isEmpty())
@@ -53,12 +44,7 @@ bool applyKycEvent(ServiceRuntime &runtime, const Event &event)
             if (!currentLevel.isEmpty())
                 merchant->kycLevel = currentLevel;
             return merchant_store::update(db, &*merchant, why);
-        },
-        &error);
-    if (!ok)
-        runtime.log().write(LogLevel::Error,
-                            QStringLiteral("kyc event %1 not applied: %2").arg(event.type, error));
-    return ok;
+        });
 }
 
 } // namespace merchant_service

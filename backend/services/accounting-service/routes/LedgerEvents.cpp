@@ -7,6 +7,7 @@
 
 #include "platform/bus/Outbox.h"
 #include "platform/db/Database.h"
+#include "platform/host/EventOnce.h"
 #include "platform/observe/JsonLog.h"
 #include "platform/observe/Metrics.h"
 
@@ -31,44 +32,21 @@ bool applyTier(ServiceRuntime &runtime, const Event &event)
                                 .arg(event.type, event.eventId.toString(QUuid::WithoutBraces)));
         return true;
     }
-    QString error;
-    QSqlDatabase db = runtime.database().connection(&error);
-    if (!db.isOpen())
-        return false;
-    const bool ok = inTransaction(
-        db,
-        [&](QString *why) {
-            bool first = false;
-            if (!outbox::markProcessed(db, kServiceName, event.eventId, &first, why))
-                return false;
-            // An unknown tier is kept as sent and charged at the starter rate (merchantFeeRateBp).
-            return !first || store::saveTier(db, merchantId, tier, why);
-        },
-        &error);
-    if (!ok)
-        runtime.log().write(LogLevel::Warn,
-                            QStringLiteral("tier event %1 failed: %2").arg(event.type, error));
-    return ok;
+    // An unknown tier is kept as sent and charged at the starter rate (merchantFeeRateBp).
+    return applyEventOnce(
+        runtime, kServiceName, event, QStringLiteral("tier event"), LogLevel::Warn,
+        [&](QSqlDatabase &db, QString *why) { return store::saveTier(db, merchantId, tier, why); });
 }
 
 bool applyPayment(ServiceRuntime &runtime, const LedgerMetrics &metrics, const Event &event)
 {
     if (!postingEventTypes().contains(event.type))
         return true; // failed, cancelled, expired, created, authorized, voided: no money moved (README)
-    QString error;
-    QSqlDatabase db = runtime.database().connection(&error);
-    if (!db.isOpen())
-        return false;
     EventPlan plan;
     bool posted = false;
-    const bool ok = inTransaction(
-        db,
-        [&](QString *why) {
-            bool first = false;
-            if (!outbox::markProcessed(db, kServiceName, event.eventId, &first, why))
-                return false;
-            if (!first)
-                return true;
+    const bool ok = applyEventOnce(
+        runtime, kServiceName, event, QStringLiteral("posting"), LogLevel::Error,
+        [&](QSqlDatabase &db, QString *why) {
             QString tier;
             if (!store::loadTier(db, event.payload.value(QStringLiteral("merchant_id")).toString(), &tier,
                                  why))
@@ -105,14 +83,9 @@ bool applyPayment(ServiceRuntime &runtime, const LedgerMetrics &metrics, const E
                               ? QStringLiteral("payment %1 already has a capture entry").arg(plan.paymentNo)
                               : QStringLiteral("refund %1 is already posted").arg(plan.refundNo);
             return store::recordUnposted(db, event.eventId, event.type, plan.reason, event.payload, why);
-        },
-        &error);
-    if (!ok) {
-        runtime.log().write(LogLevel::Error,
-                            QStringLiteral("posting %1 %2 failed: %3")
-                                .arg(event.type, event.eventId.toString(QUuid::WithoutBraces), error));
+        });
+    if (!ok)
         return false;
-    }
     if (plan.action == EventPlan::Action::Reject) {
         metrics.rejected();
         runtime.log().write(LogLevel::Warn,

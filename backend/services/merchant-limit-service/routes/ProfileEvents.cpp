@@ -7,6 +7,7 @@
 
 #include "platform/bus/Outbox.h"
 #include "platform/db/Database.h"
+#include "platform/host/EventOnce.h"
 #include "platform/observe/JsonLog.h"
 
 namespace paydesk::services::limits {
@@ -37,23 +38,9 @@ bool applyProfileEvent(ServiceRuntime &runtime, const Event &event)
                                 .arg(event.type, event.eventId.toString(QUuid::WithoutBraces)));
         return true;
     }
-    QString error;
-    QSqlDatabase db = runtime.database().connection(&error);
-    if (!db.isOpen())
-        return false;
-    const bool ok = inTransaction(
-        db,
-        [&](QString *why) {
-            bool first = false;
-            if (!outbox::markProcessed(db, kServiceName, event.eventId, &first, why))
-                return false;
-            return !first || store::saveProfile(db, merchantId, tier, level, why);
-        },
-        &error);
-    if (!ok)
-        runtime.log().write(LogLevel::Warn,
-                            QStringLiteral("profile event %1 failed: %2").arg(event.type, error));
-    return ok;
+    return applyEventOnce(
+        runtime, kServiceName, event, QStringLiteral("profile event"), LogLevel::Warn,
+        [&](QSqlDatabase &db, QString *why) { return store::saveProfile(db, merchantId, tier, level, why); });
 }
 
 } // namespace paydesk::services::limits

@@ -7,6 +7,7 @@
 
 #include "platform/bus/Outbox.h"
 #include "platform/db/Database.h"
+#include "platform/host/EventOnce.h"
 #include "platform/observe/JsonLog.h"
 
 namespace paydesk::services::notification {
@@ -80,19 +81,10 @@ bool applyPaymentEvent(ServiceRuntime &runtime, const NotificationContext &conte
                                 .arg(event.type, event.eventId.toString(QUuid::WithoutBraces)));
         return true;
     }
-    QString error;
-    QSqlDatabase db = runtime.database().connection(&error);
-    if (!db.isOpen())
-        return false;
     int created = 0;
-    const bool ok = inTransaction(
-        db,
-        [&](QString *why) {
-            bool first = false;
-            if (!outbox::markProcessed(db, kServiceName, event.eventId, &first, why))
-                return false;
-            if (!first)
-                return true;
+    const bool ok = applyEventOnce(
+        runtime, kServiceName, event, QStringLiteral("payment event"), LogLevel::Warn,
+        [&](QSqlDatabase &db, QString *why) {
             QList<store::Endpoint> endpoints;
             if (!store::listEndpoints(db, merchantId, &endpoints, why))
                 return false;
@@ -107,14 +99,9 @@ bool applyPaymentEvent(ServiceRuntime &runtime, const NotificationContext &conte
                 ++created;
             }
             return true;
-        },
-        &error);
-    if (!ok) {
-        runtime.log().write(LogLevel::Warn,
-                            QStringLiteral("payment event %1 %2 failed: %3")
-                                .arg(event.type, event.eventId.toString(QUuid::WithoutBraces), error));
+        });
+    if (!ok)
         return false;
-    }
     if (created > 0)
         context.kickWorker();
     return true;
