@@ -19,6 +19,7 @@
 #include "api/PlatformClient.h"
 #include "common/Dialogs.h"
 #include "common/Theme.h"
+#include "gui/EmbeddedGuiTest.h"
 #include "health/HealthDashboard.h"
 #include "health/HealthTile.h"
 #include "health/ServicePage.h"
@@ -678,11 +679,6 @@ private Q_SLOTS:
 
 int main(int argc, char **argv)
 {
-    QApplication app(argc, argv);
-    ConsoleWalkthroughTest test;
-    const int failures = QTest::qExec(&test, argc, argv);
-    // Leave like paydesk-server: the embedded server is stopped; skip library static destructors.
-    std::fflush(nullptr);
-    std::_Exit(failures);
+    paydesk::testing::runEmbeddedGuiTest<ConsoleWalkthroughTest>(argc, argv);
 }
 #include "tst_console_walkthrough.moc"

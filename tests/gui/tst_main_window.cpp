@@ -9,6 +9,7 @@
 #include "api/PlatformClient.h"
 #include "common/Dialogs.h"
 #include "common/Theme.h"
+#include "gui/EmbeddedGuiTest.h"
 #include "health/HealthDashboard.h"
 #include "health/HealthTile.h"
 #include "health/ServicePage.h"
@@ -479,11 +480,6 @@ private Q_SLOTS:
 
 int main(int argc, char **argv)
 {
-    QApplication app(argc, argv);
-    TestMainWindow test;
-    const int failures = QTest::qExec(&test, argc, argv);
-    // Leave like paydesk-server: the embedded server is stopped; skip library static destructors.
-    std::fflush(nullptr);
-    std::_Exit(failures);
+    paydesk::testing::runEmbeddedGuiTest<TestMainWindow>(argc, argv);
 }
 #include "tst_main_window.moc"
